@@ -1,0 +1,14 @@
+export * from './aws/environment.ts';
+export * from './aws/kinesis-event.ts';
+export * from './errors.ts';
+export * from './ingest/models.ts';
+export * from './lambda-runtime.ts';
+export * from './limits.ts';
+export * from './monitoring/alarms.ts';
+export * from './presets/apigw-kinesis-lambda.ts';
+export * from './presets/preset.ts';
+export * from './presets/registry.ts';
+export * from './spec/components.ts';
+export { closest, show } from './spec/fields.ts';
+export * from './spec/load.ts';
+export * from './units.ts';

@@ -1,0 +1,20 @@
+/**
+ * How Lambda handlers are built and run — shared by the cloud stack (NodejsFunction bundling) and the local
+ * runtime (which builds the very same bundle with esbuild and runs it in a worker thread).
+ */
+
+/** The Lambda runtime the cloud stack deploys. */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+
+/**
+ * esbuild options for handler bundles, in NodejsFunction's vocabulary. The target is the oldest Node.js the local
+ * runtime supports, so one bundle runs on Lambda and on this machine alike.
+ */
+export const HANDLER_BUNDLING = {
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  sourceMap: true,
+  /** The Lambda runtime provides AWS SDK v3; locally it resolves from the project's node_modules. */
+  externalModules: ['@aws-sdk/*'],
+} as const;

@@ -1,0 +1,384 @@
+/**
+ * Every AWS limit and every default streamkit uses, in one place.
+ *
+ * Each entry says where its numbers come from:
+ * - `aws`: an AWS service limit or AWS's own default (with the documentation page it comes from);
+ * - `streamkit`: our opinion, chosen for production use (the reason is in `note`).
+ *
+ * The spec schema, the CDK constructs, the local runtime, the CLI and `docs/limits.md` all read this table.
+ * `npm run docs:limits` regenerates the docs page; CI fails when it drifts.
+ */
+
+export type LimitSource = 'aws' | 'streamkit';
+
+export interface RangeLimit {
+  readonly kind: 'range';
+  readonly min: number;
+  readonly max: number;
+  /** Values allowed in addition to the range, such as -1 meaning "infinite". */
+  readonly also?: readonly number[];
+  readonly default?: number;
+  /** Where the default comes from (the range itself is always an AWS limit unless `rangeSource` says otherwise). */
+  readonly defaultSource?: LimitSource;
+  readonly rangeSource?: LimitSource;
+  readonly unit?: string;
+  readonly description: string;
+  readonly note?: string;
+}
+
+export interface ValueLimit {
+  readonly kind: 'value';
+  readonly value: number;
+  readonly source: LimitSource;
+  readonly unit?: string;
+  readonly description: string;
+  readonly note?: string;
+}
+
+export interface ChoiceLimit<T extends string = string> {
+  readonly kind: 'choice';
+  readonly values: readonly T[];
+  readonly default?: T;
+  readonly defaultSource?: LimitSource;
+  readonly description: string;
+  readonly note?: string;
+}
+
+export interface FlagLimit {
+  readonly kind: 'flag';
+  readonly default: boolean;
+  readonly defaultSource: LimitSource;
+  readonly description: string;
+  readonly note?: string;
+}
+
+export type Limit = RangeLimit | ValueLimit | ChoiceLimit | FlagLimit;
+
+// The builders keep each entry's literal type, so `LIMITS.esm.batchSize.default` is known to be a number.
+const range = <const S extends Omit<RangeLimit, 'kind'>>(spec: S) => ({ kind: 'range' as const, ...spec });
+const value = <const S extends Omit<ValueLimit, 'kind'>>(spec: S) => ({ kind: 'value' as const, ...spec });
+const flag = <const S extends Omit<FlagLimit, 'kind'>>(spec: S) => ({ kind: 'flag' as const, ...spec });
+const choice = <const T extends string, const S extends Omit<ChoiceLimit<T>, 'kind'> = Omit<ChoiceLimit<T>, 'kind'>>(
+  spec: S & { values: readonly T[] },
+) => ({ kind: 'choice' as const, ...spec });
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const LIMITS = {
+  pipeline: {
+    nameLength: range({
+      min: 1,
+      max: 40,
+      rangeSource: 'streamkit',
+      unit: 'characters',
+      description: 'Length of the pipeline name (lowercase letters, digits and hyphens, starting with a letter)',
+      note: 'Short enough that derived CloudFormation stack and resource names stay within AWS name limits.',
+    }),
+  },
+  kinesis: {
+    streamMode: choice({
+      values: ['ON_DEMAND', 'PROVISIONED'],
+      default: 'ON_DEMAND',
+      defaultSource: 'streamkit',
+      description: 'Capacity mode of the data stream',
+      note: 'On-demand needs no shard planning; the original solution offered provisioned streams only.',
+    }),
+    shardCount: range({
+      min: 1,
+      max: 500,
+      default: 2,
+      defaultSource: 'streamkit',
+      unit: 'shards',
+      description: 'Open shards of a provisioned stream',
+      note: 'The range is the default shard quota of most regions (raisable); the default is the original solution’s.',
+    }),
+    onDemandInitialShards: value({
+      value: 4,
+      source: 'aws',
+      unit: 'shards',
+      description: 'Shards of a new on-demand stream (4 MiB/s write capacity)',
+    }),
+    retentionHours: range({
+      min: 24,
+      max: 8760,
+      default: 24,
+      defaultSource: 'aws',
+      unit: 'hours',
+      description: 'Data retention period of the stream',
+    }),
+    streamNameLength: range({ min: 1, max: 128, unit: 'characters', description: 'Length of a stream name' }),
+    partitionKeyLength: range({ min: 1, max: 256, unit: 'characters', description: 'Length of a partition key' }),
+    recordMaxBytes: value({
+      value: 1 * MiB,
+      source: 'aws',
+      unit: 'bytes',
+      description: 'Largest record (data blob plus partition key)',
+    }),
+    putRecordsMaxRecords: value({
+      value: 500,
+      source: 'aws',
+      unit: 'records',
+      description: 'Records per PutRecords call',
+    }),
+    putRecordsMaxBytes: value({
+      value: 5 * MiB,
+      source: 'aws',
+      unit: 'bytes',
+      description: 'Payload of a PutRecords call, partition keys included',
+    }),
+    getRecordsMaxRecords: value({
+      value: 10_000,
+      source: 'aws',
+      unit: 'records',
+      description: 'Records per GetRecords call',
+    }),
+    getRecordsMaxBytes: value({
+      value: 10 * MiB,
+      source: 'aws',
+      unit: 'bytes',
+      description: 'Data per GetRecords call',
+    }),
+    shardWriteBytesPerSecond: value({
+      value: 1 * MiB,
+      source: 'aws',
+      unit: 'bytes/s',
+      description: 'Write throughput per shard',
+    }),
+    shardWriteRecordsPerSecond: value({
+      value: 1000,
+      source: 'aws',
+      unit: 'records/s',
+      description: 'Write rate per shard',
+    }),
+    shardReadBytesPerSecond: value({
+      value: 2 * MiB,
+      source: 'aws',
+      unit: 'bytes/s',
+      description: 'Read throughput per shard, shared by polling consumers',
+    }),
+    shardGetRecordsPerSecond: value({
+      value: 5,
+      source: 'aws',
+      unit: 'calls/s',
+      description: 'GetRecords calls per shard',
+    }),
+    shardIteratorTtlSeconds: value({
+      value: 300,
+      source: 'aws',
+      unit: 'seconds',
+      description: 'Lifetime of a shard iterator',
+    }),
+    shardLevelMetrics: choice({
+      values: [
+        'IncomingBytes',
+        'IncomingRecords',
+        'OutgoingBytes',
+        'OutgoingRecords',
+        'WriteProvisionedThroughputExceeded',
+        'ReadProvisionedThroughputExceeded',
+        'IteratorAgeMilliseconds',
+      ],
+      description: 'Shard-level (enhanced) metrics a stream can publish',
+    }),
+    encryption: choice({
+      values: ['MANAGED', 'KMS'],
+      default: 'MANAGED',
+      defaultSource: 'streamkit',
+      description:
+        'Server-side encryption: the AWS managed key (alias/aws/kinesis) or a customer managed key with rotation',
+      note: 'The AWS managed key costs nothing and needs no key policy; choose KMS to control the key yourself.',
+    }),
+  },
+  esm: {
+    batchSize: range({
+      min: 1,
+      max: 10_000,
+      default: 100,
+      defaultSource: 'aws',
+      unit: 'records',
+      description: 'Records per function invocation',
+    }),
+    maxBatchingWindow: range({
+      min: 0,
+      max: 300,
+      default: 0,
+      defaultSource: 'aws',
+      unit: 'seconds',
+      description: 'How long to gather records before invoking the function',
+    }),
+    parallelizationFactor: range({
+      min: 1,
+      max: 10,
+      default: 1,
+      defaultSource: 'aws',
+      unit: 'batches per shard',
+      description: 'Batches processed concurrently from each shard (records of one partition key stay in order)',
+    }),
+    retryAttempts: range({
+      min: 0,
+      max: 10_000,
+      also: [-1],
+      default: 3,
+      defaultSource: 'streamkit',
+      unit: 'retries',
+      description:
+        'Retries of a failed batch before it goes to the on-failure destination (-1 = until the records expire)',
+      note: 'AWS defaults to -1, which lets one poison record block a shard for the whole retention period.',
+    }),
+    maxRecordAge: range({
+      min: 60,
+      max: 604_800,
+      also: [-1],
+      default: 86_400,
+      defaultSource: 'streamkit',
+      unit: 'seconds',
+      description: 'Records older than this go to the on-failure destination instead of the function (-1 = no limit)',
+      note: 'AWS defaults to -1; 24 hours matches the original solution and the default retention.',
+    }),
+    bisectBatchOnError: flag({
+      default: true,
+      defaultSource: 'streamkit',
+      description: 'Split a failed batch in two before retrying, which isolates poison records',
+      note: 'AWS defaults to off; the original solution turned it on.',
+    }),
+    reportBatchItemFailures: flag({
+      default: true,
+      defaultSource: 'streamkit',
+      description: 'Honour partial batch responses',
+      note: 'AWS defaults to off; streamkit handlers use Powertools partial batch responses.',
+    }),
+    startingPosition: choice({
+      values: ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'],
+      default: 'TRIM_HORIZON',
+      defaultSource: 'streamkit',
+      description: 'Where a new event source mapping starts reading each shard',
+      note: 'TRIM_HORIZON so that records written before the mapping is enabled are not skipped (the original used LATEST).',
+    }),
+    invokePayloadMaxBytes: value({
+      value: 6 * MiB,
+      source: 'aws',
+      unit: 'bytes',
+      description: 'Largest synchronous invocation payload, which caps a batch',
+    }),
+    pollIntervalMs: value({
+      value: 1000,
+      source: 'aws',
+      unit: 'milliseconds',
+      description: 'How often an idle shard is polled',
+      note: 'The local runtime polls idle shards every 200 ms by default (see docs/parity.md).',
+    }),
+  },
+  lambda: {
+    memorySize: range({
+      min: 128,
+      max: 10_240,
+      default: 256,
+      defaultSource: 'streamkit',
+      unit: 'MB',
+      description: 'Function memory (CPU scales with it)',
+      note: 'AWS defaults to 128 MB.',
+    }),
+    timeout: range({
+      min: 1,
+      max: 900,
+      default: 60,
+      defaultSource: 'streamkit',
+      unit: 'seconds',
+      description: 'Function timeout',
+      note: 'AWS defaults to 3 s, too short for a batch of 100 records with I/O.',
+    }),
+    functionNameLength: range({ min: 1, max: 64, unit: 'characters', description: 'Length of a function name' }),
+  },
+  apiGateway: {
+    throttlingRateLimit: range({
+      min: 1,
+      max: 10_000,
+      default: 100,
+      defaultSource: 'streamkit',
+      unit: 'requests/s',
+      description: 'Steady-state request rate of the ingest API stage',
+      note: 'The maximum is the default account-level quota per region; the default is the original solution’s.',
+    }),
+    throttlingBurstLimit: range({
+      min: 0,
+      max: 5000,
+      default: 50,
+      defaultSource: 'streamkit',
+      unit: 'requests',
+      description: 'Burst capacity of the ingest API stage',
+      note: 'The original solution’s default; the maximum is the default account-level burst quota.',
+    }),
+    payloadMaxBytes: value({ value: 10 * MiB, source: 'aws', unit: 'bytes', description: 'Largest request body' }),
+    auth: choice({
+      values: ['iam', 'cognito', 'apiKey'],
+      default: 'iam',
+      defaultSource: 'streamkit',
+      description: 'How callers of the ingest API authenticate',
+      note: 'IAM (SigV4) needs no extra resources and no shared secret; the original used a Cognito user pool.',
+    }),
+  },
+  sqs: {
+    retentionSeconds: range({
+      min: 60,
+      max: 1_209_600,
+      default: 1_209_600,
+      defaultSource: 'streamkit',
+      unit: 'seconds',
+      description: 'How long the dead-letter queue keeps failure records',
+      note: 'The maximum (14 days), so that failures can be inspected after a long weekend.',
+    }),
+  },
+  pipelineShape: {
+    consumers: range({
+      min: 1,
+      max: 5,
+      rangeSource: 'streamkit',
+      unit: 'consumers',
+      description: 'Polling consumers (event source mappings) on one stream',
+      note: 'A shard serves 5 GetRecords calls/s shared by all polling consumers; more than 5 would throttle each other.',
+    }),
+  },
+  local: {
+    kinesisPort: value({
+      value: 4567,
+      source: 'streamkit',
+      description: 'Port of the local Kinesis engine in `streamkit dev`',
+    }),
+    ingestPort: value({
+      value: 4568,
+      source: 'streamkit',
+      description: 'Port of the local ingest API in `streamkit dev`',
+    }),
+    esmIdlePollMs: value({
+      value: 200,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'How often the local event source mapping polls an idle shard',
+    }),
+    esmRetryBaseDelayMs: value({
+      value: 100,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'First delay before the local event source mapping retries a failed batch (doubles up to 5 s)',
+    }),
+  },
+} as const;
+
+export type StreamMode = (typeof LIMITS.kinesis.streamMode.values)[number];
+export type StreamEncryption = (typeof LIMITS.kinesis.encryption.values)[number];
+export type ShardLevelMetric = (typeof LIMITS.kinesis.shardLevelMetrics.values)[number];
+export type StartingPosition = (typeof LIMITS.esm.startingPosition.values)[number];
+export type IngestAuth = (typeof LIMITS.apiGateway.auth.values)[number];
+
+/** True when `n` is inside the range or one of its extra allowed values. */
+export function withinLimit(limit: RangeLimit, n: number): boolean {
+  return (n >= limit.min && n <= limit.max) || (limit.also?.includes(n) ?? false);
+}
+
+/** "between 1 and 10000" or "-1, or between 60 and 604800", for error messages. */
+export function describeRange(limit: RangeLimit): string {
+  const unit = limit.unit ? ` ${limit.unit}` : '';
+  const base = `between ${limit.min} and ${limit.max}${unit}`;
+  return limit.also?.length ? `${limit.also.join(', ')}, or ${base}` : base;
+}

@@ -1,0 +1,184 @@
+/**
+ * The sections a pipeline spec is made of. Presets pick the sections they need (see `../presets`).
+ * Every default comes from `LIMITS`; nothing here invents a number.
+ */
+import { z } from 'zod';
+import { LIMITS, type ShardLevelMetric } from '../limits.ts';
+import { checkChoice, flag, integer, oneOf, optionalRanged, ranged, section, show, text } from './fields.ts';
+
+const K = LIMITS.kinesis;
+const E = LIMITS.esm;
+const L = LIMITS.lambda;
+const A = LIMITS.apiGateway;
+
+export const PIPELINE_NAME = /^[a-z][a-z0-9-]*$/;
+const CONSUMER_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/;
+const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const ENV_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
+/** Lambda reserves these environment variables. */
+const RESERVED_ENV = /^(AWS_|LAMBDA_|_HANDLER$|_X_AMZN_TRACE_ID$|TZ$)/;
+
+export const ingestApiSection = section({
+  /** How callers authenticate. @default 'iam' */
+  auth: oneOf(A.auth),
+  throttling: section({
+    rateLimit: ranged(A.throttlingRateLimit),
+    burstLimit: ranged(A.throttlingBurstLimit),
+  }),
+  /** X-Ray tracing of API requests. @default false */
+  tracing: flag({ default: false }),
+});
+
+const shardLevelMetrics = z.unknown().transform((input, ctx): ShardLevelMetric[] => {
+  if (input === undefined || input === false) return [];
+  if (input === true) return [...K.shardLevelMetrics.values];
+  if (!Array.isArray(input)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be true (all), false (none) or a list of ${K.shardLevelMetrics.values.join(', ')} (got ${show(input)})`,
+      input,
+    });
+    return z.NEVER as never;
+  }
+  return input.map((item) => checkChoice(K.shardLevelMetrics.values, item, ctx));
+});
+
+export const streamSection = section({
+  mode: oneOf(K.streamMode),
+  /** Only for PROVISIONED streams. @default 2 */
+  shardCount: optionalRanged(K.shardCount),
+  retentionHours: ranged(K.retentionHours, { duration: 'h' }),
+  encryption: oneOf(K.encryption),
+  /** Shard-level (enhanced) CloudWatch metrics: true for all, or a list. @default false */
+  shardLevelMetrics,
+});
+
+export const consumerSection = section({
+  /** Unique within the pipeline; names the function and its alarms. @default 'consumer' */
+  name: text({
+    pattern: CONSUMER_NAME,
+    rule: 'letters, digits and hyphens, starting with a letter',
+    min: 1,
+    max: 32,
+  }).transform((n) => n ?? 'consumer'),
+  /** Your handler's file, relative to the spec file. @default - streamkit's built-in Kinesis consumer, which logs each record */
+  handler: text({ min: 1, max: 1024 }),
+  /** Name of the exported handler function. @default 'handler' */
+  export: text({ pattern: JS_IDENTIFIER, rule: 'a JavaScript identifier' }).transform((e) => e ?? 'handler'),
+  memorySize: ranged(L.memorySize),
+  timeout: ranged(L.timeout, { duration: 's' }),
+  environment: z
+    .record(z.string(), z.unknown(), {
+      error: (i) => `must be a mapping of variable names to values (got ${show(i.input)})`,
+    })
+    .optional()
+    .superRefine((env, ctx) => {
+      for (const [key, value] of Object.entries(env ?? {})) {
+        if (!ENV_NAME.test(key) || RESERVED_ENV.test(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is not a usable variable name (letters, digits and underscores; AWS_ and LAMBDA_ are reserved)',
+          });
+        } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `must be text, a number or a boolean (got ${show(value)})`,
+          });
+        }
+      }
+    })
+    .transform((env) => Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]))),
+  batchSize: ranged(E.batchSize),
+  maxBatchingWindow: ranged(E.maxBatchingWindow, { duration: 's' }),
+  parallelizationFactor: ranged(E.parallelizationFactor),
+  retryAttempts: ranged(E.retryAttempts),
+  bisectBatchOnError: flag(E.bisectBatchOnError),
+  maxRecordAge: ranged(E.maxRecordAge, { duration: 's' }),
+  startingPosition: oneOf(E.startingPosition),
+  /** Only with AT_TIMESTAMP: an ISO-8601 date-time. */
+  startingPositionTimestamp: z.unknown().transform((input, ctx): string | undefined => {
+    if (input === undefined) return undefined;
+    const date = input instanceof Date ? input : typeof input === 'string' ? new Date(input) : undefined;
+    if (!date || Number.isNaN(date.getTime())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an ISO-8601 date-time such as "2026-01-31T12:00:00Z" (got ${show(input)})`,
+        input,
+      });
+      return z.NEVER as never;
+    }
+    return date.toISOString();
+  }),
+  reportBatchItemFailures: flag(E.reportBatchItemFailures),
+  /** Where metadata of discarded batches goes: an encrypted SQS queue, or nowhere. @default 'sqs' */
+  onFailure: oneOf({ kind: 'choice', values: ['sqs', 'none'] as const, default: 'sqs', description: '' }),
+});
+
+export const monitoringSection = section({
+  /** An email address subscribed to the alarm topic. @default - no subscription; alarms still publish to the SNS topic */
+  alarmEmail: text({ pattern: EMAIL, rule: 'an email address' }),
+  /** A CloudWatch dashboard for the pipeline. @default true */
+  dashboard: flag({ default: true }),
+});
+
+export const localSection = section({
+  /** Port of the local Kinesis engine; 0 picks a free port. @default 4567 */
+  kinesisPort: integer(0, 65_535, LIMITS.local.kinesisPort.value),
+  /** Port of the local ingest API; 0 picks a free port. @default 4568 */
+  ingestPort: integer(0, 65_535, LIMITS.local.ingestPort.value),
+  /** Where local state (dead-letter queues, handler bundles) lives, relative to the spec file. @default '.streamkit' */
+  dataDir: text({ min: 1, max: 1024 }).transform((d) => d ?? '.streamkit'),
+});
+
+export const tagsSection = z
+  .record(z.string(), z.unknown(), { error: (i) => `must be a mapping of tag names to values (got ${show(i.input)})` })
+  .optional()
+  .superRefine((tags, ctx) => {
+    for (const [key, value] of Object.entries(tags ?? {})) {
+      if (key.length > 128 || key.startsWith('aws:')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'must be at most 128 characters and not start with "aws:"',
+        });
+      } else if (typeof value !== 'string' || value.length > 256) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `must be text of at most 256 characters (got ${show(value)})`,
+        });
+      }
+    }
+  })
+  .transform((tags) => (tags ?? {}) as Record<string, string>);
+
+/** The top-level settings every spec has, whatever its preset. */
+export const commonFields = {
+  /** Spec format version. @default 1 */
+  version: z.unknown().transform((input, ctx): 1 => {
+    if (input === undefined || input === 1) return 1;
+    ctx.addIssue({ code: 'custom', message: `must be 1, the only spec version so far (got ${show(input)})`, input });
+    return z.NEVER as never;
+  }),
+  /** Names the stack and the local resources. @default - the preset's name */
+  name: text({
+    pattern: PIPELINE_NAME,
+    rule: 'lowercase letters, digits and hyphens, starting with a letter',
+    min: LIMITS.pipeline.nameLength.min,
+    max: LIMITS.pipeline.nameLength.max,
+  }),
+  preset: z.string(),
+  description: text({ max: 1024 }),
+  tags: tagsSection,
+  monitoring: monitoringSection,
+  local: localSection,
+};
+
+export type IngestApiSettings = z.output<typeof ingestApiSection>;
+export type StreamSettings = z.output<typeof streamSection>;
+export type ConsumerSettings = z.output<typeof consumerSection>;
+export type MonitoringSettings = z.output<typeof monitoringSection>;
+export type LocalSettings = z.output<typeof localSection>;
