@@ -16,3 +16,22 @@ export const localNames = {
   function: (pipeline: string, consumer: string) => `${pipeline}-${consumer}`,
   deadLetterQueue: (pipeline: string, consumer: string) => `${pipeline}-${consumer}-dlq`,
 };
+
+/**
+ * Credentials the local target accepts. Requests signed with them (SigV4) pass the local ingest API's IAM check;
+ * any AWS client pointed at the local Kinesis engine may use them too. They only ever guard 127.0.0.1.
+ * Override with STREAMKIT_LOCAL_ACCESS_KEY_ID / STREAMKIT_LOCAL_SECRET_ACCESS_KEY.
+ */
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: process.env.STREAMKIT_LOCAL_ACCESS_KEY_ID ?? 'streamkit-local',
+  secretAccessKey: process.env.STREAMKIT_LOCAL_SECRET_ACCESS_KEY ?? 'streamkit-local-secret',
+} as const;
+
+/** The API key (x-api-key) the local ingest API accepts when `ingest.auth` is apiKey. Override with STREAMKIT_LOCAL_API_KEY. */
+export const LOCAL_API_KEY = process.env.STREAMKIT_LOCAL_API_KEY ?? 'streamkit-local-api-key';
+
+/**
+ * The token (`Authorization` header) the local ingest API accepts when `ingest.auth` is cognito, standing in for a
+ * Cognito ID token. Override with STREAMKIT_LOCAL_ID_TOKEN.
+ */
+export const LOCAL_ID_TOKEN = process.env.STREAMKIT_LOCAL_ID_TOKEN ?? 'streamkit-local-id-token';
