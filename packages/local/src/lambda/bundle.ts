@@ -1,0 +1,46 @@
+/**
+ * Builds a handler bundle the way the cloud stack's NodejsFunction does (same esbuild options from core), so the
+ * local runtime runs the very code Lambda will run.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { HANDLER_BUNDLING, StreamkitError } from '@streamkit/core';
+import { build } from 'esbuild';
+
+export interface HandlerBundle {
+  /** The bundled file (CommonJS), next to its source map. */
+  readonly file: string;
+  readonly entry: string;
+  readonly bytes: number;
+  readonly buildMs: number;
+}
+
+export async function bundleHandler(options: { entry: string; outdir: string }): Promise<HandlerBundle> {
+  mkdirSync(options.outdir, { recursive: true });
+  const file = join(options.outdir, 'index.js');
+  const started = performance.now();
+  try {
+    const result = await build({
+      entryPoints: [options.entry],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      format: HANDLER_BUNDLING.format,
+      target: HANDLER_BUNDLING.target,
+      minify: HANDLER_BUNDLING.minify,
+      sourcemap: HANDLER_BUNDLING.sourceMap,
+      external: [...HANDLER_BUNDLING.externalModules],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+    return { file, entry: options.entry, bytes, buildMs: performance.now() - started };
+  } catch (error) {
+    const detail = (error as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors
+      ?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+      .join('\n  ');
+    throw new StreamkitError('SK_VALIDATION', `cannot bundle handler ${options.entry}:\n  ${detail ?? String(error)}`, {
+      cause: error,
+    });
+  }
+}
