@@ -5,6 +5,7 @@
 
 export type KinesisErrorType =
   | 'AccessDeniedException'
+  | 'DryRunOperationException'
   | 'ExpiredIteratorException'
   | 'ExpiredNextTokenException'
   | 'InternalFailure'
@@ -17,6 +18,15 @@ export type KinesisErrorType =
   | 'UnknownOperationException'
   | 'ValidationException';
 
+export interface KinesisServiceErrorOptions {
+  /**
+   * The HTTP status to answer with.
+   * @default 400 (500 for InternalFailure), as AWS answers
+   */
+  readonly statusCode?: number;
+  readonly cause?: unknown;
+}
+
 export class KinesisServiceError extends Error {
   static is(error: unknown): error is KinesisServiceError {
     return error instanceof KinesisServiceError;
@@ -26,11 +36,11 @@ export class KinesisServiceError extends Error {
   /** 400 for client errors (as AWS answers them), 500 for InternalFailure. */
   readonly statusCode: number;
 
-  constructor(type: KinesisErrorType, message: string) {
-    super(message);
+  constructor(type: KinesisErrorType, message: string, options: KinesisServiceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = type;
     this.type = type;
-    this.statusCode = type === 'InternalFailure' ? 500 : 400;
+    this.statusCode = options.statusCode ?? (type === 'InternalFailure' ? 500 : 400);
   }
 
   /** The JSON 1.1 error body AWS sends. */

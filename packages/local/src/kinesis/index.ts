@@ -1,0 +1,11 @@
+export * from './api-limits.ts';
+export * from './channels.ts';
+export * from './errors.ts';
+export * from './memory-record-storage.ts';
+export * from './record-storage.ts';
+export { parseSequenceNumber, SEQUENCE_NUMBER_DIGITS } from './sequence-number.ts';
+export * from './server.ts';
+export { KINESIS_ACTIONS, KinesisService, type KinesisServiceOptions } from './service.ts';
+export * from './shapes.ts';
+export * from './store.ts';
+export { MAX_REQUEST_BYTES } from './wire.ts';

@@ -1,0 +1,91 @@
+/**
+ * The Kinesis service without a network: the store, the actions, and `dispatch`, which the HTTP server and in-process
+ * callers (such as the local ingest API) share. `dispatch` takes and returns the JSON bodies of the wire protocol and
+ * throws `KinesisServiceError`.
+ */
+import type { ActionContext, KinesisActionHandler } from './action-context.ts';
+import { createStream } from './actions/create-stream.ts';
+import { deleteStream } from './actions/delete-stream.ts';
+import { describeStream } from './actions/describe-stream.ts';
+import { describeStreamSummary } from './actions/describe-stream-summary.ts';
+import { getRecords } from './actions/get-records.ts';
+import { getShardIterator } from './actions/get-shard-iterator.ts';
+import { listShards } from './actions/list-shards.ts';
+import { listStreams } from './actions/list-streams.ts';
+import { putRecord } from './actions/put-record.ts';
+import { putRecords } from './actions/put-records.ts';
+import { KinesisServiceError } from './errors.ts';
+import type { KinesisAction, KinesisActions } from './shapes.ts';
+import { KinesisStore, type KinesisStoreOptions } from './store.ts';
+import { TokenSealer } from './token-sealer.ts';
+
+export interface KinesisServiceOptions extends KinesisStoreOptions {
+  /**
+   * Key of the HMAC that seals shard iterators and NextTokens. Give the same key to a restarted engine to keep its
+   * iterators valid.
+   * @default 32 random bytes: iterators of another engine, or of a previous run, are refused
+   */
+  readonly tokenSecret?: Uint8Array;
+}
+
+const ACTIONS: {
+  readonly [A in KinesisAction]: (context: ActionContext, input: unknown) => KinesisActions[A]['output'];
+} = {
+  CreateStream: createStream,
+  DeleteStream: deleteStream,
+  DescribeStream: describeStream,
+  DescribeStreamSummary: describeStreamSummary,
+  GetRecords: getRecords,
+  GetShardIterator: getShardIterator,
+  ListShards: listShards,
+  ListStreams: listStreams,
+  PutRecord: putRecord,
+  PutRecords: putRecords,
+};
+
+/** The actions the engine implements. */
+export const KINESIS_ACTIONS = Object.keys(ACTIONS) as readonly KinesisAction[];
+
+export function isKinesisAction(action: string): action is KinesisAction {
+  return Object.hasOwn(ACTIONS, action);
+}
+
+export function unknownOperation(action: string): KinesisServiceError {
+  return new KinesisServiceError(
+    'UnknownOperationException',
+    `The local Kinesis engine does not implement operation ${action}; it implements ${KINESIS_ACTIONS.join(', ')}`,
+  );
+}
+
+export class KinesisService {
+  readonly store: KinesisStore;
+  readonly #context: ActionContext;
+
+  constructor(options: KinesisServiceOptions = {}) {
+    this.store = new KinesisStore(options);
+    this.#context = {
+      store: this.store,
+      tokens: new TokenSealer(options.tokenSecret),
+      clock: options.clock ?? Date.now,
+    };
+  }
+
+  /**
+   * Runs an action on its JSON request body (blobs in base64, timestamps in epoch seconds) and resolves to its JSON
+   * response body. Rejects with a `KinesisServiceError`: the error AWS would answer, or InternalFailure for a bug.
+   */
+  dispatch<A extends KinesisAction>(action: A, input: KinesisActions[A]['input']): Promise<KinesisActions[A]['output']>;
+  dispatch(action: string, input: unknown): Promise<unknown>;
+  async dispatch(action: string, input: unknown): Promise<unknown> {
+    if (!isKinesisAction(action)) throw unknownOperation(action);
+    const handler: KinesisActionHandler = ACTIONS[action];
+    try {
+      return handler(this.#context, input);
+    } catch (error) {
+      if (KinesisServiceError.is(error)) throw error;
+      throw new KinesisServiceError('InternalFailure', `${action} failed inside the local engine: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}

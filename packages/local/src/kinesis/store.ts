@@ -1,0 +1,216 @@
+/**
+ * The engine's state: streams, their shards, and (through a `RecordStorage`) the shards' records.
+ *
+ * Status transitions happen lazily against the engine's clock: a stream created with `createStreamDelayMs` is
+ * CREATING until the clock passes its activation time, and a deleted one is DELETING until `deleteStreamDelayMs` has
+ * passed, then gone. Every read of the store first applies the transitions that are due, so an injected clock
+ * drives them deterministically and no timer outlives the engine.
+ */
+import { arn as arns, LIMITS, LOCAL_ACCOUNT, LOCAL_REGION, type StreamMode } from '@streamkit/core';
+import { KinesisServiceError } from './errors.ts';
+import { type HashKeyRange, hashKeyHex, splitHashKeySpace } from './hash-key.ts';
+import { MemoryRecordStorage } from './memory-record-storage.ts';
+import type { RecordStorage, ShardRecordLog } from './record-storage.ts';
+import { formatSequenceNumber, MAX_SHARD_INDEX, sequenceNumberPrefix } from './sequence-number.ts';
+
+/** `shardId-000000000003` for index 3. */
+export function shardIdOf(index: number): string {
+  return `shardId-${String(index).padStart(12, '0')}`;
+}
+
+export type StreamStatus = 'CREATING' | 'ACTIVE' | 'DELETING' | 'UPDATING';
+
+export interface KinesisShard {
+  readonly shardId: string;
+  /** Its number: `shardId-000000000003` has index 3, and is `stream.shards[3]`. */
+  readonly index: number;
+  readonly hashKeyRange: HashKeyRange;
+  /** `hashKeyRange.start` as a 32-digit hex string (see `hash-key.ts`). */
+  readonly startingHashKeyHex: string;
+  /** The first 21 digits of every sequence number of this shard. */
+  readonly sequenceNumberPrefix: string;
+  readonly startingSequenceNumber: string;
+  readonly log: ShardRecordLog;
+}
+
+export interface KinesisStream {
+  readonly name: string;
+  readonly arn: string;
+  /** Creation time (ms since the epoch), unique per store, which identifies this incarnation of the name. */
+  readonly createdAt: number;
+  readonly status: StreamStatus;
+  readonly mode: StreamMode;
+  readonly retentionHours: number;
+  /** Every shard, `shards[i].index === i`, in hash key order. */
+  readonly shards: readonly KinesisShard[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface KinesisStoreOptions {
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** How long a new stream stays CREATING. @default 0 */
+  readonly createStreamDelayMs?: number;
+  /** How long a deleted stream stays DELETING. @default 0 */
+  readonly deleteStreamDelayMs?: number;
+  /** @default a new MemoryRecordStorage */
+  readonly storage?: RecordStorage;
+  /** @default LOCAL_REGION */
+  readonly region?: string;
+  /** @default LOCAL_ACCOUNT */
+  readonly account?: string;
+}
+
+export interface CreateStreamParams {
+  readonly name: string;
+  readonly mode: StreamMode;
+  readonly shardCount: number;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+interface StreamEntry extends KinesisStream {
+  status: StreamStatus;
+  /** When a CREATING stream becomes ACTIVE or a DELETING one disappears. */
+  transitionAt: number;
+}
+
+export class KinesisStore {
+  readonly region: string;
+  readonly account: string;
+  readonly #clock: () => number;
+  readonly #createDelay: number;
+  readonly #deleteDelay: number;
+  readonly #storage: RecordStorage;
+  readonly #streams = new Map<string, StreamEntry>();
+  /** Streams waiting for a status transition. */
+  readonly #pending = new Set<StreamEntry>();
+  #lastCreatedAt = 0;
+
+  constructor(options: KinesisStoreOptions = {}) {
+    this.region = options.region ?? LOCAL_REGION;
+    this.account = options.account ?? LOCAL_ACCOUNT;
+    this.#clock = options.clock ?? Date.now;
+    this.#createDelay = options.createStreamDelayMs ?? 0;
+    this.#deleteDelay = options.deleteStreamDelayMs ?? 0;
+    this.#storage = options.storage ?? new MemoryRecordStorage();
+  }
+
+  stream(name: string): KinesisStream | undefined {
+    this.#settle();
+    return this.#streams.get(name);
+  }
+
+  /** Every stream, by name. */
+  streams(): KinesisStream[] {
+    this.#settle();
+    return [...this.#streams.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Open shards of every stream of the account, which the account's shard quota counts. */
+  openShardCount(): number {
+    this.#settle();
+    let count = 0;
+    for (const stream of this.#streams.values()) count += stream.shards.length;
+    return count;
+  }
+
+  createStream(params: CreateStreamParams): KinesisStream {
+    this.#settle();
+    if (this.#streams.has(params.name)) {
+      throw new KinesisServiceError(
+        'ResourceInUseException',
+        `Stream ${params.name} under account ${this.account} already exists.`,
+      );
+    }
+    const quota = LIMITS.kinesis.shardCount.max;
+    const open = this.openShardCount();
+    if (open + params.shardCount > quota) {
+      throw new KinesisServiceError(
+        'LimitExceededException',
+        `This request would exceed the shard limit for the account ${this.account} in ${this.region}. ` +
+          `Current limit of shards is ${quota}, ${open} are open. ` +
+          `Number of additional shards that would have resulted from this request: ${params.shardCount}.`,
+      );
+    }
+    if (params.shardCount - 1 > MAX_SHARD_INDEX) {
+      throw new RangeError(`a stream holds at most ${MAX_SHARD_INDEX + 1} shards (asked for ${params.shardCount})`);
+    }
+
+    const now = this.#clock();
+    // Unique, increasing creation times tell incarnations of a name apart even within one millisecond.
+    const createdAt = Math.max(now, this.#lastCreatedAt + 1);
+    this.#lastCreatedAt = createdAt;
+    const incarnation = { streamName: params.name, createdAt };
+    const shards = splitHashKeySpace(params.shardCount).map((range, index): KinesisShard => {
+      const shardId = shardIdOf(index);
+      const prefix = sequenceNumberPrefix(createdAt, index);
+      return {
+        shardId,
+        index,
+        hashKeyRange: range,
+        startingHashKeyHex: hashKeyHex(range.start),
+        sequenceNumberPrefix: prefix,
+        startingSequenceNumber: formatSequenceNumber(prefix, 0),
+        log: this.#storage.openShard(incarnation, shardId),
+      };
+    });
+    const entry: StreamEntry = {
+      name: params.name,
+      arn: arns.stream(params.name, this.region, this.account),
+      createdAt,
+      status: this.#createDelay > 0 ? 'CREATING' : 'ACTIVE',
+      transitionAt: now + this.#createDelay,
+      mode: params.mode,
+      retentionHours: LIMITS.kinesis.retentionHours.default,
+      shards,
+      tags: { ...params.tags },
+    };
+    this.#streams.set(entry.name, entry);
+    if (entry.status === 'CREATING') this.#pending.add(entry);
+    return entry;
+  }
+
+  /** Starts deleting a stream (it must exist; the action checks its status). */
+  deleteStream(name: string): void {
+    this.#settle();
+    const entry = this.#streams.get(name);
+    if (!entry) return;
+    this.#pending.delete(entry);
+    if (this.#deleteDelay > 0) {
+      entry.status = 'DELETING';
+      entry.transitionAt = this.#clock() + this.#deleteDelay;
+      this.#pending.add(entry);
+    } else {
+      this.#remove(entry);
+    }
+  }
+
+  /** The shard whose hash key range contains `hashKeyHex` (a 32-digit hex hash key). */
+  shardForHashKey(stream: KinesisStream, hashKeyHex: string): KinesisShard {
+    const { shards } = stream;
+    let low = 0;
+    let high = shards.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (shards[middle]!.startingHashKeyHex <= hashKeyHex) low = middle;
+      else high = middle - 1;
+    }
+    return shards[low]!;
+  }
+
+  #settle(): void {
+    if (this.#pending.size === 0) return;
+    const now = this.#clock();
+    for (const entry of this.#pending) {
+      if (now < entry.transitionAt) continue;
+      this.#pending.delete(entry);
+      if (entry.status === 'CREATING') entry.status = 'ACTIVE';
+      else if (entry.status === 'DELETING') this.#remove(entry);
+    }
+  }
+
+  #remove(entry: StreamEntry): void {
+    this.#streams.delete(entry.name);
+    this.#storage.dropStream({ streamName: entry.name, createdAt: entry.createdAt });
+  }
+}
