@@ -329,6 +329,15 @@ export const LIMITS = {
       note: 'The maximum (14 days), so that failures can be inspected after a long weekend.',
     }),
   },
+  logs: {
+    retentionDays: value({
+      value: 30,
+      source: 'streamkit',
+      unit: 'days',
+      description: 'How long the pipeline’s log groups (function logs, API access and execution logs) keep events',
+      note: 'A month covers a debugging cycle without unbounded log storage (the original kept API access logs forever).',
+    }),
+  },
   pipelineShape: {
     consumers: range({
       min: 1,

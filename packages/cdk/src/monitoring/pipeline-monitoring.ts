@@ -1,0 +1,237 @@
+/**
+ * The pipeline's alarms and dashboard. Every alarm comes from core's `alarmsFor(spec)` — the same definitions the
+ * local runtime evaluates — and carries the dimensions core's `ALARM_DIMENSIONS` names, with each resource's *name*
+ * as the value (the original used an ARN or no dimension at all, so some of its alarms never saw data: bugs 2 and 3).
+ * Alarms notify an encrypted SNS topic on ALARM and on OK (the original had no actions: bug 5).
+ *
+ * The dashboard's metric widgets come from cdk-monitoring-constructs; our alarms go on it as an alarm status widget
+ * and one alarm widget each.
+ */
+
+import { ALARM_DIMENSIONS, type AlarmDefinition, type AlarmResource, StreamkitError } from '@streamkit/core';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import {
+  DefaultDashboards,
+  type IDynamicDashboardFactory,
+  type IDynamicDashboardSegment,
+  MonitoringFacade,
+} from 'cdk-monitoring-constructs';
+import { Construct } from 'constructs';
+
+/** A consumer as monitoring sees it: its function and, when it has one, its dead-letter queue. */
+export interface MonitoredConsumer {
+  /** The consumer's name in the spec (alarm definitions refer to it). */
+  readonly name: string;
+  readonly function: lambda.IFunction;
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+export interface PipelineMonitoringProps {
+  /** The alarms to create: core's `alarmsFor(spec)`. */
+  readonly alarms: readonly AlarmDefinition[];
+  readonly stream: kinesis.IStream;
+  /** The ingest API and its stage; required when an alarm watches the API. */
+  readonly api?: { readonly restApi: apigateway.IRestApi; readonly stageName: string };
+  readonly consumers: readonly MonitoredConsumer[];
+  /**
+   * An email address subscribed to the alarm topic (the recipient confirms the subscription by email).
+   * @default - no subscription; alarms still publish to the topic
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Create a CloudWatch dashboard.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+}
+
+export class PipelineMonitoring extends Construct {
+  /** Receives every alarm's ALARM and OK notifications. */
+  readonly topic: sns.Topic;
+  /** Encrypts the topic; its policy lets CloudWatch publish. */
+  readonly topicKey: kms.Key;
+  /** The alarms by definition id (`StreamIteratorAge`, `consumerErrors`…). */
+  readonly alarms: ReadonlyMap<string, cloudwatch.Alarm>;
+  readonly emailSubscription: sns.Subscription | undefined;
+  readonly dashboard: cloudwatch.Dashboard | undefined;
+  /** The cdk-monitoring-constructs facade that draws the dashboard's metric widgets. */
+  readonly facade: MonitoringFacade | undefined;
+
+  constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // CloudWatch cannot publish to a topic encrypted with the AWS managed key (alias/aws/sns), whose policy we cannot
+    // change; a customer managed key can allow it.
+    this.topicKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Encrypts the alarm topic of ${stack.stackName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `streamkit alarms of ${stack.stackName}`,
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountsAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
+    this.emailSubscription = props.alarmEmail
+      ? new sns.Subscription(this, 'AlarmEmail', {
+          topic: this.topic,
+          protocol: sns.SubscriptionProtocol.EMAIL,
+          endpoint: props.alarmEmail,
+        })
+      : undefined;
+
+    const action = new actions.SnsAction(this.topic);
+    const alarms = new Map<string, cloudwatch.Alarm>();
+    for (const definition of props.alarms) {
+      const alarm = new cloudwatch.Alarm(this, definition.id, {
+        alarmDescription: definition.description,
+        metric: new cloudwatch.Metric({
+          namespace: definition.namespace,
+          metricName: definition.metricName,
+          dimensionsMap: this.dimensions(definition, props),
+          statistic: definition.statistic,
+          period: Duration.seconds(definition.periodSeconds),
+        }),
+        comparisonOperator: definition.comparison as cloudwatch.ComparisonOperator,
+        threshold: definition.threshold,
+        evaluationPeriods: definition.evaluationPeriods,
+        datapointsToAlarm: definition.datapointsToAlarm,
+        treatMissingData: definition.treatMissingData as cloudwatch.TreatMissingData,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      alarms.set(definition.id, alarm);
+    }
+    this.alarms = alarms;
+
+    if (props.dashboard ?? true) {
+      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+      this.facade = new MonitoringFacade(this, 'Facade', {
+        dashboardFactory: new SingleDashboardFactory(this.dashboard),
+      });
+      this.drawDashboard(this.facade, props);
+    }
+  }
+
+  /** `{StreamName: …}`, `{ApiName: …, Stage: …}`… — the dimension names come from core, the values are names. */
+  private dimensions(definition: AlarmDefinition, props: PipelineMonitoringProps): Record<string, string> {
+    const values = this.dimensionValues(definition.resource, props);
+    return Object.fromEntries(
+      ALARM_DIMENSIONS[definition.resource.kind].map((name) => {
+        const value = values[name];
+        if (value === undefined) {
+          throw new StreamkitError('SK_INTERNAL', `alarm ${definition.id}: no value for its dimension ${name}`);
+        }
+        return [name, value];
+      }),
+    );
+  }
+
+  private dimensionValues(resource: AlarmResource, props: PipelineMonitoringProps): Record<string, string> {
+    const missing = (what: string) =>
+      new StreamkitError('SK_INTERNAL', `${this.node.path}: an alarm watches ${what}, which was not given`);
+    switch (resource.kind) {
+      case 'stream':
+        return { StreamName: props.stream.streamName };
+      case 'api': {
+        if (!props.api) throw missing('the ingest API');
+        return { ApiName: props.api.restApi.restApiName, Stage: props.api.stageName };
+      }
+      case 'function': {
+        const consumer = props.consumers.find((c) => c.name === resource.consumer);
+        if (!consumer) throw missing(`the function of consumer ${resource.consumer}`);
+        return { FunctionName: consumer.function.functionName };
+      }
+      case 'queue': {
+        const queue = props.consumers.find((c) => c.name === resource.consumer)?.deadLetterQueue;
+        if (!queue) throw missing(`the dead-letter queue of consumer ${resource.consumer}`);
+        return { QueueName: queue.queueName };
+      }
+    }
+  }
+
+  private drawDashboard(facade: MonitoringFacade, props: PipelineMonitoringProps): void {
+    const alarms = [...this.alarms.values()];
+    facade
+      .addLargeHeader(`streamkit pipeline ${Stack.of(this).stackName}`)
+      .addWidget(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }))
+      .monitorKinesisDataStream({
+        streamName: props.stream.streamName,
+        alarmFriendlyName: 'Stream',
+        humanReadableName: 'Kinesis data stream',
+      });
+    if (props.api) {
+      facade.monitorApiGateway({
+        api: props.api.restApi,
+        apiStage: props.api.stageName,
+        alarmFriendlyName: 'IngestApi',
+        humanReadableName: 'Ingest API',
+      });
+    }
+    for (const consumer of props.consumers) {
+      facade.monitorLambdaFunction({
+        lambdaFunction: consumer.function,
+        isIterator: true,
+        alarmFriendlyName: `${consumer.name}Function`,
+        humanReadableName: `Consumer ${consumer.name}`,
+      });
+      if (consumer.deadLetterQueue) {
+        facade.monitorSqsQueue({
+          queue: consumer.deadLetterQueue,
+          alarmFriendlyName: `${consumer.name}DeadLetterQueue`,
+          humanReadableName: `Dead-letter queue of ${consumer.name}`,
+        });
+      }
+    }
+    facade.addMediumHeader('Alarm details');
+    for (const [id, alarm] of this.alarms) {
+      facade.addWidget(new cloudwatch.AlarmWidget({ title: id, alarm, width: 8, height: 6 }));
+    }
+  }
+}
+
+/**
+ * Puts every segment on one dashboard that CloudFormation names (cdk-monitoring-constructs' own factories need a
+ * fixed dashboard name, which would allow one deployment per account).
+ */
+class SingleDashboardFactory implements IDynamicDashboardFactory {
+  constructor(private readonly dashboard: cloudwatch.Dashboard) {}
+
+  addDynamicSegment(segment: IDynamicDashboardSegment): void {
+    this.dashboard.addWidgets(...segment.widgetsForDashboard(DefaultDashboards.DETAIL));
+  }
+
+  getDashboard(type: string): cloudwatch.Dashboard | undefined {
+    return type === DefaultDashboards.DETAIL ? this.dashboard : undefined;
+  }
+}
