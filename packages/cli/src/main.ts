@@ -3,9 +3,17 @@ import { PRESET_NAMES } from '@streamkit/core';
 /**
  * The `streamkit` command. No business logic lives here: each command resolves its pipeline and calls a package.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+// The AWS SDK warns on Node < 22 about its releases after January 2027; README states the supported Node versions.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { dev } from './commands/dev.ts';
 import { presets } from './commands/presets.ts';
+import { produce } from './commands/produce.ts';
+import { synth } from './commands/synth.ts';
 import { validate } from './commands/validate.ts';
+import { parseDurationFlag, parsePort, parsePositiveInt } from './duration.ts';
 import { exitCodesHelp, run } from './output.ts';
 
 const program = new Command('streamkit')
@@ -13,6 +21,17 @@ const program = new Command('streamkit')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText('after', `\n${exitCodesHelp()}`);
+
+/** Flag parsers throw StreamkitErrors; commander reports only its own error type as a usage error. */
+const flag =
+  <T>(parse: (value: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
 
 const presetOption = () =>
   new Option('-p, --preset <name>', 'use a preset with its defaults instead of a spec file').choices(PRESET_NAMES);
@@ -36,5 +55,107 @@ program
   .description('list the presets with one-line descriptions')
   .option('--json', 'print as JSON')
   .action((opts) => run(() => presets(opts)));
+
+program
+  .command('synth')
+  .description('synthesize the pipeline as a CloudFormation stack (cloud assembly), checked by cdk-nag')
+  .argument(specArgument, specHelp)
+  .addOption(presetOption())
+  .option('-o, --out <dir>', 'where to write the cloud assembly', 'cdk.out')
+  .option('--stack-name <name>', 'CloudFormation stack name (default: streamkit-<pipeline name>)')
+  .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    '\nFails (exit 9) when cdk-nag reports an unacknowledged finding.\n\nExamples:\n  streamkit synth\n  streamkit synth --preset apigw-kinesis-lambda --out build/cdk.out\n  npx cdk deploy --app cdk.out',
+  )
+  .action((spec, opts) => run(() => synth({ spec, ...opts })));
+
+program
+  .command('dev')
+  .description('run the pipeline on this machine: Kinesis engine, ingest API, event source mappings, your handlers')
+  .argument(specArgument, specHelp)
+  .addOption(presetOption())
+  .option(
+    '--produce [rate]',
+    'also send demo stock ticks through the ingest API (records/s)',
+    flag((v) => parsePositiveInt('--produce', v, 100_000)),
+  )
+  .option(
+    '--duration <time>',
+    'stop producing after this long (30, 30s, 5m), wait until every record is settled, exit',
+    flag((v) => parseDurationFlag('--duration', v)),
+  )
+  .option(
+    '--kinesis-port <port>',
+    'port of the Kinesis engine (0 = any free port)',
+    flag((v) => parsePort('--kinesis-port', v)),
+  )
+  .option(
+    '--ingest-port <port>',
+    'port of the ingest API (0 = any free port)',
+    flag((v) => parsePort('--ingest-port', v)),
+  )
+  .option('--data-dir <dir>', 'where dead-letter queues and handler bundles live (default: the spec’s local.dataDir)')
+  .option('--reset', 'delete the data directory first')
+  .option('--logs', 'print every line your handlers log')
+  .option('--no-throttle', 'turn the ingest API’s stage throttling off')
+  .addHelpText(
+    'after',
+    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0',
+  )
+  .action((spec, opts) =>
+    run(() =>
+      dev({
+        spec,
+        ...opts,
+        produce: opts.produce === true ? 100 : opts.produce,
+        durationMs: opts.duration,
+      }),
+    ),
+  );
+
+program
+  .command('produce')
+  .description('send demo stock ticks ({event_time, ticker, price}) to a pipeline at a steady rate')
+  .argument(specArgument, specHelp)
+  .addOption(presetOption())
+  .option(
+    '-r, --rate <records/s>',
+    'records per second',
+    flag((v) => parsePositiveInt('--rate', v, 100_000)),
+    100,
+  )
+  .option(
+    '-n, --total <records>',
+    'stop after this many records',
+    flag((v) => parsePositiveInt('--total', v)),
+  )
+  .option(
+    '--duration <time>',
+    'stop after this long (30, 30s, 5m)',
+    flag((v) => parseDurationFlag('--duration', v)),
+  )
+  .option(
+    '--batch-size <records>',
+    'records per PutRecords request (at most 500)',
+    flag((v) => parsePositiveInt('--batch-size', v, 500)),
+  )
+  .option(
+    '--seed <n>',
+    'seed of the demo data, for repeatable runs',
+    flag((v) => parsePositiveInt('--seed', v)),
+  )
+  .option('--url <url>', 'a deployed ingest API (the stack’s ApiUrl output); default: the local ingest API')
+  .option('--stream <name>', 'write straight to this Kinesis stream instead of the ingest API')
+  .option('--endpoint <url>', 'Kinesis endpoint for --stream (default: AWS; the local engine when --stream is omitted)')
+  .option('--region <region>', 'AWS region for --url (IAM signing) or --stream')
+  .option('--api-key <key>', 'API key for --url when the pipeline’s ingest.auth is apiKey')
+  .option('--token <token>', 'Cognito ID token for --url when the pipeline’s ingest.auth is cognito')
+  .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  streamkit produce --rate 500 --total 10000            # to the pipeline `streamkit dev` runs\n  streamkit produce --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --rate 50\n  streamkit produce --stream my-stream --region eu-west-1 --duration 1m',
+  )
+  .action((spec, opts) => run(() => produce({ spec, ...opts, durationMs: opts.duration })));
 
 await program.parseAsync();

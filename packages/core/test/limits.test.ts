@@ -60,3 +60,12 @@ describe('alarm definitions', () => {
     assert.ok(!alarmsFor(withoutDlq).some((a) => a.resource.kind === 'queue'));
   });
 });
+
+describe('docs/limits.md', () => {
+  test('is up to date with the limits table (run `npm run docs` after changing limits.ts)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderLimitsDoc } = await import('../src/docs/limits-doc.ts');
+    const committed = readFileSync(new URL('../../../docs/limits.md', import.meta.url), 'utf8');
+    assert.equal(committed, renderLimitsDoc());
+  });
+});

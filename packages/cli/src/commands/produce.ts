@@ -1,0 +1,136 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localNames, StreamkitError } from '@streamkit/core';
+import {
+  IngestClient,
+  type IngestClientAuth,
+  KinesisStreamWriter,
+  produce as produceRecords,
+  type RecordBatchWriter,
+  stockTicker,
+} from '@streamkit/producer';
+import { localIngestAuth } from '../local-auth.ts';
+import { output } from '../output.ts';
+import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
+
+export interface ProduceArgs extends PipelineArgs {
+  readonly rate: number;
+  readonly total?: number;
+  readonly durationMs?: number;
+  readonly batchSize?: number;
+  readonly seed?: number;
+  /** A deployed ingest API (the stack's stage URL); default: the local ingest API. */
+  readonly url?: string;
+  /** Write to this Kinesis stream directly instead of the ingest API. */
+  readonly stream?: string;
+  /** Kinesis endpoint for --stream; default: the local engine, or AWS when --stream names a deployed stream. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly apiKey?: string;
+  readonly token?: string;
+  readonly json?: boolean;
+}
+
+/** Sends demo stock ticks ({event_time, ticker, price}) to a pipeline at a steady rate. */
+export async function produce(args: ProduceArgs): Promise<number> {
+  const { spec } = resolvePipeline(args);
+  const { writer, target, close } = writerFor(args, spec);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.on('SIGINT', onSignal);
+  if (args.total === undefined && args.durationMs === undefined) {
+    output.progress(`sending ${args.rate} records/s to ${target} until Ctrl-C`);
+  } else {
+    output.progress(`sending ${args.total ?? '∞'} records at ${args.rate}/s to ${target}`);
+  }
+  let last = 0;
+  try {
+    const result = await produceRecords({
+      client: writer,
+      generator: stockTicker(args.seed === undefined ? {} : { seed: args.seed }),
+      rate: args.rate,
+      signal: abort.signal,
+      ...(args.total !== undefined && { total: args.total }),
+      ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
+      ...(args.batchSize !== undefined && { batchSize: args.batchSize }),
+      onProgress: (p) => {
+        if (!args.json && Date.now() - last > 1000) {
+          last = Date.now();
+          output.progress(`sent ${p.sent}, refused ${p.failed}, retried ${p.retried}, in flight ${p.inFlight}`);
+        }
+      },
+    });
+    if (args.json) output.line(JSON.stringify({ target, ...result }));
+    else {
+      const rate = result.elapsedMs > 0 ? Math.round((result.sent / result.elapsedMs) * 1000) : result.sent;
+      output.line(
+        `✓ sent ${result.sent} records to ${target} in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate}/s), ${result.failed} refused, ${result.retried} retried`,
+      );
+    }
+    return result.failed > 0 ? 5 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    close();
+  }
+}
+
+function writerFor(
+  args: ProduceArgs,
+  spec: ReturnType<typeof resolvePipeline>['spec'],
+): { writer: RecordBatchWriter; target: string; close: () => void } {
+  if (args.stream !== undefined || (args.endpoint !== undefined && args.url === undefined)) {
+    const streamName = args.stream ?? localNames.stream(spec.name);
+    const endpoint =
+      args.endpoint ?? (args.stream === undefined ? `http://127.0.0.1:${spec.local.kinesisPort}` : undefined);
+    const kinesis = new KinesisClient({
+      region: args.region ?? (endpoint ? LOCAL_REGION : process.env.AWS_REGION),
+      ...(endpoint && { endpoint, credentials: LOCAL_CREDENTIALS }),
+    });
+    return {
+      writer: new KinesisStreamWriter({ kinesis, streamName }),
+      target: `stream ${streamName}${endpoint ? ` at ${endpoint}` : ''}`,
+      close: () => kinesis.destroy(),
+    };
+  }
+  if (args.url === undefined) {
+    const url = `http://127.0.0.1:${spec.local.ingestPort}`;
+    return {
+      writer: new IngestClient({ url, auth: localIngestAuth(spec) }),
+      target: `the local ingest API at ${url}`,
+      close: () => {},
+    };
+  }
+  return {
+    writer: new IngestClient({ url: args.url, auth: deployedAuth(args, spec.ingest.auth) }),
+    target: args.url,
+    close: () => {},
+  };
+}
+
+/** Credentials for a deployed ingest API: the default AWS credential chain, or the key/token given. */
+function deployedAuth(args: ProduceArgs, auth: 'iam' | 'apiKey' | 'cognito'): IngestClientAuth {
+  switch (auth) {
+    case 'iam': {
+      const region = args.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? regionOf(args.url!);
+      if (!region)
+        throw new StreamkitError('SK_VALIDATION', '--region is required to sign requests (or set AWS_REGION)');
+      return { type: 'iam', credentials: defaultProvider(), region };
+    }
+    case 'apiKey':
+      if (!args.apiKey)
+        throw new StreamkitError('SK_VALIDATION', '--api-key is required: the pipeline’s ingest.auth is apiKey');
+      return { type: 'apiKey', apiKey: args.apiKey };
+    case 'cognito':
+      if (!args.token)
+        throw new StreamkitError(
+          'SK_VALIDATION',
+          '--token (a Cognito ID token) is required: the pipeline’s ingest.auth is cognito',
+        );
+      return { type: 'cognito', token: args.token };
+  }
+}
+
+/** The region of an execute-api URL (https://abc.execute-api.eu-west-1.amazonaws.com/prod). */
+function regionOf(url: string): string | undefined {
+  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(url)?.[1];
+}

@@ -1,0 +1,20 @@
+export * from './esm/index.ts';
+export { INGEST_REQUEST_CHANNEL, type IngestApi, type IngestApiOptions, startIngestApi } from './ingest-api/index.ts';
+export {
+  KINESIS_CHANNELS,
+  type KinesisEngine,
+  type KinesisEngineOptions,
+  KinesisService,
+  KinesisServiceError,
+  MemoryRecordStorage,
+  startKinesisEngine,
+} from './kinesis/index.ts';
+export { bundleHandler, type HandlerBundle } from './lambda/bundle.ts';
+export { type InvocationResult, LocalFunction, type LocalFunctionOptions } from './lambda/local-function.ts';
+export {
+  type LocalPipeline,
+  type LocalPipelineOptions,
+  type PipelineCounts,
+  startLocalPipeline,
+} from './pipeline/local-pipeline.ts';
+export { DeadLetterQueue } from './sqs/dead-letter-queue.ts';
