@@ -1,9 +1,17 @@
-/** Regenerates the generated docs pages: `npm run docs`. The tests fail when a committed page is stale. */
-import { writeFileSync } from 'node:fs';
+/** Regenerates the generated parts of the docs: `npm run docs`. The tests fail when a committed page is stale. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { withDiagram } from '../packages/core/src/docs/diagram.ts';
 import { renderLimitsDoc } from '../packages/core/src/docs/limits-doc.ts';
+import { PRESETS } from '../packages/core/src/index.ts';
 
-const pages: [string, string][] = [['docs/limits.md', renderLimitsDoc()]];
-for (const [file, text] of pages) {
-  writeFileSync(new URL(`../${file}`, import.meta.url), text);
+const root = new URL('../', import.meta.url);
+const write = (file: string, text: string) => {
+  writeFileSync(new URL(file, root), text);
   console.log(`wrote ${file}`);
+};
+
+write('docs/limits.md', renderLimitsDoc());
+for (const preset of Object.values(PRESETS)) {
+  const file = `docs/presets/${preset.name}.md`;
+  write(file, withDiagram(readFileSync(new URL(file, root), 'utf8'), preset));
 }

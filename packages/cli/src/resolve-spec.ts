@@ -26,9 +26,9 @@ export function resolvePipeline(args: PipelineArgs, cwd = process.cwd()): { spec
     );
   }
   if (args.preset) return { spec: presetSpec(args.preset, { baseDir: cwd }), source: `--preset ${args.preset}` };
-  if (args.spec) return { spec: loadSpec(resolve(cwd, args.spec)), source: args.spec };
+  if (args.spec) return { spec: loadSpec(resolve(cwd, args.spec), { source: args.spec }), source: args.spec };
   for (const name of SPEC_FILE_NAMES) {
-    if (existsSync(resolve(cwd, name))) return { spec: loadSpec(resolve(cwd, name)), source: name };
+    if (existsSync(resolve(cwd, name))) return { spec: loadSpec(resolve(cwd, name), { source: name }), source: name };
   }
   throw new StreamkitError(
     'SK_NOT_FOUND',

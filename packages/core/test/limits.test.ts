@@ -69,3 +69,15 @@ describe('docs/limits.md', () => {
     assert.equal(committed, renderLimitsDoc());
   });
 });
+
+describe('preset pages', () => {
+  test('carry the current diagram of their preset (run `npm run docs` after changing a preset’s components)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { PRESETS } = await import('../src/index.ts');
+    const { withDiagram } = await import('../src/docs/diagram.ts');
+    for (const preset of Object.values(PRESETS)) {
+      const page = readFileSync(new URL(`../../../docs/presets/${preset.name}.md`, import.meta.url), 'utf8');
+      assert.equal(page, withDiagram(page, preset), `docs/presets/${preset.name}.md`);
+    }
+  });
+});

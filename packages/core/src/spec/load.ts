@@ -62,8 +62,11 @@ export function parseSpecText(text: string, options: ParseOptions = {}): Pipelin
   return parseSpec(document.toJS(), options);
 }
 
-/** Reads and validates a spec file (`streamkit.yaml`, `.yml` or `.json`). */
-export function loadSpec(file: string): PipelineSpec {
+/**
+ * Reads and validates a spec file (`streamkit.yaml`, `.yml` or `.json`). `source` names it in messages.
+ * @default source - `file` as given
+ */
+export function loadSpec(file: string, options: { source?: string } = {}): PipelineSpec {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new StreamkitError('SK_NOT_FOUND', `spec file not found: ${file} (looked at ${path})`, { path: file });
@@ -74,7 +77,7 @@ export function loadSpec(file: string): PipelineSpec {
       path: file,
     });
   }
-  return parseSpecText(readFileSync(path, 'utf8'), { source: file, baseDir: dirname(path) });
+  return parseSpecText(readFileSync(path, 'utf8'), { source: options.source ?? file, baseDir: dirname(path) });
 }
 
 /** The spec of a preset with every default, as `--preset <name>` gives it. */

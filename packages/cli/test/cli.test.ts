@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+const bin = new URL('../bin/streamkit.js', import.meta.url).pathname;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function streamkit(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd ?? tmpdir(),
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`streamkit ${args.join(' ')} did not finish:\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** True while a process with this PID exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('streamkit validate', () => {
+  test('prints the resolved pipeline of a preset', async () => {
+    const run = await streamkit(['validate', '--preset', 'apigw-kinesis-lambda']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /is valid: pipeline "apigw-kinesis-lambda"/);
+    assert.match(run.stdout, /batch 100, window 0 s, parallelization 1, retries 3, bisect on/);
+  });
+
+  test('prints the resolved spec as JSON', async () => {
+    const run = await streamkit(['validate', '--preset', 'apigw-kinesis-lambda', '--json']);
+    assert.equal(JSON.parse(run.stdout).consumers[0].batchSize, 100);
+  });
+
+  test('an invalid spec exits 2 with every problem, naming the field, the range and the value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-cli-'));
+    writeFileSync(
+      join(dir, 'streamkit.yaml'),
+      'preset: apigw-kinesis-lambda\nconsumers:\n  - batchSize: 0\n    parallelizationFactor: 20\n',
+    );
+    const run = await streamkit(['validate'], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Error SK_VALIDATION: streamkit\.yaml has 2 problems/);
+    assert.match(run.stderr, /consumers\[0\]\.batchSize must be between 1 and 10000 records \(got 0\)/);
+    assert.match(
+      run.stderr,
+      /consumers\[0\]\.parallelizationFactor must be between 1 and 10 batches per shard \(got 20\)/,
+    );
+  });
+
+  test('a missing spec exits 3 and says what to do', async () => {
+    const run = await streamkit(['validate'], { cwd: mkdtempSync(join(tmpdir(), 'streamkit-cli-')) });
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /no pipeline given: pass a spec file, or --preset <name>/);
+  });
+
+  test('an unknown preset is a usage error listing the choices', async () => {
+    const run = await streamkit(['validate', '--preset', 'kafka']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Allowed choices are apigw-kinesis-lambda/);
+  });
+});
+
+describe('streamkit synth', () => {
+  test('writes a cloud assembly that passed cdk-nag', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'streamkit-synth-')), 'cdk.out');
+    const run = await streamkit(['synth', '--preset', 'apigw-kinesis-lambda', '--out', out]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /synthesized stack streamkit-apigw-kinesis-lambda/);
+    const template = JSON.parse(readFileSync(join(out, 'streamkit-apigw-kinesis-lambda.template.json'), 'utf8'));
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    for (const type of [
+      'AWS::Kinesis::Stream',
+      'AWS::ApiGateway::RestApi',
+      'AWS::Lambda::EventSourceMapping',
+      'AWS::SQS::Queue',
+    ]) {
+      assert.ok(types.includes(type), `the template has a ${type}`);
+    }
+  });
+});
+
+describe('streamkit dev', () => {
+  test('runs the pipeline with demo data, settles every record and stops everything it started', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-dev-'));
+    const run = await streamkit(
+      [
+        'dev',
+        '--preset',
+        'apigw-kinesis-lambda',
+        '--produce',
+        '300',
+        '--duration',
+        '3s',
+        '--kinesis-port',
+        '0',
+        '--ingest-port',
+        '0',
+        '--data-dir',
+        dir,
+      ],
+      { timeoutMs: 90_000 },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const summary = /produced (\d+) \(0 refused\)\s+ingested (\d+)\s+processed (\d+)\s+dead-lettered 0/.exec(
+      run.stdout,
+    );
+    assert.ok(summary, run.stdout);
+    const [, produced, ingested, processed] = summary.map(Number);
+    assert.ok(produced! >= 600, `about 900 records in 3 s (got ${produced})`);
+    assert.equal(ingested, produced);
+    assert.equal(processed, produced);
+    assert.match(run.stdout, /stopped everything this run started/);
+    assert.ok(existsSync(join(dir, 'build')), 'the handler was bundled into the data directory');
+  });
+
+  test('Ctrl-C stops the pipeline and leaves no process behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-dev-'));
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        new URL('../src/main.ts', import.meta.url).pathname,
+        'dev',
+        '--preset',
+        'apigw-kinesis-lambda',
+        '--produce',
+        '100',
+        '--kinesis-port',
+        '0',
+        '--ingest-port',
+        '0',
+        '--data-dir',
+        dir,
+      ],
+      { env: { ...process.env, NO_COLOR: '1' } },
+    );
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Non-interactive output prints a status line every 5 s; wait for records to be processed.
+    for (let i = 0; i < 200 && !/processed [1-9]/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(stdout, /processed [1-9]/, 'records were processed before Ctrl-C');
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(stdout, /stopped everything this run started/);
+    assert.equal(alive(child.pid!), false);
+  });
+});
