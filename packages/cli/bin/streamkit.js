@@ -1,13 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the published package needs no build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// Runs the TypeScript CLI in this very process: tsx registers its loader, so there is no build step and no second
+// process between the terminal and the pipeline (Ctrl-C and kill reach the process that owns everything).
+import { register } from 'tsx/esm/api';
 
-const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx');
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const { status, signal } = spawnSync(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(signal ? 1 : (status ?? 1));
+register();
+await import('../src/main.ts');

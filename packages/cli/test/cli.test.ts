@@ -105,27 +105,27 @@ describe('streamkit synth', () => {
   });
 });
 
+/** `dev` of the default preset on free ports, with its state in a new temporary folder. */
+function devArgs(...extra: string[]): { args: string[]; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'streamkit-dev-'));
+  const args = [
+    'dev',
+    '--preset',
+    'apigw-kinesis-lambda',
+    '--kinesis-port',
+    '0',
+    '--ingest-port',
+    '0',
+    '--data-dir',
+    dir,
+  ];
+  return { args: [...args, ...extra], dir };
+}
+
 describe('streamkit dev', () => {
   test('runs the pipeline with demo data, settles every record and stops everything it started', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamkit-dev-'));
-    const run = await streamkit(
-      [
-        'dev',
-        '--preset',
-        'apigw-kinesis-lambda',
-        '--produce',
-        '300',
-        '--duration',
-        '3s',
-        '--kinesis-port',
-        '0',
-        '--ingest-port',
-        '0',
-        '--data-dir',
-        dir,
-      ],
-      { timeoutMs: 90_000 },
-    );
+    const { args, dir } = devArgs('--produce', '300', '--duration', '3s');
+    const run = await streamkit(args, { timeoutMs: 90_000 });
     assert.equal(run.code, 0, run.stderr);
     const summary = /produced (\d+) \(0 refused\)\s+ingested (\d+)\s+processed (\d+)\s+dead-lettered 0/.exec(
       run.stdout,
@@ -140,27 +140,12 @@ describe('streamkit dev', () => {
   });
 
   test('Ctrl-C stops the pipeline and leaves no process behind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamkit-dev-'));
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        new URL('../src/main.ts', import.meta.url).pathname,
-        'dev',
-        '--preset',
-        'apigw-kinesis-lambda',
-        '--produce',
-        '100',
-        '--kinesis-port',
-        '0',
-        '--ingest-port',
-        '0',
-        '--data-dir',
-        dir,
-      ],
-      { env: { ...process.env, NO_COLOR: '1' } },
-    );
+    // The CLI itself (not the bin wrapper), so that SIGINT reaches the process that owns the pipeline.
+    const main = new URL('../src/main.ts', import.meta.url).pathname;
+    const { args } = devArgs('--produce', '100');
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     child.stdout!.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

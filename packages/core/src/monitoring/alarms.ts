@@ -48,160 +48,127 @@ export const ALARM_DIMENSIONS: Record<AlarmResource['kind'], readonly string[]> 
   queue: ['QueueName'],
 };
 
-const base = { evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'notBreaching' as const };
+const COMPARISON = {
+  '>': 'GreaterThanThreshold',
+  '>=': 'GreaterThanOrEqualToThreshold',
+  '<': 'LessThanThreshold',
+  '<=': 'LessThanOrEqualToThreshold',
+} as const satisfies Record<string, AlarmComparison>;
+
+/** id, metric, statistic, comparison, threshold, description — one row per alarm, as the docs table reads. */
+type Row = [string, string, AlarmStatistic, keyof typeof COMPARISON, number, string];
+
+function define(
+  row: Row,
+  common: Pick<AlarmDefinition, 'resource' | 'namespace' | 'origin'> & { periodSeconds?: number },
+): AlarmDefinition {
+  const [id, metricName, statistic, comparison, threshold, description] = row;
+  return {
+    id,
+    description,
+    metricName,
+    statistic,
+    comparison: COMPARISON[comparison],
+    threshold,
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    ...common,
+  };
+}
+
+/** The original solution's stream alarms and thresholds (its §2.1), now with the StreamName dimension. */
+const STREAM_ALARMS: Row[] = [
+  [
+    'StreamIteratorAge',
+    'GetRecords.IteratorAgeMilliseconds',
+    'Maximum',
+    '>=',
+    60_000,
+    'Records wait more than a minute in the stream before a consumer reads them',
+  ],
+  [
+    'StreamReadThrottled',
+    'ReadProvisionedThroughputExceeded',
+    'Average',
+    '>=',
+    0.01,
+    'More than 1 % of GetRecords calls are throttled',
+  ],
+  [
+    'StreamWriteThrottled',
+    'WriteProvisionedThroughputExceeded',
+    'Average',
+    '>=',
+    0.01,
+    'More than 1 % of writes are throttled',
+  ],
+  ['StreamPutRecordSuccess', 'PutRecord.Success', 'Average', '<=', 0.95, 'Fewer than 95 % of PutRecord calls succeed'],
+  [
+    'StreamPutRecordsSuccess',
+    'PutRecords.Success',
+    'Average',
+    '<=',
+    0.95,
+    'Fewer than 95 % of PutRecords calls succeed',
+  ],
+  [
+    'StreamGetRecordsSuccess',
+    'GetRecords.Success',
+    'Average',
+    '<=',
+    0.98,
+    'Fewer than 98 % of GetRecords calls succeed',
+  ],
+];
 
 export function alarmsFor(spec: PipelineSpec): AlarmDefinition[] {
-  const stream = { kind: 'stream' } as const;
-  const alarms: AlarmDefinition[] = [
-    {
-      ...base,
-      id: 'StreamIteratorAge',
-      description: 'Records wait more than a minute in the stream before a consumer reads them',
-      resource: stream,
-      namespace: 'AWS/Kinesis',
-      metricName: 'GetRecords.IteratorAgeMilliseconds',
-      statistic: 'Maximum',
-      periodSeconds: 60,
-      comparison: 'GreaterThanOrEqualToThreshold',
-      threshold: 60_000,
-      origin: 'original',
-    },
-    {
-      ...base,
-      id: 'StreamReadThrottled',
-      description: 'More than 1 % of GetRecords calls are throttled',
-      resource: stream,
-      namespace: 'AWS/Kinesis',
-      metricName: 'ReadProvisionedThroughputExceeded',
-      statistic: 'Average',
-      periodSeconds: 60,
-      comparison: 'GreaterThanOrEqualToThreshold',
-      threshold: 0.01,
-      origin: 'original',
-    },
-    {
-      ...base,
-      id: 'StreamWriteThrottled',
-      description: 'More than 1 % of writes are throttled',
-      resource: stream,
-      namespace: 'AWS/Kinesis',
-      metricName: 'WriteProvisionedThroughputExceeded',
-      statistic: 'Average',
-      periodSeconds: 60,
-      comparison: 'GreaterThanOrEqualToThreshold',
-      threshold: 0.01,
-      origin: 'original',
-    },
-    {
-      ...base,
-      id: 'StreamPutRecordSuccess',
-      description: 'Fewer than 95 % of PutRecord calls succeed',
-      resource: stream,
-      namespace: 'AWS/Kinesis',
-      metricName: 'PutRecord.Success',
-      statistic: 'Average',
-      periodSeconds: 60,
-      comparison: 'LessThanOrEqualToThreshold',
-      threshold: 0.95,
-      origin: 'original',
-    },
-    {
-      ...base,
-      id: 'StreamPutRecordsSuccess',
-      description: 'Fewer than 95 % of PutRecords calls succeed',
-      resource: stream,
-      namespace: 'AWS/Kinesis',
-      metricName: 'PutRecords.Success',
-      statistic: 'Average',
-      periodSeconds: 60,
-      comparison: 'LessThanOrEqualToThreshold',
-      threshold: 0.95,
-      origin: 'original',
-    },
-    {
-      ...base,
-      id: 'StreamGetRecordsSuccess',
-      description: 'Fewer than 98 % of GetRecords calls succeed',
-      resource: stream,
-      namespace: 'AWS/Kinesis',
-      metricName: 'GetRecords.Success',
-      statistic: 'Average',
-      periodSeconds: 60,
-      comparison: 'LessThanOrEqualToThreshold',
-      threshold: 0.98,
-      origin: 'original',
-    },
-    {
-      ...base,
-      id: 'ApiServerErrors',
-      description: 'The ingest API answered with a 5xx error',
+  const alarms = STREAM_ALARMS.map((row) =>
+    define(row, { resource: { kind: 'stream' }, namespace: 'AWS/Kinesis', origin: 'original' }),
+  );
+  alarms.push(
+    define(['ApiServerErrors', '5XXError', 'Sum', '>', 0, 'The ingest API answered with a 5xx error'], {
       resource: { kind: 'api' },
       namespace: 'AWS/ApiGateway',
-      metricName: '5XXError',
-      statistic: 'Sum',
-      periodSeconds: 60,
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
       origin: 'streamkit',
-    },
-  ];
-  for (const consumer of spec.consumers) {
-    const fn = { kind: 'function', consumer: consumer.name } as const;
+    }),
+  );
+  for (const { name, onFailure } of spec.consumers) {
+    const fn = {
+      resource: { kind: 'function', consumer: name },
+      namespace: 'AWS/Lambda',
+      origin: 'streamkit',
+    } as const;
     alarms.push(
-      {
-        ...base,
-        id: `${consumer.name}Errors`,
-        description: `The ${consumer.name} function threw, timed out or crashed`,
-        resource: fn,
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        statistic: 'Sum',
-        periodSeconds: 60,
-        comparison: 'GreaterThanThreshold',
-        threshold: 0,
-        origin: 'streamkit',
-      },
-      {
-        ...base,
-        id: `${consumer.name}Throttles`,
-        description: `Invocations of the ${consumer.name} function were throttled`,
-        resource: fn,
-        namespace: 'AWS/Lambda',
-        metricName: 'Throttles',
-        statistic: 'Sum',
-        periodSeconds: 60,
-        comparison: 'GreaterThanThreshold',
-        threshold: 0,
-        origin: 'streamkit',
-      },
-      {
-        ...base,
-        id: `${consumer.name}IteratorAge`,
-        description: `The ${consumer.name} function is more than a minute behind the stream`,
-        resource: fn,
-        namespace: 'AWS/Lambda',
-        metricName: 'IteratorAge',
-        statistic: 'Maximum',
-        periodSeconds: 60,
-        comparison: 'GreaterThanOrEqualToThreshold',
-        threshold: 60_000,
-        origin: 'streamkit',
-      },
+      define([`${name}Errors`, 'Errors', 'Sum', '>', 0, `The ${name} function threw, timed out or crashed`], fn),
+      define(
+        [`${name}Throttles`, 'Throttles', 'Sum', '>', 0, `Invocations of the ${name} function were throttled`],
+        fn,
+      ),
+      define(
+        [
+          `${name}IteratorAge`,
+          'IteratorAge',
+          'Maximum',
+          '>=',
+          60_000,
+          `The ${name} function is more than a minute behind the stream`,
+        ],
+        fn,
+      ),
     );
-    if (consumer.onFailure === 'sqs') {
-      alarms.push({
-        ...base,
-        id: `${consumer.name}DeadLetters`,
-        description: `Failed batches of the ${consumer.name} function are waiting in its dead-letter queue`,
-        resource: { kind: 'queue', consumer: consumer.name },
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        statistic: 'Maximum',
-        periodSeconds: 300,
-        comparison: 'GreaterThanThreshold',
-        threshold: 0,
-        origin: 'streamkit',
-      });
+    if (onFailure === 'sqs') {
+      const description = `Failed batches of the ${name} function are waiting in its dead-letter queue`;
+      alarms.push(
+        define([`${name}DeadLetters`, 'ApproximateNumberOfMessagesVisible', 'Maximum', '>', 0, description], {
+          resource: { kind: 'queue', consumer: name },
+          namespace: 'AWS/SQS',
+          origin: 'streamkit',
+          // SQS publishes its queue metrics every 5 minutes.
+          periodSeconds: 300,
+        }),
+      );
     }
   }
   return alarms;

@@ -3,7 +3,7 @@
  * are base64 strings and timestamps are seconds since the epoch. `KinesisEngine.dispatch` takes and returns these.
  */
 import type { StreamMode } from '@streamkit/core';
-import type { KinesisShard, StreamStatus } from './store.ts';
+import type { KinesisShard, KinesisStream, StreamStatus } from './store.ts';
 
 export interface StreamRefInput {
   readonly StreamName?: string;
@@ -217,6 +217,20 @@ export function shardShape(shard: KinesisShard): ShardShape {
     },
     SequenceNumberRange: { StartingSequenceNumber: shard.startingSequenceNumber },
   };
+}
+
+/** The fields DescribeStream and DescribeStreamSummary both show. */
+export function streamHeader(stream: KinesisStream) {
+  return {
+    StreamName: stream.name,
+    StreamARN: stream.arn,
+    StreamStatus: stream.status,
+    StreamModeDetails: { StreamMode: stream.mode },
+    RetentionPeriodHours: stream.retentionHours,
+    StreamCreationTimestamp: epochSeconds(stream.createdAt),
+    EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+    EncryptionType: 'NONE',
+  } as const;
 }
 
 /** A time in ms as the JSON protocol sends timestamps: seconds since the epoch, milliseconds as the fraction. */

@@ -1,6 +1,6 @@
 /** DescribeStreamSummary: the stream's description without its shards, in whatever status it is. */
 import { type ActionContext, findStream } from '../action-context.ts';
-import { type DescribeStreamSummaryOutput, epochSeconds } from '../shapes.ts';
+import { type DescribeStreamSummaryOutput, streamHeader } from '../shapes.ts';
 import { RequestValidation, readStreamRef, requestBody } from '../validation.ts';
 
 export function describeStreamSummary(context: ActionContext, input: unknown): DescribeStreamSummaryOutput {
@@ -12,14 +12,7 @@ export function describeStreamSummary(context: ActionContext, input: unknown): D
   const stream = findStream(context, ref);
   return {
     StreamDescriptionSummary: {
-      StreamName: stream.name,
-      StreamARN: stream.arn,
-      StreamStatus: stream.status,
-      StreamModeDetails: { StreamMode: stream.mode },
-      RetentionPeriodHours: stream.retentionHours,
-      StreamCreationTimestamp: epochSeconds(stream.createdAt),
-      EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-      EncryptionType: 'NONE',
+      ...streamHeader(stream),
       OpenShardCount: stream.status === 'CREATING' ? 0 : stream.shards.length,
       ConsumerCount: 0,
     },

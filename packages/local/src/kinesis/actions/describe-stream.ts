@@ -4,7 +4,7 @@
  */
 import { type ActionContext, findStream } from '../action-context.ts';
 import { KINESIS_API_LIMITS } from '../api-limits.ts';
-import { type DescribeStreamOutput, epochSeconds, shardShape } from '../shapes.ts';
+import { type DescribeStreamOutput, shardShape, streamHeader } from '../shapes.ts';
 import { RequestValidation, readStreamRef, requestBody, SHARD_ID_PATTERN } from '../validation.ts';
 
 export function describeStream(context: ActionContext, input: unknown): DescribeStreamOutput {
@@ -29,16 +29,9 @@ export function describeStream(context: ActionContext, input: unknown): Describe
   const page = after.slice(0, pageSize);
   return {
     StreamDescription: {
-      StreamName: stream.name,
-      StreamARN: stream.arn,
-      StreamStatus: stream.status,
-      StreamModeDetails: { StreamMode: stream.mode },
+      ...streamHeader(stream),
       Shards: page.map(shardShape),
       HasMoreShards: after.length > page.length,
-      RetentionPeriodHours: stream.retentionHours,
-      StreamCreationTimestamp: epochSeconds(stream.createdAt),
-      EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-      EncryptionType: 'NONE',
     },
   };
 }
