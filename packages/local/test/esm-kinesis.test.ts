@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { arn, type KinesisEvent, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
+import {
+  type EventSourceSettings,
+  type InvokeTarget,
+  type KinesisEngine,
+  KinesisEventSourceMapping,
+  startKinesisEngine,
+} from '../src/index.ts';
+
+const settings: EventSourceSettings = {
+  batchSize: 100,
+  maxBatchingWindow: 0,
+  parallelizationFactor: 1,
+  retryAttempts: 3,
+  bisectBatchOnError: true,
+  maxRecordAge: -1,
+  startingPosition: 'TRIM_HORIZON',
+  startingPositionTimestamp: undefined,
+  reportBatchItemFailures: true,
+};
+
+/** A function that records every batch it gets; `delayMs` makes each invocation take that long. */
+function recordingFunction(delayMs = 0) {
+  const batches: { data: string[]; keys: string[]; at: number }[] = [];
+  let running = 0;
+  let maxRunning = 0;
+  const target: InvokeTarget = {
+    functionName: 'recorder',
+    functionArn: arn.function('recorder'),
+    async invoke(raw) {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      const event = raw as KinesisEvent;
+      batches.push({
+        data: event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()),
+        keys: event.Records.map((r) => r.kinesis.partitionKey),
+        at: Date.now(),
+      });
+      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      running--;
+      return { requestId: String(batches.length), payload: null };
+    },
+  };
+  return { target, batches, maxRunning: () => maxRunning, records: () => batches.flatMap((b) => b.data) };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('the Kinesis event source mapping against the local engine', () => {
+  let engine: KinesisEngine;
+  let kinesis: KinesisClient;
+  let streams = 0;
+  const mappings: KinesisEventSourceMapping[] = [];
+
+  before(async () => {
+    engine = await startKinesisEngine({ port: 0 });
+    kinesis = new KinesisClient({ endpoint: engine.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  });
+  after(async () => {
+    await Promise.all(mappings.map((m) => m.stop()));
+    kinesis.destroy();
+    await engine.close();
+  });
+
+  async function stream(shardCount = 1): Promise<string> {
+    const name = `esm-${++streams}`;
+    await engine.dispatch('CreateStream', { StreamName: name, ShardCount: shardCount });
+    return name;
+  }
+
+  async function put(streamName: string, data: string[], key = (i: number) => `key-${i}`) {
+    for (let i = 0; i < data.length; i += 500) {
+      const Records = data.slice(i, i + 500).map((d, j) => ({ Data: Buffer.from(d), PartitionKey: key(i + j) }));
+      const out = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records }));
+      assert.equal(out.FailedRecordCount, 0);
+    }
+  }
+
+  async function map(streamName: string, target: InvokeTarget, overrides: Partial<EventSourceSettings> = {}) {
+    const mapping = new KinesisEventSourceMapping({
+      kinesis,
+      streamName,
+      streamArn: arn.stream(streamName),
+      target,
+      settings: { ...settings, ...overrides },
+      idlePollMs: 20,
+      retryBaseDelayMs: 1,
+    });
+    mappings.push(mapping);
+    assert.equal(mapping.state, 'Creating');
+    await mapping.start();
+    assert.equal(mapping.state, 'Enabled');
+    return mapping;
+  }
+
+  const numbered = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `r${from + i}`);
+
+  test('TRIM_HORIZON reads records written before the mapping started, in order, in batches of at most batchSize', async () => {
+    const name = await stream();
+    await put(name, numbered(250));
+    const fn = recordingFunction();
+    await map(name, fn.target, { batchSize: 100 });
+    await until(() => fn.records().length === 250, 'all 250 records arrived');
+    assert.deepEqual(fn.records(), numbered(250));
+    assert.ok(fn.batches.every((b) => b.data.length <= 100));
+  });
+
+  test('LATEST skips what was already in the stream', async () => {
+    const name = await stream();
+    await put(name, numbered(10));
+    const fn = recordingFunction();
+    await map(name, fn.target, { startingPosition: 'LATEST' });
+    await put(name, numbered(5, 100));
+    await until(() => fn.records().length === 5, 'the 5 new records arrived');
+    assert.deepEqual(fn.records(), numbered(5, 100));
+  });
+
+  test('AT_TIMESTAMP starts at the first record written at or after the timestamp', async () => {
+    const name = await stream();
+    await put(name, numbered(3));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const from = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await put(name, numbered(4, 50));
+    const fn = recordingFunction();
+    await map(name, fn.target, { startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: from });
+    await until(() => fn.records().length === 4, 'the 4 later records arrived');
+    assert.deepEqual(fn.records(), numbered(4, 50));
+  });
+
+  test('a batching window gathers records written separately into one invocation', async () => {
+    const name = await stream();
+    const fn = recordingFunction();
+    await map(name, fn.target, { batchSize: 1000, maxBatchingWindow: 1 });
+    for (let i = 0; i < 5; i++) {
+      await put(name, [`w${i}`]);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await until(() => fn.records().length === 5, 'the 5 records arrived', 5000);
+    assert.equal(fn.batches.length, 1, 'one invocation for records written 40 ms apart within a 1 s window');
+  });
+
+  test('a full batch does not wait for the batching window', async () => {
+    const name = await stream();
+    const fn = recordingFunction();
+    await map(name, fn.target, { batchSize: 10, maxBatchingWindow: 300 });
+    await put(name, numbered(30));
+    await until(() => fn.records().length === 30, '3 full batches arrived', 5000);
+    assert.deepEqual(
+      fn.batches.map((b) => b.data.length),
+      [10, 10, 10],
+    );
+  });
+
+  test('with a parallelization factor, batches of one shard run concurrently and each partition key stays in order', async () => {
+    const name = await stream();
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    await put(name, numbered(600), (i) => keys[i % keys.length]!);
+    const fn = recordingFunction(30);
+    await map(name, fn.target, { batchSize: 20, parallelizationFactor: 3 });
+    await until(() => fn.records().length === 600, 'all 600 records arrived');
+    assert.ok(fn.maxRunning() > 1, 'more than one batch of the shard ran at once');
+    for (const key of keys) {
+      const seen = fn.batches.flatMap((b) => b.data.filter((_, i) => b.keys[i] === key)).map((d) => Number(d.slice(1)));
+      assert.deepEqual(
+        seen,
+        [...seen].sort((x, y) => x - y),
+        `records of key ${key} arrived in order`,
+      );
+      assert.equal(seen.length, 100);
+    }
+  });
+
+  test('every shard is read', async () => {
+    const name = await stream(4);
+    await put(name, numbered(400), (i) => `customer-${i}`);
+    const fn = recordingFunction();
+    await map(name, fn.target);
+    await until(() => fn.records().length === 400, 'all 400 records arrived');
+    assert.equal(new Set(fn.records()).size, 400);
+  });
+
+  test('stopping ends polling: records written afterwards are not delivered', async () => {
+    const name = await stream();
+    const fn = recordingFunction();
+    const mapping = await map(name, fn.target);
+    await put(name, ['before']);
+    await until(() => fn.records().length === 1, 'the first record arrived');
+    await mapping.stop();
+    assert.equal(mapping.state, 'Disabled');
+    await put(name, ['after']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(fn.records(), ['before']);
+  });
+});
