@@ -93,6 +93,9 @@ export class PipelineStack extends Stack {
             consumer.startingPositionTimestamp === undefined ? undefined : new Date(consumer.startingPositionTimestamp),
           reportBatchItemFailures: consumer.reportBatchItemFailures,
           deadLetterQueue: consumer.onFailure === 'sqs',
+          tumblingWindow: consumer.tumblingWindow > 0 ? Duration.seconds(consumer.tumblingWindow) : undefined,
+          filters: consumer.filters,
+          enhancedFanOut: consumer.enhancedFanOut,
         }),
     );
 

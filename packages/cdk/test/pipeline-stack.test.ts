@@ -40,6 +40,11 @@ consumers:
     maxRecordAge: 2h
     startingPosition: LATEST
     reportBatchItemFailures: false
+    tumblingWindow: 2m
+    filters:
+      - data: { status: [paid] }
+      - partitionKey: [{ prefix: "eu-" }]
+    enhancedFanOut: true
   - name: archive
     retryAttempts: -1
     maxRecordAge: -1
@@ -203,6 +208,20 @@ describe('PipelineStack with every setting changed', () => {
     assert.equal(mapping.StartingPosition, 'LATEST');
     assert.equal(mapping.FunctionResponseTypes, undefined);
     assert.ok(mapping.DestinationConfig);
+    assert.equal(mapping.TumblingWindowInSeconds, 120);
+    assert.deepEqual(mapping.FilterCriteria, {
+      Filters: [{ Pattern: '{"data":{"status":["paid"]}}' }, { Pattern: '{"partitionKey":[{"prefix":"eu-"}]}' }],
+    });
+  });
+
+  test('the first consumer reads through an enhanced fan-out consumer of its own; the second polls the stream', () => {
+    pipeline.template.resourceCountIs('AWS::Kinesis::StreamConsumer', 1);
+    const consumer = pipeline.stack.consumers[0]!.fanOutConsumer!;
+    const consumerId = pipeline.stack.getLogicalId(consumer.node.defaultChild as never);
+    assert.deepEqual(mappingOf(pipeline, 0).EventSourceArn, { 'Fn::GetAtt': [consumerId, 'ConsumerARN'] });
+    assert.deepEqual(mappingOf(pipeline, 1).EventSourceArn, {
+      'Fn::GetAtt': [pipeline.stack.getLogicalId(pipeline.stack.dataStream.stream.node.defaultChild as never), 'Arn'],
+    });
   });
 
   test('the second consumer retries until records expire, starts at a timestamp and has no dead-letter queue', () => {

@@ -211,6 +211,52 @@ describe('StreamConsumer settings', () => {
     });
   }
 
+  test('tumbling windows and filters reach the mapping; filters keep Lambda’s pattern syntax', () => {
+    const properties = esmProperties(
+      build({
+        tumblingWindow: Duration.minutes(5),
+        filters: [{ data: { total: [{ numeric: ['>', 100] }] } }, { partitionKey: ['vip'] }],
+      }).template,
+    );
+    assert.equal(properties.TumblingWindowInSeconds, 300);
+    assert.deepEqual(properties.FilterCriteria, {
+      Filters: [{ Pattern: '{"data":{"total":[{"numeric":[">",100]}]}}' }, { Pattern: '{"partitionKey":["vip"]}' }],
+    });
+  });
+
+  test('with enhanced fan-out, the mapping reads a registered consumer the role may subscribe to', () => {
+    const { template, consumer, id } = build({ enhancedFanOut: true });
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 1);
+    const consumerId = id(consumer.fanOutConsumer!);
+    assert.deepEqual(esmProperties(template).EventSourceArn, { 'Fn::GetAtt': [consumerId, 'ConsumerARN'] });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['kinesis:DescribeStreamConsumer', 'kinesis:SubscribeToShard'],
+            Resource: { 'Fn::GetAtt': [consumerId, 'ConsumerARN'] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('without enhanced fan-out there is no stream consumer and the mapping polls the stream', () => {
+    const { template } = build();
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+  });
+
+  test('a tumbling window over 15 minutes and a sixth filter are rejected with the allowed range', () => {
+    assert.match(
+      rejection({ tumblingWindow: Duration.seconds(901) }).message,
+      /tumblingWindow must be between 0 and 900 seconds \(got 901\)/,
+    );
+    assert.match(
+      rejection({ filters: Array.from({ length: 6 }, () => ({ a: ['b'] })) }).message,
+      /filters must be between 0 and 5 filters \(got 6\)/,
+    );
+  });
+
   test('an infinite record age and infinite retries are written as -1', () => {
     const properties = esmProperties(build({ maxRecordAge: 'infinite', retryAttempts: -1 }).template);
     assert.equal(properties.MaximumRecordAgeInSeconds, -1);

@@ -1,6 +1,7 @@
 export * from './aws/environment.ts';
 export * from './aws/kinesis-event.ts';
 export * from './errors.ts';
+export * from './esm/filter-pattern.ts';
 export * from './ingest/models.ts';
 export * from './lambda-runtime.ts';
 export * from './limits.ts';

@@ -255,6 +255,43 @@ export const LIMITS = {
       description: 'Where a new event source mapping starts reading each shard',
       note: 'TRIM_HORIZON so that records written before the mapping is enabled are not skipped (the original used LATEST).',
     }),
+    tumblingWindow: range({
+      min: 0,
+      max: 900,
+      default: 0,
+      defaultSource: 'aws',
+      unit: 'seconds',
+      description:
+        'Length of the tumbling windows records are grouped into, with state carried between invocations (0 = none)',
+    }),
+    tumblingWindowStateMaxBytes: value({
+      value: 1024 * 1024,
+      source: 'aws',
+      unit: 'bytes',
+      description: 'Largest window state per shard; beyond it the window is terminated early',
+    }),
+    filters: range({
+      min: 0,
+      max: 5,
+      default: 0,
+      defaultSource: 'aws',
+      unit: 'filters',
+      description: 'Event filters (FilterCriteria) of one event source mapping; a record is processed when any matches',
+      note: 'The maximum is the default quota (raisable to 10).',
+    }),
+    filterPatternLength: value({
+      value: 4096,
+      source: 'aws',
+      unit: 'characters',
+      description: 'Length of one filter pattern as JSON',
+    }),
+    enhancedFanOut: flag({
+      default: false,
+      defaultSource: 'streamkit',
+      description:
+        'Read through a registered enhanced fan-out consumer (SubscribeToShard, 2 MiB/s per shard of its own)',
+      note: 'Enhanced fan-out is billed per consumer-shard hour and per GB; shared polling is enough for up to two consumers.',
+    }),
     invokePayloadMaxBytes: value({
       value: 6 * MiB,
       source: 'aws',

@@ -28,6 +28,8 @@ const defaults: EventSourceSettings = {
   startingPosition: 'TRIM_HORIZON',
   startingPositionTimestamp: undefined,
   reportBatchItemFailures: true,
+  tumblingWindow: 0,
+  filters: [],
 };
 
 type Behaviour = 'partial' | 'throw' | ((event: KinesisEvent) => unknown);
@@ -236,5 +238,38 @@ describe('the Kinesis event source mapping’s batch processor', () => {
         ['partial', 0],
       ],
     );
+  });
+
+  test('a window whose state grows over 1 MiB is terminated early and continues with a fresh state', async () => {
+    const seen: { records: number; final: boolean; early: boolean; stateBytes: number }[] = [];
+    const target: InvokeTarget = {
+      functionName: 'windowed',
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:windowed',
+      async invoke(raw) {
+        const event = raw as KinesisEvent & {
+          state: object;
+          isFinalInvokeForWindow: boolean;
+          isWindowTerminatedEarly: boolean;
+        };
+        seen.push({
+          records: event.Records.length,
+          final: event.isFinalInvokeForWindow,
+          early: event.isWindowTerminatedEarly,
+          stateBytes: JSON.stringify(event.state).length,
+        });
+        return { requestId: String(seen.length), payload: { state: { blob: 'x'.repeat(1_100_000) } } };
+      },
+    };
+    const { p } = processor(target, { bisectBatchOnError: false });
+    const window = { shardId: 'shardId-000000000000', start: NOW - 1000, end: NOW + 59_000, state: {} };
+    await p.process(records(2), window);
+    assert.deepEqual(
+      seen.map((s) => [s.records, s.final, s.early, s.stateBytes > 1_000_000]),
+      [
+        [2, false, false, false],
+        [0, true, true, true],
+      ],
+    );
+    assert.deepEqual(window.state, {}, 'the rest of the window starts from a fresh state');
   });
 });

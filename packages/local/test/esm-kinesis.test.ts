@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { after, before, describe, test } from 'node:test';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { arn, type KinesisEvent, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
@@ -20,6 +21,8 @@ const settings: EventSourceSettings = {
   startingPosition: 'TRIM_HORIZON',
   startingPositionTimestamp: undefined,
   reportBatchItemFailures: true,
+  tumblingWindow: 0,
+  filters: [],
 };
 
 /** A function that records every batch it gets; `delayMs` makes each invocation take that long. */
@@ -200,5 +203,108 @@ describe('the Kinesis event source mapping against the local engine', () => {
     await put(name, ['after']);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.deepEqual(fn.records(), ['before']);
+  });
+
+  test('filters skip the records that match no pattern, and count them', async () => {
+    const name = await stream();
+    const polls: { filteredOut: number }[] = [];
+    const onPoll = (m: unknown) => polls.push(m as { filteredOut: number });
+    subscribe('streamkit:esm:poll', onPoll);
+    try {
+      const orders = Array.from({ length: 20 }, (_, i) =>
+        JSON.stringify({ id: i, status: i % 4 === 0 ? 'paid' : 'open', total: i * 10 }),
+      );
+      await put(name, [...orders, 'not json']);
+      const fn = recordingFunction();
+      await map(name, fn.target, {
+        filters: [{ data: { status: ['paid'] } }, { data: { total: [{ numeric: ['>=', 180] }] } }],
+      });
+      await until(() => fn.records().length === 7, '5 paid orders and 2 large ones arrived');
+      assert.deepEqual(
+        fn.records().map((r) => JSON.parse(r).id),
+        [0, 4, 8, 12, 16, 18, 19],
+      );
+      await until(() => polls.reduce((sum, p) => sum + p.filteredOut, 0) === 14, '14 records were filtered out');
+    } finally {
+      unsubscribe('streamkit:esm:poll', onPoll);
+    }
+  });
+
+  test('tumbling windows carry state between invocations and close with a final invocation', async () => {
+    const name = await stream();
+    const invocations: {
+      records: number;
+      state: Record<string, number>;
+      final: boolean;
+      window: { start: string; end: string };
+    }[] = [];
+    const target: InvokeTarget = {
+      functionName: 'windowed',
+      functionArn: arn.function('windowed'),
+      async invoke(raw) {
+        const event = raw as KinesisEvent & {
+          state: Record<string, number>;
+          isFinalInvokeForWindow: boolean;
+          window: { start: string; end: string };
+        };
+        invocations.push({
+          records: event.Records.length,
+          state: event.state,
+          final: event.isFinalInvokeForWindow,
+          window: event.window,
+        });
+        const count = (event.state.count ?? 0) + event.Records.length;
+        return { requestId: String(invocations.length), payload: { state: { count }, batchItemFailures: [] } };
+      },
+    };
+    await map(name, target, { tumblingWindow: 1, batchSize: 2 });
+    await put(name, numbered(5));
+    await until(() => invocations.some((i) => i.final), 'the window closed', 5000);
+    const window = invocations[0]!.window;
+    const ofWindow = invocations.filter((i) => i.window.start === window.start);
+    assert.equal(Date.parse(window.end) - Date.parse(window.start), 1000, 'a 1 s window');
+    assert.deepEqual(
+      ofWindow.map((i) => [i.records, i.state.count ?? 0, i.final]),
+      [
+        [2, 0, false],
+        [2, 2, false],
+        [1, 4, false],
+        [0, 5, true],
+      ],
+      'batches of one window, state passed along, then a final invocation with the total',
+    );
+    await put(name, numbered(1, 10));
+    await until(() => invocations.filter((i) => i.final).length === 2, 'the next window closed', 5000);
+    const next = invocations.filter((i) => i.window.start !== window.start);
+    assert.equal(next[0]!.state.count, undefined, 'a new window starts with a fresh state');
+  });
+
+  test('with tumbling windows, a response without state is a failed invocation', async () => {
+    const name = await stream();
+    let calls = 0;
+    const target: InvokeTarget = {
+      functionName: 'stateless',
+      functionArn: arn.function('stateless'),
+      async invoke() {
+        calls++;
+        return { requestId: String(calls), payload: { batchItemFailures: [] } };
+      },
+    };
+    const deadLetters: unknown[] = [];
+    const mapping = new KinesisEventSourceMapping({
+      kinesis,
+      streamName: name,
+      streamArn: arn.stream(name),
+      target,
+      settings: { ...settings, tumblingWindow: 60, retryAttempts: 1, bisectBatchOnError: false },
+      destination: { send: (r) => deadLetters.push(r) },
+      idlePollMs: 20,
+      retryBaseDelayMs: 1,
+    });
+    mappings.push(mapping);
+    await mapping.start();
+    await put(name, ['x']);
+    await until(() => deadLetters.length === 1, 'the batch was dead-lettered after its retry');
+    assert.equal(calls, 2);
   });
 });

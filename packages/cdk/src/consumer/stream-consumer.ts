@@ -7,10 +7,17 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { HANDLER_BUNDLING, LAMBDA_RUNTIME, LIMITS, type StartingPosition, StreamkitError } from '@streamkit/core';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  type FilterPattern,
+  HANDLER_BUNDLING,
+  LAMBDA_RUNTIME,
+  LIMITS,
+  type StartingPosition,
+  StreamkitError,
+} from '@streamkit/core';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -94,6 +101,22 @@ export interface StreamConsumerProps {
    */
   readonly reportBatchItemFailures?: boolean;
   /**
+   * Group records into tumbling windows of this length; the function carries state between the invocations of a window.
+   * @default - no windows
+   */
+  readonly tumblingWindow?: Duration;
+  /**
+   * Event filters in Lambda's pattern syntax; records that match none are skipped without invoking the function.
+   * @default - every record is processed
+   */
+  readonly filters?: readonly FilterPattern[];
+  /**
+   * Read through an enhanced fan-out consumer registered for this function (SubscribeToShard, 2 MiB/s per shard of its
+   * own) instead of shared polling.
+   * @default false
+   */
+  readonly enhancedFanOut?: boolean;
+  /**
    * Send metadata of discarded batches to an SQS dead-letter queue.
    * @default true
    */
@@ -118,6 +141,8 @@ export class StreamConsumer extends Construct {
   readonly eventSourceMapping: lambda.EventSourceMapping;
   /** The on-failure destination, unless `deadLetterQueue` is false. */
   readonly deadLetterQueue: sqs.Queue | undefined;
+  /** The enhanced fan-out consumer the mapping reads through, when `enhancedFanOut` is on. */
+  readonly fanOutConsumer: kinesis.StreamConsumer | undefined;
 
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
     super(scope, id);
@@ -132,6 +157,8 @@ export class StreamConsumer extends Construct {
     if (props.maxRecordAge !== undefined && props.maxRecordAge !== 'infinite') {
       checkRange(this, 'maxRecordAge', E.maxRecordAge, props.maxRecordAge.toSeconds());
     }
+    checkRange(this, 'tumblingWindow', E.tumblingWindow, props.tumblingWindow?.toSeconds());
+    checkRange(this, 'filters', E.filters, props.filters?.length);
     const startingPosition = props.startingPosition ?? E.startingPosition.default;
     if ((startingPosition === 'AT_TIMESTAMP') !== (props.startingPositionTimestamp !== undefined)) {
       throw invalid(this, 'startingPositionTimestamp', 'is required with AT_TIMESTAMP and allowed only with it');
@@ -200,9 +227,23 @@ export class StreamConsumer extends Construct {
     }
 
     const maxRecordAge = props.maxRecordAge ?? Duration.seconds(E.maxRecordAge.default);
+    if (props.enhancedFanOut ?? E.enhancedFanOut.default) {
+      this.fanOutConsumer = new kinesis.StreamConsumer(this, 'FanOutConsumer', {
+        stream: props.stream,
+        // Unique per stack and consumer, so two deployments never collide (consumer names are per stream anyway).
+        streamConsumerName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+      });
+      this.fanOutConsumer.grant(this.role, 'kinesis:SubscribeToShard', 'kinesis:DescribeStreamConsumer');
+    }
+
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'EventSourceMapping', {
       target: this.function,
-      eventSourceArn: props.stream.streamArn,
+      eventSourceArn: this.fanOutConsumer?.streamConsumerArn ?? props.stream.streamArn,
+      tumblingWindow: props.tumblingWindow,
+      // CloudFormation refuses an empty FilterCriteria: no filters means none at all.
+      filters: props.filters?.length
+        ? props.filters.map((pattern) => ({ pattern: JSON.stringify(pattern) }))
+        : undefined,
       batchSize: props.batchSize ?? E.batchSize.default,
       maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(E.maxBatchingWindow.default),
       parallelizationFactor: props.parallelizationFactor ?? E.parallelizationFactor.default,

@@ -68,7 +68,7 @@ export async function dev(args: DevArgs): Promise<number> {
     const c = pipeline.counts;
     const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
     const producedText = args.produce === undefined ? '' : `produced ${sent}  `;
-    return `[${elapsed}] ${producedText}ingested ${c.ingested}  processed ${c.processed}  dead-lettered ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}`;
+    return `[${elapsed}] ${producedText}ingested ${c.ingested}  processed ${c.processed}  ${c.filteredOut ? `filtered out ${c.filteredOut}  ` : ''}dead-lettered ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}`;
   });
 
   let exitCode = 0;

@@ -3,6 +3,7 @@
  * Every default comes from `LIMITS`; nothing here invents a number.
  */
 import { z } from 'zod';
+import { type FilterPattern, parseFilterPattern } from '../esm/filter-pattern.ts';
 import { LIMITS, type ShardLevelMetric } from '../limits.ts';
 import { checkChoice, flag, integer, oneOf, optionalRanged, ranged, section, show, text } from './fields.ts';
 
@@ -113,6 +114,36 @@ export const consumerSection = section({
     return date.toISOString();
   }),
   reportBatchItemFailures: flag(E.reportBatchItemFailures),
+  /** Group records into tumbling windows of this many seconds, with state between invocations. @default 0 (none) */
+  tumblingWindow: ranged(E.tumblingWindow, { duration: 's' }),
+  /** Event filters in Lambda's pattern syntax; records matching none are skipped. @default - every record */
+  filters: z.unknown().transform((input, ctx): FilterPattern[] => {
+    if (input === undefined) return [];
+    if (!Array.isArray(input) || input.length > E.filters.max) {
+      const got = Array.isArray(input) ? `${input.length} filters` : show(input);
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a list of at most ${E.filters.max} filter patterns (got ${got})`,
+        input,
+      });
+      return z.NEVER as never;
+    }
+    return input.map((pattern, i) => {
+      const parsed = parseFilterPattern(pattern);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', path: [i], message: `is invalid: ${parsed.problem}`, input: pattern });
+        return z.NEVER as never;
+      }
+      const length = JSON.stringify(parsed.pattern).length;
+      if (length > E.filterPatternLength.value) {
+        const message = `is ${length} characters as JSON, over the limit of ${E.filterPatternLength.value}`;
+        ctx.addIssue({ code: 'custom', path: [i], message, input: pattern });
+      }
+      return parsed.pattern;
+    });
+  }),
+  /** Read through an enhanced fan-out consumer of its own. @default false */
+  enhancedFanOut: flag(E.enhancedFanOut),
   /** Where metadata of discarded batches goes: an encrypted SQS queue, or nowhere. @default 'sqs' */
   onFailure: oneOf({ kind: 'choice', values: ['sqs', 'none'] as const, default: 'sqs', description: '' }),
 });

@@ -11,8 +11,8 @@
  *   metadata goes to the on-failure destination as a `KinesisBatchFailureRecord`.
  */
 import { channel } from 'node:diagnostics_channel';
-import type { FailureCondition, KinesisBatchFailureRecord } from '@streamkit/core';
-import { type InvocationOutcome, send } from './lambda-sender.ts';
+import { type FailureCondition, type KinesisBatchFailureRecord, LIMITS } from '@streamkit/core';
+import { type InvocationOutcome, send, type WindowState } from './lambda-sender.ts';
 import type { EventSourceSettings, InvokeTarget, StreamRecord, Timer } from './types.ts';
 
 /** `streamkit:esm:invoke` — one message per invocation. */
@@ -22,6 +22,20 @@ export const esmDeadLetterChannel = channel('streamkit:esm:dead-letter');
 
 export interface FailureDestination {
   send(record: KinesisBatchFailureRecord): void;
+}
+
+/** `streamkit:esm:window` — a tumbling window was closed by its final invocation. */
+export const esmWindowChannel = channel('streamkit:esm:window');
+
+/**
+ * A tumbling window of one shard (or lane) being aggregated: the processor passes `state` to every invocation of the
+ * window and keeps what each answers.
+ */
+export interface TumblingWindow {
+  readonly shardId: string;
+  readonly start: number;
+  readonly end: number;
+  state: WindowState;
 }
 
 export interface BatchProcessorOptions {
@@ -56,7 +70,11 @@ export class BatchProcessor {
   }
 
   /** Resolves true once every record of `batch` is settled, false if stopped first. */
-  async process(batch: readonly StreamRecord[]): Promise<boolean> {
+  /**
+   * Resolves true once every record of `batch` is settled, false if stopped first. With `window`, each invocation
+   * carries the window's state and the state it answers becomes the window's.
+   */
+  async process(batch: readonly StreamRecord[], window?: TumblingWindow): Promise<boolean> {
     const work: WorkItem[] = [{ records: batch, retries: 0, invocations: 0 }];
     while (work.length > 0) {
       if (this.options.signal.aborted) return false;
@@ -64,18 +82,71 @@ export class BatchProcessor {
       const fresh = this.dropExpired(item);
       if (fresh.records.length === 0) continue;
       const started = performance.now();
-      const outcome = await send(this.options.target, fresh.records, {
-        streamArn: this.options.streamArn,
-        region: this.options.region,
-        reportBatchItemFailures: this.options.settings.reportBatchItemFailures,
-      });
+      const outcome = await this.send(fresh.records, window);
       const tried: WorkItem = { ...fresh, invocations: fresh.invocations + 1 };
       this.report(tried, outcome, performance.now() - started);
+      if (window && outcome.kind !== 'error' && outcome.state) {
+        window.state = outcome.state;
+        // Over 1 MiB of state, Lambda ends the window early; the rest of the window starts from a fresh state.
+        if (JSON.stringify(window.state).length > LIMITS.esm.tumblingWindowStateMaxBytes.value) {
+          if (!(await this.closeWindow(window, { terminatedEarly: true }))) return false;
+        }
+      }
       const next = await this.afterInvocation(tried, outcome);
       if (next === 'stopped') return false;
       work.unshift(...next);
     }
     return true;
+  }
+
+  /**
+   * The final invocation of a window (no records, `isFinalInvokeForWindow`), retried until it succeeds: as on AWS,
+   * processing of the shard waits for it. Resolves false if stopped first. Afterwards the window's state is empty.
+   */
+  async closeWindow(window: TumblingWindow, options: { terminatedEarly?: boolean } = {}): Promise<boolean> {
+    const terminatedEarly = options.terminatedEarly ?? false;
+    for (let retries = 0; ; retries++) {
+      if (this.options.signal.aborted) return false;
+      const outcome = await this.send([], window, { final: true, terminatedEarly });
+      if (outcome.kind !== 'error') {
+        if (esmWindowChannel.hasSubscribers) {
+          esmWindowChannel.publish({
+            functionName: this.options.target.functionName,
+            shardId: window.shardId,
+            start: window.start,
+            end: window.end,
+            state: window.state,
+            terminatedEarly,
+          });
+        }
+        window.state = {};
+        return true;
+      }
+      const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseDelayMs * 2 ** retries);
+      await this.options.timer.sleep(delay, this.options.signal);
+    }
+  }
+
+  private send(
+    records: readonly StreamRecord[],
+    window: TumblingWindow | undefined,
+    final = { final: false, terminatedEarly: false },
+  ) {
+    return send(this.options.target, records, {
+      streamArn: this.options.streamArn,
+      region: this.options.region,
+      reportBatchItemFailures: this.options.settings.reportBatchItemFailures,
+      ...(window && {
+        window: {
+          start: window.start,
+          end: window.end,
+          state: window.state,
+          shardId: window.shardId,
+          isFinalInvokeForWindow: final.final,
+          isWindowTerminatedEarly: final.terminatedEarly,
+        },
+      }),
+    });
   }
 
   /** What to do with `item` after an invocation: the work items that replace it (empty when settled). */

@@ -16,8 +16,8 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { LIMITS, LOCAL_REGION, StreamkitError } from '@streamkit/core';
-import { BatchProcessor, type FailureDestination } from './batch-processor.ts';
+import { kinesisFilterSubject, LIMITS, LOCAL_REGION, matchesFilters, StreamkitError } from '@streamkit/core';
+import { BatchProcessor, type FailureDestination, type TumblingWindow } from './batch-processor.ts';
 import { type EventSourceSettings, type InvokeTarget, realTimer, type StreamRecord, type Timer } from './types.ts';
 
 export type EventSourceMappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled';
@@ -125,7 +125,7 @@ class ShardPoller {
     this.shardId = shardId;
     this.esm = esm;
     const { settings } = esm.context.options;
-    this.lanes = Array.from({ length: settings.parallelizationFactor }, () => new Lane(esm));
+    this.lanes = Array.from({ length: settings.parallelizationFactor }, () => new Lane(esm, shardId));
   }
 
   async open(): Promise<void> {
@@ -172,6 +172,8 @@ class ShardPoller {
         continue;
       }
       const records = response.Records ?? [];
+      const { filters } = options.settings;
+      let filteredOut = 0;
       for (const r of records) {
         const record: StreamRecord = {
           shardId: this.shardId,
@@ -180,14 +182,24 @@ class ShardPoller {
           data: r.Data ?? new Uint8Array(),
           arrival: r.ApproximateArrivalTimestamp ?? new Date(timer.now()),
         };
-        this.laneFor(record.partitionKey).push(record);
         this.lastSequenceNumber = record.sequenceNumber;
+        // Records that match no filter are skipped for good, as Lambda discards them (FilteredOutEventCount).
+        const subject =
+          filters.length === 0
+            ? undefined
+            : kinesisFilterSubject({ ...record, approximateArrivalTimestamp: record.arrival.getTime() / 1000 });
+        if (subject && !matchesFilters(subject, filters)) {
+          filteredOut++;
+          continue;
+        }
+        this.laneFor(record.partitionKey).push(record);
       }
       if (esmPollChannel.hasSubscribers) {
         esmPollChannel.publish({
           functionName: options.target.functionName,
           shardId: this.shardId,
           records: records.length,
+          filteredOut,
           millisBehindLatest: response.MillisBehindLatest ?? 0,
         });
       }
@@ -233,17 +245,24 @@ class ShardPoller {
   }
 }
 
-/** One of a shard's `parallelizationFactor` sequences of batches. */
+/**
+ * One of a shard's `parallelizationFactor` sequences of batches. With tumbling windows, a batch holds records of one
+ * window only; the window's state passes from invocation to invocation, and a final invocation closes the window
+ * when a record of a later window arrives or the window's end time passes.
+ */
 class Lane {
   private buffer: StreamRecord[] = [];
   private bufferedSince = 0;
   private finished = false;
   private wake: (() => void) | undefined;
   private drainWaiters: (() => void)[] = [];
+  private window: TumblingWindow | undefined;
   private readonly esm: KinesisEventSourceMapping;
+  private readonly shardId: string;
 
-  constructor(esm: KinesisEventSourceMapping) {
+  constructor(esm: KinesisEventSourceMapping, shardId: string) {
     this.esm = esm;
+    this.shardId = shardId;
   }
 
   get size(): number {
@@ -269,28 +288,46 @@ class Lane {
 
   async run(): Promise<void> {
     const { options, timer, signal, processor } = this.esm.context;
-    const { batchSize, maxBatchingWindow } = options.settings;
-    const windowMs = maxBatchingWindow * 1000;
+    const { batchSize, maxBatchingWindow, tumblingWindow } = options.settings;
+    const batchingMs = maxBatchingWindow * 1000;
+    const tumblingMs = tumblingWindow * 1000;
     while (!signal.aborted) {
       if (this.buffer.length === 0) {
+        if (this.window && (this.finished || timer.now() >= this.window.end)) {
+          if (!(await processor.closeWindow(this.window))) return;
+          this.window = undefined;
+          continue;
+        }
         if (this.finished) return;
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
+        const untilWindowEnds = this.window ? [timer.sleep(this.window.end - timer.now(), signal)] : [];
+        await Promise.race([...untilWindowEnds, new Promise<void>((resolve) => (this.wake = resolve))]);
         continue;
       }
+      let available = this.buffer.length;
+      if (tumblingMs > 0) {
+        const start = windowStart(this.buffer[0]!, tumblingMs);
+        if (this.window && start > this.window.start) {
+          if (!(await processor.closeWindow(this.window))) return;
+          this.window = undefined;
+        }
+        this.window ??= { shardId: this.shardId, start, end: start + tumblingMs, state: {} };
+        available = this.buffer.findIndex((r) => windowStart(r, tumblingMs) !== start);
+        if (available === -1) available = this.buffer.length;
+      }
+      // A batch is complete when full, when the next record belongs to a later window, or when the shard ended.
+      const complete = available >= batchSize || available < this.buffer.length || this.finished;
       const waited = timer.now() - this.bufferedSince;
-      if (this.buffer.length < batchSize && waited < windowMs && !this.finished) {
+      if (!complete && waited < batchingMs) {
         // Gather more records until the batch is full or the batching window closes.
         await Promise.race([
-          timer.sleep(windowMs - waited, signal),
+          timer.sleep(batchingMs - waited, signal),
           new Promise<void>((resolve) => (this.wake = resolve)),
         ]);
         continue;
       }
-      const batch = this.takeBatch(batchSize);
+      const batch = this.takeBatch(Math.min(batchSize, available));
       for (const resolve of this.drainWaiters.splice(0)) resolve();
-      const settled = await processor.process(batch);
+      const settled = await processor.process(batch, this.window);
       if (!settled) return;
     }
   }
@@ -313,4 +350,10 @@ class Lane {
     this.wake = undefined;
     wake?.();
   }
+}
+
+/** The start of the tumbling window a record belongs to, by its arrival time (windows align to the epoch). */
+function windowStart(record: StreamRecord, tumblingMs: number): number {
+  const arrival = record.arrival.getTime();
+  return arrival - (arrival % tumblingMs);
 }

@@ -1,21 +1,46 @@
 /**
  * The sender: turns a batch into the event Lambda's Kinesis event source sends, invokes the function, and reads the
- * answer the way Lambda does (partial batch responses included).
+ * answer the way Lambda does (partial batch responses and tumbling-window state included).
  */
 import { type KinesisEvent, LOCAL_ACCOUNT } from '@streamkit/core';
 import type { InvokeTarget, StreamRecord } from './types.ts';
 
+export type WindowState = Readonly<Record<string, unknown>>;
+
 export type InvocationOutcome =
-  | { readonly kind: 'success'; readonly requestId: string }
+  | { readonly kind: 'success'; readonly requestId: string; readonly state?: WindowState }
   /** The function answered; these records (by sequence number) failed. */
-  | { readonly kind: 'partial'; readonly requestId: string; readonly failedSequenceNumbers: readonly string[] }
-  /** The function threw, timed out or crashed — or its partial batch response was invalid. */
+  | {
+      readonly kind: 'partial';
+      readonly requestId: string;
+      readonly failedSequenceNumbers: readonly string[];
+      readonly state?: WindowState;
+    }
+  /** The function threw, timed out or crashed — or its answer was invalid. */
   | {
       readonly kind: 'error';
       readonly requestId: string;
       readonly functionError: 'Handled' | 'Unhandled';
       readonly message: string;
     };
+
+/** The tumbling window an invocation belongs to: Lambda adds these fields to the event. */
+export interface WindowInvocation {
+  readonly start: number;
+  readonly end: number;
+  readonly state: WindowState;
+  readonly shardId: string;
+  readonly isFinalInvokeForWindow: boolean;
+  readonly isWindowTerminatedEarly: boolean;
+}
+
+export interface SendOptions {
+  readonly streamArn: string;
+  readonly region: string;
+  readonly reportBatchItemFailures: boolean;
+  /** Set when the mapping has tumbling windows. */
+  readonly window?: WindowInvocation;
+}
 
 export function kinesisEvent(
   records: readonly StreamRecord[],
@@ -44,20 +69,40 @@ export function kinesisEvent(
 export async function send(
   target: InvokeTarget,
   records: readonly StreamRecord[],
-  options: { streamArn: string; region: string; reportBatchItemFailures: boolean },
+  options: SendOptions,
 ): Promise<InvocationOutcome> {
-  const event = kinesisEvent(records, { ...options, functionName: target.functionName });
+  const { window } = options;
+  const event = {
+    ...kinesisEvent(records, { ...options, functionName: target.functionName }),
+    ...(window && {
+      window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() },
+      state: window.state,
+      shardId: window.shardId,
+      eventSourceARN: options.streamArn,
+      isFinalInvokeForWindow: window.isFinalInvokeForWindow,
+      isWindowTerminatedEarly: window.isWindowTerminatedEarly,
+    }),
+  };
   const result = await target.invoke(event);
+  const { requestId, payload } = result;
   if (result.error) {
-    return {
-      kind: 'error',
-      requestId: result.requestId,
-      functionError: 'Unhandled',
-      message: `${result.error.errorType}: ${result.error.errorMessage}`,
-    };
+    const message = `${result.error.errorType}: ${result.error.errorMessage}`;
+    return { kind: 'error', requestId, functionError: 'Unhandled', message };
   }
-  if (!options.reportBatchItemFailures) return { kind: 'success', requestId: result.requestId };
-  return readPartialResponse(result.requestId, result.payload, records);
+  let state: WindowState | undefined;
+  if (window) {
+    // With tumbling windows, a response without `state` counts as a failed invocation (TimeWindowEventResponse).
+    const answered = (payload as { state?: unknown } | null)?.state;
+    if (typeof answered !== 'object' || answered === null || Array.isArray(answered)) {
+      const message = 'the response has no state object, which tumbling windows require';
+      return { kind: 'error', requestId, functionError: 'Handled', message };
+    }
+    state = answered as WindowState;
+  }
+  const outcome: InvocationOutcome = options.reportBatchItemFailures
+    ? readPartialResponse(requestId, payload, records)
+    : { kind: 'success', requestId };
+  return state && outcome.kind !== 'error' ? { ...outcome, state } : outcome;
 }
 
 /**
@@ -81,12 +126,8 @@ export function readPartialResponse(
   for (const item of failures) {
     const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
     if (typeof id !== 'string' || id === '' || !inBatch.has(id)) {
-      return {
-        kind: 'error',
-        requestId,
-        functionError: 'Handled',
-        message: `invalid batch item failure: ${JSON.stringify(item)}`,
-      };
+      const message = `invalid batch item failure: ${JSON.stringify(item)}`;
+      return { kind: 'error', requestId, functionError: 'Handled', message };
     }
     failed.push(id);
   }

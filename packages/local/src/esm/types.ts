@@ -21,6 +21,8 @@ export type EventSourceSettings = Pick<
   | 'startingPosition'
   | 'startingPositionTimestamp'
   | 'reportBatchItemFailures'
+  | 'tumblingWindow'
+  | 'filters'
 >;
 
 /** Whatever can be invoked with an event: a LocalFunction, or a fake in tests. */

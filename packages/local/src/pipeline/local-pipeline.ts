@@ -50,6 +50,8 @@ export interface PipelineCounts {
   processed: number;
   /** Records in batches sent to a dead-letter queue (or discarded without one). */
   deadLettered: number;
+  /** Records skipped because they matched none of the consumer's filters. */
+  filteredOut: number;
   invocations: number;
   /** Invocations that threw, timed out or crashed. */
   functionErrors: number;
@@ -116,6 +118,7 @@ export async function startLocalPipeline(
       ingested: 0,
       processed: 0,
       deadLettered: 0,
+      filteredOut: 0,
       invocations: 0,
       functionErrors: 0,
     });
@@ -214,7 +217,9 @@ export async function startLocalPipeline(
       async drain(timeoutMs = 30_000) {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
-          const settled = [...consumerCounts.values()].every((c) => c.processed + c.deadLettered >= counts.ingested);
+          const settled = [...consumerCounts.values()].every(
+            (c) => c.processed + c.deadLettered + c.filteredOut >= counts.ingested,
+          );
           if (settled) return true;
           if (Date.now() >= deadline) return false;
           await new Promise((resolve) => setTimeout(resolve, 50));
@@ -265,6 +270,16 @@ function countingListeners(
           c.processed += invoke.succeeded;
           if (invoke.outcome === 'error') c.functionErrors += 1;
         }
+      },
+    ],
+    [
+      'streamkit:esm:poll',
+      (m) => {
+        const consumer = own(m);
+        const filtered = (m as { filteredOut?: number }).filteredOut ?? 0;
+        if (!consumer || filtered === 0) return;
+        counts.filteredOut += filtered;
+        consumer.filteredOut += filtered;
       },
     ],
     [
