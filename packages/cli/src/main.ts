@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { dev } from './commands/dev.ts';
+import { kinesis } from './commands/kinesis.ts';
 import { presets } from './commands/presets.ts';
 import { produce } from './commands/produce.ts';
 import { synth } from './commands/synth.ts';
@@ -157,5 +158,25 @@ program
     '\nExamples:\n  streamkit produce --rate 500 --total 10000            # to the pipeline `streamkit dev` runs\n  streamkit produce --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --rate 50\n  streamkit produce --stream my-stream --region eu-west-1 --duration 1m',
   )
   .action((spec, opts) => run(() => produce({ spec, ...opts, durationMs: opts.duration })));
+
+program
+  .command('kinesis')
+  .description('run the local Kinesis engine on its own, for any AWS SDK, CLI or test suite')
+  .option(
+    '--port <port>',
+    'port on 127.0.0.1 (0 = any free port)',
+    flag((v) => parsePort('--port', v)),
+    4567,
+  )
+  .option(
+    '--create-stream <name[:shards]>',
+    'create a stream at start, on-demand unless a shard count is given (repeatable)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n  streamkit kinesis\n  streamkit kinesis --port 0 --create-stream orders:4 --create-stream clicks\n  aws kinesis list-streams --endpoint-url http://127.0.0.1:4567 --region us-east-1',
+  )
+  .action((opts) => run(() => kinesis(opts)));
 
 await program.parseAsync();

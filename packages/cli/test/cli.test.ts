@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,5 +156,67 @@ describe('streamkit dev', () => {
     assert.equal(await exited, 0);
     assert.match(stdout, /stopped everything this run started/);
     assert.equal(alive(child.pid!), false);
+  });
+});
+
+describe('streamkit kinesis', () => {
+  const hasAwsCli = spawnSync('aws', ['--version']).status === 0;
+
+  test('serves a client that is not ours: the AWS CLI (botocore) puts and reads records', {
+    skip: hasAwsCli ? false : 'the AWS CLI (`aws`) is not installed',
+  }, async () => {
+    const main = new URL('../src/main.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      main,
+      'kinesis',
+      '--port',
+      '0',
+      '--create-stream',
+      'interop:1',
+    ]);
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      for (let i = 0; i < 100 && !/listening on (\S+)/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+      const endpoint = /listening on (\S+)/.exec(stdout)?.[1];
+      assert.ok(endpoint, stdout);
+      const env = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_PAGER: '' };
+      const aws = (...args: string[]) =>
+        JSON.parse(
+          execFileSync(
+            'aws',
+            ['kinesis', ...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--output', 'json'],
+            { env, encoding: 'utf8' },
+          ),
+        );
+      const put = aws(
+        'put-record',
+        '--stream-name',
+        'interop',
+        '--partition-key',
+        'k',
+        '--data',
+        'hello from botocore', // AWS CLI v1 sends blob arguments as they are and prints blobs as base64
+      );
+      assert.equal(put.ShardId, 'shardId-000000000000');
+      const { ShardIterator } = aws(
+        'get-shard-iterator',
+        '--stream-name',
+        'interop',
+        '--shard-id',
+        put.ShardId,
+        '--shard-iterator-type',
+        'TRIM_HORIZON',
+      );
+      const { Records } = aws('get-records', '--shard-iterator', ShardIterator);
+      assert.equal(Buffer.from(Records[0].Data, 'base64').toString(), 'hello from botocore');
+      assert.equal(Records[0].SequenceNumber, put.SequenceNumber);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.equal(await exited, 0);
   });
 });
