@@ -6,14 +6,19 @@
 import type { ActionContext, KinesisActionHandler } from './action-context.ts';
 import { createStream } from './actions/create-stream.ts';
 import { deleteStream } from './actions/delete-stream.ts';
+import { describeLimits } from './actions/describe-limits.ts';
 import { describeStream } from './actions/describe-stream.ts';
 import { describeStreamSummary } from './actions/describe-stream-summary.ts';
 import { getRecords } from './actions/get-records.ts';
 import { getShardIterator } from './actions/get-shard-iterator.ts';
 import { listShards } from './actions/list-shards.ts';
 import { listStreams } from './actions/list-streams.ts';
+import { mergeShards } from './actions/merge-shards.ts';
 import { putRecord } from './actions/put-record.ts';
 import { putRecords } from './actions/put-records.ts';
+import { splitShard } from './actions/split-shard.ts';
+import { updateShardCount } from './actions/update-shard-count.ts';
+import { updateStreamMode } from './actions/update-stream-mode.ts';
 import { KinesisServiceError } from './errors.ts';
 import type { KinesisAction, KinesisActions } from './shapes.ts';
 import { KinesisStore, type KinesisStoreOptions } from './store.ts';
@@ -41,6 +46,12 @@ const ACTIONS: {
   ListStreams: listStreams,
   PutRecord: putRecord,
   PutRecords: putRecords,
+  // resharding and capacity
+  SplitShard: splitShard,
+  MergeShards: mergeShards,
+  UpdateShardCount: updateShardCount,
+  UpdateStreamMode: updateStreamMode,
+  DescribeLimits: describeLimits,
 };
 
 /** The actions the engine implements. */

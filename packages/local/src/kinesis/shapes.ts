@@ -2,8 +2,9 @@
  * The JSON bodies of the actions the engine implements, exactly as they travel over the wire (AWS JSON 1.1): blobs
  * are base64 strings and timestamps are seconds since the epoch. `KinesisEngine.dispatch` takes and returns these.
  */
-import type { StreamMode } from '@streamkit/core';
-import type { KinesisShard, KinesisStream, StreamStatus } from './store.ts';
+import type { ShardLevelMetric, StreamMode } from '@streamkit/core';
+import { formatSequenceNumber } from './sequence-number.ts';
+import type { EncryptionType, KinesisShard, KinesisStream, StreamStatus } from './store.ts';
 
 export interface StreamRefInput {
   readonly StreamName?: string;
@@ -37,7 +38,13 @@ export interface ShardShape {
 }
 
 export interface EnhancedMetricsShape {
-  readonly ShardLevelMetrics: readonly string[];
+  readonly ShardLevelMetrics: readonly ShardLevelMetric[];
+}
+
+export interface ChildShardShape {
+  readonly ShardId: string;
+  readonly ParentShards: readonly string[];
+  readonly HashKeyRange: HashKeyRangeShape;
 }
 
 export interface DescribeStreamInput extends StreamRefInput {
@@ -55,7 +62,8 @@ export interface DescribeStreamOutput {
     readonly RetentionPeriodHours: number;
     readonly StreamCreationTimestamp: number;
     readonly EnhancedMonitoring: readonly EnhancedMetricsShape[];
-    readonly EncryptionType: 'NONE' | 'KMS';
+    readonly EncryptionType: EncryptionType;
+    readonly KeyId?: string;
   };
 }
 
@@ -69,7 +77,8 @@ export interface DescribeStreamSummaryOutput {
     readonly RetentionPeriodHours: number;
     readonly StreamCreationTimestamp: number;
     readonly EnhancedMonitoring: readonly EnhancedMetricsShape[];
-    readonly EncryptionType: 'NONE' | 'KMS';
+    readonly EncryptionType: EncryptionType;
+    readonly KeyId?: string;
     readonly OpenShardCount: number;
     readonly ConsumerCount: number;
   };
@@ -187,8 +196,53 @@ export interface RecordShape {
 }
 export interface GetRecordsOutput {
   readonly Records: readonly RecordShape[];
+  /** Absent once the end of a closed shard is reached. */
   readonly NextShardIterator?: string;
   readonly MillisBehindLatest: number;
+  /** The shard's children, once the end of a closed shard is reached. */
+  readonly ChildShards?: readonly ChildShardShape[];
+}
+
+// --- resharding and capacity ---------------------------------------------------------------------------------------
+
+export interface SplitShardInput extends StreamRefInput {
+  readonly ShardToSplit: string;
+  /** Decimal. */
+  readonly NewStartingHashKey: string;
+}
+export type SplitShardOutput = Record<string, never>;
+
+export interface MergeShardsInput extends StreamRefInput {
+  readonly ShardToMerge: string;
+  readonly AdjacentShardToMerge: string;
+}
+export type MergeShardsOutput = Record<string, never>;
+
+export type ScalingType = 'UNIFORM_SCALING';
+
+export interface UpdateShardCountInput extends StreamRefInput {
+  readonly TargetShardCount: number;
+  readonly ScalingType: ScalingType;
+}
+export interface UpdateShardCountOutput {
+  readonly StreamName: string;
+  readonly CurrentShardCount: number;
+  readonly TargetShardCount: number;
+  readonly StreamARN: string;
+}
+
+export interface UpdateStreamModeInput {
+  readonly StreamARN: string;
+  readonly StreamModeDetails: { readonly StreamMode: StreamMode };
+}
+export type UpdateStreamModeOutput = Record<string, never>;
+
+export type DescribeLimitsInput = Record<string, never>;
+export interface DescribeLimitsOutput {
+  readonly ShardLimit: number;
+  readonly OpenShardCount: number;
+  readonly OnDemandStreamCount: number;
+  readonly OnDemandStreamCountLimit: number;
 }
 
 /** Every action the engine implements, with its request and response bodies. */
@@ -203,19 +257,36 @@ export interface KinesisActions {
   PutRecords: { input: PutRecordsInput; output: PutRecordsOutput };
   GetShardIterator: { input: GetShardIteratorInput; output: GetShardIteratorOutput };
   GetRecords: { input: GetRecordsInput; output: GetRecordsOutput };
+  SplitShard: { input: SplitShardInput; output: SplitShardOutput };
+  MergeShards: { input: MergeShardsInput; output: MergeShardsOutput };
+  UpdateShardCount: { input: UpdateShardCountInput; output: UpdateShardCountOutput };
+  UpdateStreamMode: { input: UpdateStreamModeInput; output: UpdateStreamModeOutput };
+  DescribeLimits: { input: DescribeLimitsInput; output: DescribeLimitsOutput };
 }
 
 export type KinesisAction = keyof KinesisActions;
 
-/** A shard as DescribeStream and ListShards show it. */
+/**
+ * A shard as DescribeStream and ListShards show it: with its parents once resharding opened it, and with an
+ * `EndingSequenceNumber` once closed — the sequence number of its last record, or its starting one if it closed
+ * without any.
+ */
 export function shardShape(shard: KinesisShard): ShardShape {
+  const { endingPosition } = shard;
   return {
     ShardId: shard.shardId,
+    ...(shard.parentShardId === undefined ? {} : { ParentShardId: shard.parentShardId }),
+    ...(shard.adjacentParentShardId === undefined ? {} : { AdjacentParentShardId: shard.adjacentParentShardId }),
     HashKeyRange: {
       StartingHashKey: shard.hashKeyRange.start.toString(),
       EndingHashKey: shard.hashKeyRange.end.toString(),
     },
-    SequenceNumberRange: { StartingSequenceNumber: shard.startingSequenceNumber },
+    SequenceNumberRange: {
+      StartingSequenceNumber: shard.startingSequenceNumber,
+      ...(endingPosition === undefined
+        ? {}
+        : { EndingSequenceNumber: formatSequenceNumber(shard.sequenceNumberPrefix, Math.max(endingPosition - 1, 0)) }),
+    },
   };
 }
 

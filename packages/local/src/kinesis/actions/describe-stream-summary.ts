@@ -13,7 +13,7 @@ export function describeStreamSummary(context: ActionContext, input: unknown): D
   return {
     StreamDescriptionSummary: {
       ...streamHeader(stream),
-      OpenShardCount: stream.status === 'CREATING' ? 0 : stream.shards.length,
+      OpenShardCount: stream.status === 'CREATING' ? 0 : stream.openShardIndexes.length,
       ConsumerCount: 0,
     },
   };

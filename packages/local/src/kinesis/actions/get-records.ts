@@ -2,13 +2,15 @@
  * GetRecords: up to `Limit` records (at most `LIMITS.kinesis.getRecordsMaxRecords`, and no more than
  * `LIMITS.kinesis.getRecordsMaxBytes` of data) from the iterator's position, a `NextShardIterator` after them, and
  * `MillisBehindLatest`: 0 when the response reaches the tip of the shard, otherwise the age of the oldest record not
- * yet returned.
+ * yet returned. Once a response reaches the end of a closed shard, it has the shard's `ChildShards` and no
+ * `NextShardIterator`, as on AWS.
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from '../action-context.ts';
 import { KINESIS_API_LIMITS } from '../api-limits.ts';
 import { getChannel, type KinesisGetMessage } from '../channels.ts';
 import { KinesisServiceError } from '../errors.ts';
+import { childShardShapes, isAtShardEnd } from '../lineage.ts';
 import { formatSequenceNumber } from '../sequence-number.ts';
 import { epochSeconds, type GetRecordsOutput, type RecordShape } from '../shapes.ts';
 import { decodeShardIterator, encodeShardIterator } from '../shard-iterator.ts';
@@ -88,6 +90,9 @@ export function getRecords(context: ActionContext, input: unknown): GetRecordsOu
       records: records.length,
       millisBehindLatest,
     } satisfies KinesisGetMessage);
+  }
+  if (isAtShardEnd(shard, next)) {
+    return { Records: records, MillisBehindLatest: millisBehindLatest, ChildShards: childShardShapes(stream, shard) };
   }
   return {
     Records: records,
