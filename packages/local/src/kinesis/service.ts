@@ -9,6 +9,8 @@ import { deleteStream } from './actions/delete-stream.ts';
 import { describeLimits } from './actions/describe-limits.ts';
 import { describeStream } from './actions/describe-stream.ts';
 import { describeStreamSummary } from './actions/describe-stream-summary.ts';
+import { disableEnhancedMonitoring } from './actions/disable-enhanced-monitoring.ts';
+import { enableEnhancedMonitoring } from './actions/enable-enhanced-monitoring.ts';
 import { getRecords } from './actions/get-records.ts';
 import { getShardIterator } from './actions/get-shard-iterator.ts';
 import { listShards } from './actions/list-shards.ts';
@@ -17,6 +19,8 @@ import { mergeShards } from './actions/merge-shards.ts';
 import { putRecord } from './actions/put-record.ts';
 import { putRecords } from './actions/put-records.ts';
 import { splitShard } from './actions/split-shard.ts';
+import { startStreamEncryption } from './actions/start-stream-encryption.ts';
+import { stopStreamEncryption } from './actions/stop-stream-encryption.ts';
 import { updateShardCount } from './actions/update-shard-count.ts';
 import { updateStreamMode } from './actions/update-stream-mode.ts';
 import { KinesisServiceError } from './errors.ts';
@@ -52,6 +56,11 @@ const ACTIONS: {
   UpdateShardCount: updateShardCount,
   UpdateStreamMode: updateStreamMode,
   DescribeLimits: describeLimits,
+  // encryption and enhanced monitoring
+  StartStreamEncryption: startStreamEncryption,
+  StopStreamEncryption: stopStreamEncryption,
+  EnableEnhancedMonitoring: enableEnhancedMonitoring,
+  DisableEnhancedMonitoring: disableEnhancedMonitoring,
 };
 
 /** The actions the engine implements. */

@@ -134,7 +134,7 @@ export interface PutRecordInput extends StreamRefInput {
 export interface PutRecordOutput {
   readonly ShardId: string;
   readonly SequenceNumber: string;
-  /** Present only for an encrypted stream (the engine has none yet). */
+  /** Present only when the record was written to an encrypted stream. */
   readonly EncryptionType?: 'KMS';
 }
 
@@ -157,7 +157,7 @@ export interface PutRecordsResultEntryShape {
 export interface PutRecordsOutput {
   readonly FailedRecordCount: number;
   readonly Records: readonly PutRecordsResultEntryShape[];
-  /** Present only for an encrypted stream (the engine has none yet). */
+  /** Present only when the records were written to an encrypted stream. */
   readonly EncryptionType?: 'KMS';
 }
 
@@ -193,6 +193,8 @@ export interface RecordShape {
   /** Base64. */
   readonly Data: string;
   readonly PartitionKey: string;
+  /** Present only when the record was written while the stream was encrypted. */
+  readonly EncryptionType?: 'KMS';
 }
 export interface GetRecordsOutput {
   readonly Records: readonly RecordShape[];
@@ -245,6 +247,26 @@ export interface DescribeLimitsOutput {
   readonly OnDemandStreamCountLimit: number;
 }
 
+// --- encryption and enhanced monitoring -------------------------------------------------------------------------
+
+export interface StreamEncryptionInput extends StreamRefInput {
+  readonly EncryptionType: EncryptionType;
+  readonly KeyId: string;
+}
+export type StreamEncryptionOutput = Record<string, never>;
+
+export type MetricsName = ShardLevelMetric | 'ALL';
+
+export interface EnhancedMonitoringInput extends StreamRefInput {
+  readonly ShardLevelMetrics: readonly MetricsName[];
+}
+export interface EnhancedMonitoringOutput {
+  readonly StreamName: string;
+  readonly StreamARN: string;
+  readonly CurrentShardLevelMetrics: readonly ShardLevelMetric[];
+  readonly DesiredShardLevelMetrics: readonly ShardLevelMetric[];
+}
+
 /** Every action the engine implements, with its request and response bodies. */
 export interface KinesisActions {
   CreateStream: { input: CreateStreamInput; output: CreateStreamOutput };
@@ -262,6 +284,10 @@ export interface KinesisActions {
   UpdateShardCount: { input: UpdateShardCountInput; output: UpdateShardCountOutput };
   UpdateStreamMode: { input: UpdateStreamModeInput; output: UpdateStreamModeOutput };
   DescribeLimits: { input: DescribeLimitsInput; output: DescribeLimitsOutput };
+  StartStreamEncryption: { input: StreamEncryptionInput; output: StreamEncryptionOutput };
+  StopStreamEncryption: { input: StreamEncryptionInput; output: StreamEncryptionOutput };
+  EnableEnhancedMonitoring: { input: EnhancedMonitoringInput; output: EnhancedMonitoringOutput };
+  DisableEnhancedMonitoring: { input: EnhancedMonitoringInput; output: EnhancedMonitoringOutput };
 }
 
 export type KinesisAction = keyof KinesisActions;
@@ -299,8 +325,9 @@ export function streamHeader(stream: KinesisStream) {
     StreamModeDetails: { StreamMode: stream.mode },
     RetentionPeriodHours: stream.retentionHours,
     StreamCreationTimestamp: epochSeconds(stream.createdAt),
-    EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-    EncryptionType: 'NONE',
+    EnhancedMonitoring: [{ ShardLevelMetrics: stream.shardLevelMetrics }],
+    EncryptionType: stream.encryptionType,
+    ...(stream.keyId === undefined ? {} : { KeyId: stream.keyId }),
   } as const;
 }
 

@@ -3,12 +3,13 @@
  * `LIMITS.kinesis.getRecordsMaxBytes` of data) from the iterator's position, a `NextShardIterator` after them, and
  * `MillisBehindLatest`: 0 when the response reaches the tip of the shard, otherwise the age of the oldest record not
  * yet returned. Once a response reaches the end of a closed shard, it has the shard's `ChildShards` and no
- * `NextShardIterator`, as on AWS.
+ * `NextShardIterator`, as on AWS. Records written while the stream was encrypted have `EncryptionType: KMS`.
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from '../action-context.ts';
 import { KINESIS_API_LIMITS } from '../api-limits.ts';
 import { getChannel, type KinesisGetMessage } from '../channels.ts';
+import { isEncryptedAt } from '../encryption.ts';
 import { KinesisServiceError } from '../errors.ts';
 import { childShardShapes, isAtShardEnd } from '../lineage.ts';
 import { formatSequenceNumber } from '../sequence-number.ts';
@@ -77,6 +78,7 @@ export function getRecords(context: ActionContext, input: unknown): GetRecordsOu
       ApproximateArrivalTimestamp: epochSeconds(record.arrival),
       Data: record.data,
       PartitionKey: record.partitionKey,
+      ...(isEncryptedAt(shard, from + i) ? { EncryptionType: 'KMS' as const } : {}),
     };
   }
   const next = from + stored.length;
