@@ -4,23 +4,33 @@
  * throws `KinesisServiceError`.
  */
 import type { ActionContext, KinesisActionHandler } from './action-context.ts';
+import { addTagsToStream } from './actions/add-tags-to-stream.ts';
 import { createStream } from './actions/create-stream.ts';
 import { deleteStream } from './actions/delete-stream.ts';
+import { deregisterStreamConsumer } from './actions/deregister-stream-consumer.ts';
 import { describeLimits } from './actions/describe-limits.ts';
 import { describeStream } from './actions/describe-stream.ts';
+import { describeStreamConsumer } from './actions/describe-stream-consumer.ts';
 import { describeStreamSummary } from './actions/describe-stream-summary.ts';
 import { disableEnhancedMonitoring } from './actions/disable-enhanced-monitoring.ts';
 import { enableEnhancedMonitoring } from './actions/enable-enhanced-monitoring.ts';
 import { getRecords } from './actions/get-records.ts';
 import { getShardIterator } from './actions/get-shard-iterator.ts';
 import { listShards } from './actions/list-shards.ts';
+import { listStreamConsumers } from './actions/list-stream-consumers.ts';
 import { listStreams } from './actions/list-streams.ts';
+import { listTagsForResource } from './actions/list-tags-for-resource.ts';
+import { listTagsForStream } from './actions/list-tags-for-stream.ts';
 import { mergeShards } from './actions/merge-shards.ts';
 import { putRecord } from './actions/put-record.ts';
 import { putRecords } from './actions/put-records.ts';
+import { registerStreamConsumer } from './actions/register-stream-consumer.ts';
+import { removeTagsFromStream } from './actions/remove-tags-from-stream.ts';
 import { splitShard } from './actions/split-shard.ts';
 import { startStreamEncryption } from './actions/start-stream-encryption.ts';
 import { stopStreamEncryption } from './actions/stop-stream-encryption.ts';
+import { tagResource } from './actions/tag-resource.ts';
+import { untagResource } from './actions/untag-resource.ts';
 import { updateShardCount } from './actions/update-shard-count.ts';
 import { updateStreamMode } from './actions/update-stream-mode.ts';
 import { KinesisServiceError } from './errors.ts';
@@ -56,11 +66,23 @@ const ACTIONS: {
   UpdateShardCount: updateShardCount,
   UpdateStreamMode: updateStreamMode,
   DescribeLimits: describeLimits,
+  // tags
+  AddTagsToStream: addTagsToStream,
+  RemoveTagsFromStream: removeTagsFromStream,
+  ListTagsForStream: listTagsForStream,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
   // encryption and enhanced monitoring
   StartStreamEncryption: startStreamEncryption,
   StopStreamEncryption: stopStreamEncryption,
   EnableEnhancedMonitoring: enableEnhancedMonitoring,
   DisableEnhancedMonitoring: disableEnhancedMonitoring,
+  // enhanced fan-out
+  RegisterStreamConsumer: registerStreamConsumer,
+  DescribeStreamConsumer: describeStreamConsumer,
+  ListStreamConsumers: listStreamConsumers,
+  DeregisterStreamConsumer: deregisterStreamConsumer,
 };
 
 /** The actions the engine implements. */

@@ -4,7 +4,14 @@
  */
 import type { ShardLevelMetric, StreamMode } from '@streamkit/core';
 import { formatSequenceNumber } from './sequence-number.ts';
-import type { EncryptionType, KinesisShard, KinesisStream, StreamStatus } from './store.ts';
+import type {
+  ConsumerStatus,
+  EncryptionType,
+  KinesisShard,
+  KinesisStream,
+  StreamConsumer,
+  StreamStatus,
+} from './store.ts';
 
 export interface StreamRefInput {
   readonly StreamName?: string;
@@ -247,6 +254,52 @@ export interface DescribeLimitsOutput {
   readonly OnDemandStreamCountLimit: number;
 }
 
+// --- tags -----------------------------------------------------------------------------------------------------------
+
+export interface TagShape {
+  readonly Key: string;
+  readonly Value?: string;
+}
+
+export interface AddTagsToStreamInput extends StreamRefInput {
+  readonly Tags: Readonly<Record<string, string>>;
+}
+export type AddTagsToStreamOutput = Record<string, never>;
+
+export interface RemoveTagsFromStreamInput extends StreamRefInput {
+  readonly TagKeys: readonly string[];
+}
+export type RemoveTagsFromStreamOutput = Record<string, never>;
+
+export interface ListTagsForStreamInput extends StreamRefInput {
+  readonly ExclusiveStartTagKey?: string;
+  readonly Limit?: number;
+}
+export interface ListTagsForStreamOutput {
+  readonly Tags: readonly TagShape[];
+  readonly HasMoreTags: boolean;
+}
+
+export interface TagResourceInput {
+  /** A stream or stream consumer ARN. */
+  readonly ResourceARN: string;
+  readonly Tags: Readonly<Record<string, string>>;
+}
+export type TagResourceOutput = Record<string, never>;
+
+export interface UntagResourceInput {
+  readonly ResourceARN: string;
+  readonly TagKeys: readonly string[];
+}
+export type UntagResourceOutput = Record<string, never>;
+
+export interface ListTagsForResourceInput {
+  readonly ResourceARN: string;
+}
+export interface ListTagsForResourceOutput {
+  readonly Tags: readonly TagShape[];
+}
+
 // --- encryption and enhanced monitoring -------------------------------------------------------------------------
 
 export interface StreamEncryptionInput extends StreamRefInput {
@@ -267,6 +320,50 @@ export interface EnhancedMonitoringOutput {
   readonly DesiredShardLevelMetrics: readonly ShardLevelMetric[];
 }
 
+// --- enhanced fan-out -------------------------------------------------------------------------------------------
+
+export interface ConsumerShape {
+  readonly ConsumerName: string;
+  readonly ConsumerARN: string;
+  readonly ConsumerStatus: ConsumerStatus;
+  /** Seconds since the epoch. */
+  readonly ConsumerCreationTimestamp: number;
+}
+
+export interface ConsumerRefInput {
+  readonly StreamARN?: string;
+  readonly ConsumerName?: string;
+  readonly ConsumerARN?: string;
+}
+
+export interface RegisterStreamConsumerInput {
+  readonly StreamARN: string;
+  readonly ConsumerName: string;
+  readonly Tags?: Readonly<Record<string, string>>;
+}
+export interface RegisterStreamConsumerOutput {
+  readonly Consumer: ConsumerShape;
+}
+
+export type DescribeStreamConsumerInput = ConsumerRefInput;
+export interface DescribeStreamConsumerOutput {
+  readonly ConsumerDescription: ConsumerShape & { readonly StreamARN: string };
+}
+
+export interface ListStreamConsumersInput {
+  readonly StreamARN: string;
+  readonly NextToken?: string;
+  readonly MaxResults?: number;
+  /** Seconds since the epoch. */
+  readonly StreamCreationTimestamp?: number;
+}
+export interface ListStreamConsumersOutput {
+  readonly Consumers: readonly ConsumerShape[];
+  readonly NextToken?: string;
+}
+
+export type DeregisterStreamConsumerInput = ConsumerRefInput;
+export type DeregisterStreamConsumerOutput = Record<string, never>;
 /** Every action the engine implements, with its request and response bodies. */
 export interface KinesisActions {
   CreateStream: { input: CreateStreamInput; output: CreateStreamOutput };
@@ -284,10 +381,20 @@ export interface KinesisActions {
   UpdateShardCount: { input: UpdateShardCountInput; output: UpdateShardCountOutput };
   UpdateStreamMode: { input: UpdateStreamModeInput; output: UpdateStreamModeOutput };
   DescribeLimits: { input: DescribeLimitsInput; output: DescribeLimitsOutput };
+  AddTagsToStream: { input: AddTagsToStreamInput; output: AddTagsToStreamOutput };
+  RemoveTagsFromStream: { input: RemoveTagsFromStreamInput; output: RemoveTagsFromStreamOutput };
+  ListTagsForStream: { input: ListTagsForStreamInput; output: ListTagsForStreamOutput };
+  TagResource: { input: TagResourceInput; output: TagResourceOutput };
+  UntagResource: { input: UntagResourceInput; output: UntagResourceOutput };
+  ListTagsForResource: { input: ListTagsForResourceInput; output: ListTagsForResourceOutput };
   StartStreamEncryption: { input: StreamEncryptionInput; output: StreamEncryptionOutput };
   StopStreamEncryption: { input: StreamEncryptionInput; output: StreamEncryptionOutput };
   EnableEnhancedMonitoring: { input: EnhancedMonitoringInput; output: EnhancedMonitoringOutput };
   DisableEnhancedMonitoring: { input: EnhancedMonitoringInput; output: EnhancedMonitoringOutput };
+  RegisterStreamConsumer: { input: RegisterStreamConsumerInput; output: RegisterStreamConsumerOutput };
+  DescribeStreamConsumer: { input: DescribeStreamConsumerInput; output: DescribeStreamConsumerOutput };
+  ListStreamConsumers: { input: ListStreamConsumersInput; output: ListStreamConsumersOutput };
+  DeregisterStreamConsumer: { input: DeregisterStreamConsumerInput; output: DeregisterStreamConsumerOutput };
 }
 
 export type KinesisAction = keyof KinesisActions;
@@ -313,6 +420,16 @@ export function shardShape(shard: KinesisShard): ShardShape {
         ? {}
         : { EndingSequenceNumber: formatSequenceNumber(shard.sequenceNumberPrefix, Math.max(endingPosition - 1, 0)) }),
     },
+  };
+}
+
+/** A consumer as RegisterStreamConsumer and ListStreamConsumers show it. */
+export function consumerShape(consumer: StreamConsumer): ConsumerShape {
+  return {
+    ConsumerName: consumer.name,
+    ConsumerARN: consumer.arn,
+    ConsumerStatus: consumer.status,
+    ConsumerCreationTimestamp: epochSeconds(consumer.createdAt),
   };
 }
 

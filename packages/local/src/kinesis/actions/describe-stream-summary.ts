@@ -14,7 +14,7 @@ export function describeStreamSummary(context: ActionContext, input: unknown): D
     StreamDescriptionSummary: {
       ...streamHeader(stream),
       OpenShardCount: stream.status === 'CREATING' ? 0 : stream.openShardIndexes.length,
-      ConsumerCount: 0,
+      ConsumerCount: stream.consumers.length,
     },
   };
 }
