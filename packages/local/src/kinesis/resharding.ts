@@ -79,7 +79,10 @@ export function planMerge(shard: KinesisShard, adjacent: KinesisShard): ReshardP
   };
 }
 
-/** Starts a reshard: the stream is UPDATING until the plan applies (at once without an `updateStreamDelayMs`). */
+/**
+ * Starts a reshard: the stream is UPDATING until the plan applies (at once without an `updateStreamDelayMs`), and
+ * subscriptions to the stream look again at their shards.
+ */
 export function startReshard(context: ActionContext, stream: KinesisStream, plan: ReshardPlan): void {
   const lastIndex = stream.shards.length + plan.shardsOpened - 1;
   if (lastIndex > MAX_SHARD_INDEX) {
@@ -90,6 +93,7 @@ export function startReshard(context: ActionContext, stream: KinesisStream, plan
     );
   }
   context.store.beginUpdate(stream, plan.operations);
+  context.subscriptions.streamChanged(stream.name);
 }
 
 /** Resharding is for provisioned streams only (InvalidArgumentException for an on-demand one). */

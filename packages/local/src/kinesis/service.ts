@@ -1,7 +1,7 @@
 /**
  * The Kinesis service without a network: the store, the actions, and `dispatch`, which the HTTP server and in-process
  * callers (such as the local ingest API) share. `dispatch` takes and returns the JSON bodies of the wire protocol and
- * throws `KinesisServiceError`.
+ * throws `KinesisServiceError`; SubscribeToShard's answer holds an async iterator of its events instead.
  */
 import type { ActionContext, KinesisActionHandler } from './action-context.ts';
 import { addTagsToStream } from './actions/add-tags-to-stream.ts';
@@ -29,16 +29,18 @@ import { removeTagsFromStream } from './actions/remove-tags-from-stream.ts';
 import { splitShard } from './actions/split-shard.ts';
 import { startStreamEncryption } from './actions/start-stream-encryption.ts';
 import { stopStreamEncryption } from './actions/stop-stream-encryption.ts';
+import { subscribeToShard } from './actions/subscribe-to-shard.ts';
 import { tagResource } from './actions/tag-resource.ts';
 import { untagResource } from './actions/untag-resource.ts';
 import { updateShardCount } from './actions/update-shard-count.ts';
 import { updateStreamMode } from './actions/update-stream-mode.ts';
 import { KinesisServiceError } from './errors.ts';
 import type { KinesisAction, KinesisActions } from './shapes.ts';
+import { ShardSubscriptions, type ShardSubscriptionsOptions } from './shard-subscriptions.ts';
 import { KinesisStore, type KinesisStoreOptions } from './store.ts';
 import { TokenSealer } from './token-sealer.ts';
 
-export interface KinesisServiceOptions extends KinesisStoreOptions {
+export interface KinesisServiceOptions extends KinesisStoreOptions, ShardSubscriptionsOptions {
   /**
    * Key of the HMAC that seals shard iterators and NextTokens. Give the same key to a restarted engine to keep its
    * iterators valid.
@@ -83,6 +85,7 @@ const ACTIONS: {
   DescribeStreamConsumer: describeStreamConsumer,
   ListStreamConsumers: listStreamConsumers,
   DeregisterStreamConsumer: deregisterStreamConsumer,
+  SubscribeToShard: subscribeToShard,
 };
 
 /** The actions the engine implements. */
@@ -109,7 +112,13 @@ export class KinesisService {
       store: this.store,
       tokens: new TokenSealer(options.tokenSecret),
       clock: options.clock ?? Date.now,
+      subscriptions: new ShardSubscriptions(options),
     };
+  }
+
+  /** Ends every SubscribeToShard subscription; the store stays as it is. */
+  close(): void {
+    this.#context.subscriptions.closeAll();
   }
 
   /**

@@ -364,6 +364,49 @@ export interface ListStreamConsumersOutput {
 
 export type DeregisterStreamConsumerInput = ConsumerRefInput;
 export type DeregisterStreamConsumerOutput = Record<string, never>;
+
+export interface StartingPositionShape {
+  readonly Type: ShardIteratorType;
+  readonly SequenceNumber?: string;
+  /** Seconds since the epoch. */
+  readonly Timestamp?: number;
+}
+
+export interface SubscribeToShardInput {
+  readonly ConsumerARN: string;
+  readonly ShardId: string;
+  readonly StartingPosition: StartingPositionShape;
+}
+
+export interface SubscribeToShardEventShape {
+  readonly Records: readonly RecordShape[];
+  /** Absent in the last event of a closed shard, which carries `ChildShards` instead. */
+  readonly ContinuationSequenceNumber?: string;
+  readonly MillisBehindLatest: number;
+  readonly ChildShards?: readonly ChildShardShape[];
+}
+
+/** Errors a subscription can end with, as events (their names are the AWS exception names). */
+export type SubscribeToShardExceptionType =
+  | 'ResourceNotFoundException'
+  | 'ResourceInUseException'
+  | 'InternalFailureException';
+
+/** One event of a SubscribeToShard event stream: a batch of records, or the error that ends the subscription. */
+export type SubscribeToShardEventStreamShape =
+  | { readonly SubscribeToShardEvent: SubscribeToShardEventShape }
+  | {
+      readonly [E in SubscribeToShardExceptionType]: { readonly [K in E]: { readonly message: string } };
+    }[SubscribeToShardExceptionType];
+
+export interface SubscribeToShardOutput {
+  /**
+   * The events, as they come: iterate it, and `return()` it to end the subscription early. Over the wire, each event
+   * is an `application/vnd.amazon.eventstream` message (see `event-stream.ts`).
+   */
+  readonly EventStream: AsyncIterableIterator<SubscribeToShardEventStreamShape>;
+}
+
 /** Every action the engine implements, with its request and response bodies. */
 export interface KinesisActions {
   CreateStream: { input: CreateStreamInput; output: CreateStreamOutput };
@@ -395,6 +438,7 @@ export interface KinesisActions {
   DescribeStreamConsumer: { input: DescribeStreamConsumerInput; output: DescribeStreamConsumerOutput };
   ListStreamConsumers: { input: ListStreamConsumersInput; output: ListStreamConsumersOutput };
   DeregisterStreamConsumer: { input: DeregisterStreamConsumerInput; output: DeregisterStreamConsumerOutput };
+  SubscribeToShard: { input: SubscribeToShardInput; output: SubscribeToShardOutput };
 }
 
 export type KinesisAction = keyof KinesisActions;

@@ -26,5 +26,6 @@ export function deleteStream(context: ActionContext, input: unknown): DeleteStre
     );
   }
   context.store.deleteStream(stream.name);
+  context.subscriptions.streamChanged(stream.name);
   return {};
 }

@@ -1,6 +1,6 @@
 /**
  * DeregisterStreamConsumer: a consumer named by its ARN, or by its stream's ARN and its name, is DELETING for the
- * engine's `deregisterStreamConsumerDelayMs`, then gone.
+ * engine's `deregisterStreamConsumerDelayMs`, then gone. Its subscriptions end with ResourceNotFoundException.
  */
 import type { ActionContext } from '../action-context.ts';
 import { findConsumer, readConsumerRef } from '../consumers.ts';
@@ -22,5 +22,6 @@ export function deregisterStreamConsumer(context: ActionContext, input: unknown)
     );
   }
   context.store.deregisterConsumer(stream, consumer);
+  context.subscriptions.streamChanged(stream.name);
   return {};
 }
