@@ -230,7 +230,7 @@ describe('in-process dispatch', () => {
         return true;
       },
     );
-    await assert.rejects(service.dispatch('SplitShard', {}), { type: 'UnknownOperationException' });
+    await assert.rejects(service.dispatch('PutResourcePolicy', {}), { type: 'UnknownOperationException' });
     await assert.rejects(service.dispatch('ListStreams', 'not an object'), { type: 'SerializationException' });
   });
 

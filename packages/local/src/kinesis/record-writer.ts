@@ -1,6 +1,7 @@
 /**
  * Writes validated record entries to a stream, for PutRecord and PutRecords: hash key (ExplicitHashKey, else the MD5
- * of the partition key) → shard → append, then one `streamkit:kinesis:put` message per shard written to.
+ * of the partition key) → open shard → append, then a wake-up for the shard's SubscribeToShard subscriptions and one
+ * `streamkit:kinesis:put` message per shard written to.
  *
  * Every entry is routed before the first one is appended, so a bad entry fails the call with nothing stored.
  */
@@ -88,6 +89,7 @@ export function writeRecords(
         SequenceNumber: formatSequenceNumber(shard.sequenceNumberPrefix, first + i),
       };
     });
+    context.subscriptions.recordsAppended(stream.name, shard.index);
     if (putChannel.hasSubscribers) {
       putChannel.publish({
         streamName: stream.name,

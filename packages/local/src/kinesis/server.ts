@@ -13,6 +13,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import { StreamkitError } from '@streamkit/core';
+import { sendEventStream } from './event-stream.ts';
 import { KinesisService, type KinesisServiceOptions } from './service.ts';
 import type { KinesisStore } from './store.ts';
 import { handleWireRequest, MAX_REQUEST_BYTES, type WireRequest } from './wire.ts';
@@ -54,6 +55,10 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
           target: firstHeader(req.headers['x-amz-target']),
           body,
         });
+        if (response.eventStream) {
+          res.writeHead(response.status, response.headers);
+          return sendEventStream(res, response.eventStream);
+        }
         const payload = Buffer.from(response.body, 'utf8');
         res.writeHead(response.status, { ...response.headers, 'content-length': payload.length });
         res.end(payload);
@@ -73,7 +78,11 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
           target: firstHeader(headers['x-amz-target']),
           body,
         });
-        if (stream.destroyed || stream.closed) return;
+        if (stream.destroyed || stream.closed) return response.eventStream?.return?.();
+        if (response.eventStream) {
+          stream.respond({ ...response.headers, ':status': response.status });
+          return sendEventStream(stream, response.eventStream);
+        }
         const payload = Buffer.from(response.body, 'utf8');
         stream.respond({ ...response.headers, ':status': response.status, 'content-length': payload.length });
         stream.end(payload);
@@ -113,6 +122,7 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
     dispatch: service.dispatch.bind(service) as KinesisService['dispatch'],
     close() {
       closed ??= new Promise<void>((resolve) => {
+        service.close();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });

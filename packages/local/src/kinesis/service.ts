@@ -1,25 +1,46 @@
 /**
  * The Kinesis service without a network: the store, the actions, and `dispatch`, which the HTTP server and in-process
  * callers (such as the local ingest API) share. `dispatch` takes and returns the JSON bodies of the wire protocol and
- * throws `KinesisServiceError`.
+ * throws `KinesisServiceError`; SubscribeToShard's answer holds an async iterator of its events instead.
  */
 import type { ActionContext, KinesisActionHandler } from './action-context.ts';
+import { addTagsToStream } from './actions/add-tags-to-stream.ts';
 import { createStream } from './actions/create-stream.ts';
 import { deleteStream } from './actions/delete-stream.ts';
+import { deregisterStreamConsumer } from './actions/deregister-stream-consumer.ts';
+import { describeLimits } from './actions/describe-limits.ts';
 import { describeStream } from './actions/describe-stream.ts';
+import { describeStreamConsumer } from './actions/describe-stream-consumer.ts';
 import { describeStreamSummary } from './actions/describe-stream-summary.ts';
+import { disableEnhancedMonitoring } from './actions/disable-enhanced-monitoring.ts';
+import { enableEnhancedMonitoring } from './actions/enable-enhanced-monitoring.ts';
 import { getRecords } from './actions/get-records.ts';
 import { getShardIterator } from './actions/get-shard-iterator.ts';
 import { listShards } from './actions/list-shards.ts';
+import { listStreamConsumers } from './actions/list-stream-consumers.ts';
 import { listStreams } from './actions/list-streams.ts';
+import { listTagsForResource } from './actions/list-tags-for-resource.ts';
+import { listTagsForStream } from './actions/list-tags-for-stream.ts';
+import { mergeShards } from './actions/merge-shards.ts';
 import { putRecord } from './actions/put-record.ts';
 import { putRecords } from './actions/put-records.ts';
+import { registerStreamConsumer } from './actions/register-stream-consumer.ts';
+import { removeTagsFromStream } from './actions/remove-tags-from-stream.ts';
+import { splitShard } from './actions/split-shard.ts';
+import { startStreamEncryption } from './actions/start-stream-encryption.ts';
+import { stopStreamEncryption } from './actions/stop-stream-encryption.ts';
+import { subscribeToShard } from './actions/subscribe-to-shard.ts';
+import { tagResource } from './actions/tag-resource.ts';
+import { untagResource } from './actions/untag-resource.ts';
+import { updateShardCount } from './actions/update-shard-count.ts';
+import { updateStreamMode } from './actions/update-stream-mode.ts';
 import { KinesisServiceError } from './errors.ts';
 import type { KinesisAction, KinesisActions } from './shapes.ts';
+import { ShardSubscriptions, type ShardSubscriptionsOptions } from './shard-subscriptions.ts';
 import { KinesisStore, type KinesisStoreOptions } from './store.ts';
 import { TokenSealer } from './token-sealer.ts';
 
-export interface KinesisServiceOptions extends KinesisStoreOptions {
+export interface KinesisServiceOptions extends KinesisStoreOptions, ShardSubscriptionsOptions {
   /**
    * Key of the HMAC that seals shard iterators and NextTokens. Give the same key to a restarted engine to keep its
    * iterators valid.
@@ -41,6 +62,30 @@ const ACTIONS: {
   ListStreams: listStreams,
   PutRecord: putRecord,
   PutRecords: putRecords,
+  // resharding and capacity
+  SplitShard: splitShard,
+  MergeShards: mergeShards,
+  UpdateShardCount: updateShardCount,
+  UpdateStreamMode: updateStreamMode,
+  DescribeLimits: describeLimits,
+  // tags
+  AddTagsToStream: addTagsToStream,
+  RemoveTagsFromStream: removeTagsFromStream,
+  ListTagsForStream: listTagsForStream,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+  // encryption and enhanced monitoring
+  StartStreamEncryption: startStreamEncryption,
+  StopStreamEncryption: stopStreamEncryption,
+  EnableEnhancedMonitoring: enableEnhancedMonitoring,
+  DisableEnhancedMonitoring: disableEnhancedMonitoring,
+  // enhanced fan-out
+  RegisterStreamConsumer: registerStreamConsumer,
+  DescribeStreamConsumer: describeStreamConsumer,
+  ListStreamConsumers: listStreamConsumers,
+  DeregisterStreamConsumer: deregisterStreamConsumer,
+  SubscribeToShard: subscribeToShard,
 };
 
 /** The actions the engine implements. */
@@ -67,7 +112,13 @@ export class KinesisService {
       store: this.store,
       tokens: new TokenSealer(options.tokenSecret),
       clock: options.clock ?? Date.now,
+      subscriptions: new ShardSubscriptions(options),
     };
+  }
+
+  /** Ends every SubscribeToShard subscription; the store stays as it is. */
+  close(): void {
+    this.#context.subscriptions.closeAll();
   }
 
   /**

@@ -3,10 +3,23 @@
  *
  * Status transitions happen lazily against the engine's clock: a stream created with `createStreamDelayMs` is
  * CREATING until the clock passes its activation time, and a deleted one is DELETING until `deleteStreamDelayMs` has
- * passed, then gone. Every read of the store first applies the transitions that are due, so an injected clock
- * drives them deterministically and no timer outlives the engine.
+ * passed, then gone. An update (resharding, a capacity mode switch, encryption, enhanced monitoring) keeps a stream
+ * UPDATING for `updateStreamDelayMs`; a reshard's splits and merges take effect when it ends, as on AWS, where the
+ * parent shards take writes until then. Stream consumers go CREATING → ACTIVE and DELETING → gone the same way. Every
+ * read of the store first applies the transitions that are due, so an injected clock drives them deterministically
+ * and no timer outlives the engine.
+ *
+ * Everything the store keeps about a stream besides its record logs is plain data (strings, numbers, arrays, plain
+ * objects), so that it can be written to disk as it is.
  */
-import { arn as arns, LIMITS, LOCAL_ACCOUNT, LOCAL_REGION, type StreamMode } from '@streamkit/core';
+import {
+  arn as arns,
+  LIMITS,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  type ShardLevelMetric,
+  type StreamMode,
+} from '@streamkit/core';
 import { KinesisServiceError } from './errors.ts';
 import { type HashKeyRange, hashKeyHex, splitHashKeySpace } from './hash-key.ts';
 import { MemoryRecordStorage } from './memory-record-storage.ts';
@@ -19,10 +32,15 @@ export function shardIdOf(index: number): string {
 }
 
 export type StreamStatus = 'CREATING' | 'ACTIVE' | 'DELETING' | 'UPDATING';
+export type ConsumerStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
+export type EncryptionType = 'NONE' | 'KMS';
 
 export interface KinesisShard {
   readonly shardId: string;
-  /** Its number: `shardId-000000000003` has index 3, and is `stream.shards[3]`. */
+  /**
+   * Its number: `shardId-000000000003` has index 3, and is `stream.shards[3]`. Shards a reshard opens continue the
+   * numbering, so a child always has a higher index than its parents (see `sequence-number.ts` for why that matters).
+   */
   readonly index: number;
   readonly hashKeyRange: HashKeyRange;
   /** `hashKeyRange.start` as a 32-digit hex string (see `hash-key.ts`). */
@@ -31,7 +49,42 @@ export interface KinesisShard {
   readonly sequenceNumberPrefix: string;
   readonly startingSequenceNumber: string;
   readonly log: ShardRecordLog;
+  /** The shard it was split from, or the first of the two it was merged from; undefined for a stream's first shards. */
+  readonly parentShardId?: string | undefined;
+  /** The second shard of the merge that opened it. */
+  readonly adjacentParentShardId?: string | undefined;
+  /** When it opened (ms since the epoch): its stream's creation, or the end of the reshard that opened it. */
+  readonly openedAt: number;
+  /** When a reshard closed it (ms since the epoch); undefined while it is open. */
+  readonly closedAt?: number | undefined;
+  /** Once closed, the position one past its last record; its log takes no more records. Undefined while open. */
+  readonly endingPosition?: number | undefined;
+  /**
+   * Positions at which server-side encryption was switched on, off, on… for this shard's records: a record is
+   * encrypted when an odd number of them are at or before its position (see `encryption.ts`).
+   */
+  readonly encryptionSwitches: readonly number[];
 }
+
+/** An enhanced fan-out consumer registered with a stream. */
+export interface StreamConsumer {
+  readonly name: string;
+  /** `arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<creation, epoch seconds>`. */
+  readonly arn: string;
+  readonly status: ConsumerStatus;
+  /** Registration time (ms since the epoch). */
+  readonly createdAt: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * One step of a reshard, as plain data: a split of an open shard at `newStartingHashKey` (decimal) into two children,
+ * or a merge of two adjacent open shards into one. Children take the next free shard indexes, in the order of the
+ * steps: a split's lower child first. A step may act on a shard an earlier step opened (see `resharding.ts`).
+ */
+export type ReshardOperation =
+  | { readonly kind: 'split'; readonly shardIndex: number; readonly newStartingHashKey: string }
+  | { readonly kind: 'merge'; readonly shardIndex: number; readonly adjacentShardIndex: number };
 
 export interface KinesisStream {
   readonly name: string;
@@ -41,9 +94,22 @@ export interface KinesisStream {
   readonly status: StreamStatus;
   readonly mode: StreamMode;
   readonly retentionHours: number;
-  /** Every shard, `shards[i].index === i`, in hash key order. */
+  /** Every shard, open or closed, `shards[i].index === i`. */
   readonly shards: readonly KinesisShard[];
+  /** Indexes of the open shards, in hash key order: the shards that take writes. */
+  readonly openShardIndexes: readonly number[];
   readonly tags: Readonly<Record<string, string>>;
+  readonly encryptionType: EncryptionType;
+  /** The KMS key of an encrypted stream. */
+  readonly keyId: string | undefined;
+  /** Enhanced (shard-level) metrics enabled, in the order AWS lists them. */
+  readonly shardLevelMetrics: readonly ShardLevelMetric[];
+  /** Registered consumers, in registration order. */
+  readonly consumers: readonly StreamConsumer[];
+  /** When UpdateShardCount changed this stream (ms since the epoch), oldest first, for its per-day limit. */
+  readonly shardCountUpdates: readonly number[];
+  /** When UpdateStreamMode switched this stream's capacity mode (ms since the epoch), oldest first. */
+  readonly streamModeUpdates: readonly number[];
 }
 
 export interface KinesisStoreOptions {
@@ -53,6 +119,16 @@ export interface KinesisStoreOptions {
   readonly createStreamDelayMs?: number;
   /** How long a deleted stream stays DELETING. @default 0 */
   readonly deleteStreamDelayMs?: number;
+  /**
+   * How long a stream stays UPDATING after a reshard, a capacity mode switch, or an encryption or enhanced monitoring
+   * change. A reshard's new shards open (and its parents close) when it ends.
+   * @default 0
+   */
+  readonly updateStreamDelayMs?: number;
+  /** How long a new stream consumer stays CREATING. @default 0 */
+  readonly registerStreamConsumerDelayMs?: number;
+  /** How long a deregistered stream consumer stays DELETING. @default 0 */
+  readonly deregisterStreamConsumerDelayMs?: number;
   /** @default a new MemoryRecordStorage */
   readonly storage?: RecordStorage;
   /** @default LOCAL_REGION */
@@ -68,10 +144,35 @@ export interface CreateStreamParams {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+interface ShardEntry extends KinesisShard {
+  closedAt?: number | undefined;
+  endingPosition?: number | undefined;
+  encryptionSwitches: number[];
+}
+
+interface ConsumerEntry extends StreamConsumer {
+  status: ConsumerStatus;
+  /** When a CREATING consumer becomes ACTIVE or a DELETING one disappears. */
+  transitionAt: number;
+  tags: Record<string, string>;
+}
+
 interface StreamEntry extends KinesisStream {
   status: StreamStatus;
-  /** When a CREATING stream becomes ACTIVE or a DELETING one disappears. */
+  /** When a CREATING or UPDATING stream becomes ACTIVE, or a DELETING one disappears. */
   transitionAt: number;
+  mode: StreamMode;
+  shards: ShardEntry[];
+  openShardIndexes: number[];
+  tags: Record<string, string>;
+  encryptionType: EncryptionType;
+  keyId: string | undefined;
+  shardLevelMetrics: ShardLevelMetric[];
+  consumers: ConsumerEntry[];
+  shardCountUpdates: number[];
+  streamModeUpdates: number[];
+  /** The splits and merges to apply when the current update ends. */
+  pendingReshard: ReshardOperation[];
 }
 
 export class KinesisStore {
@@ -80,11 +181,15 @@ export class KinesisStore {
   readonly #clock: () => number;
   readonly #createDelay: number;
   readonly #deleteDelay: number;
+  readonly #updateDelay: number;
+  readonly #registerConsumerDelay: number;
+  readonly #deregisterConsumerDelay: number;
   readonly #storage: RecordStorage;
   readonly #streams = new Map<string, StreamEntry>();
-  /** Streams waiting for a status transition. */
+  /** Streams waiting for a status transition of their own or of one of their consumers. */
   readonly #pending = new Set<StreamEntry>();
   #lastCreatedAt = 0;
+  #lastConsumerEpochSeconds = 0;
 
   constructor(options: KinesisStoreOptions = {}) {
     this.region = options.region ?? LOCAL_REGION;
@@ -92,6 +197,9 @@ export class KinesisStore {
     this.#clock = options.clock ?? Date.now;
     this.#createDelay = options.createStreamDelayMs ?? 0;
     this.#deleteDelay = options.deleteStreamDelayMs ?? 0;
+    this.#updateDelay = options.updateStreamDelayMs ?? 0;
+    this.#registerConsumerDelay = options.registerStreamConsumerDelayMs ?? 0;
+    this.#deregisterConsumerDelay = options.deregisterStreamConsumerDelayMs ?? 0;
     this.#storage = options.storage ?? new MemoryRecordStorage();
   }
 
@@ -110,8 +218,22 @@ export class KinesisStore {
   openShardCount(): number {
     this.#settle();
     let count = 0;
-    for (const stream of this.#streams.values()) count += stream.shards.length;
+    for (const stream of this.#streams.values()) count += stream.openShardIndexes.length;
     return count;
+  }
+
+  /** Throws LimitExceededException when `additional` more open shards would exceed the account's shard quota. */
+  checkShardQuota(additional: number): void {
+    const quota = LIMITS.kinesis.shardCount.max;
+    const open = this.openShardCount();
+    if (open + additional > quota) {
+      throw new KinesisServiceError(
+        'LimitExceededException',
+        `This request would exceed the shard limit for the account ${this.account} in ${this.region}. ` +
+          `Current limit of shards is ${quota}, ${open} are open. ` +
+          `Number of additional shards that would have resulted from this request: ${additional}.`,
+      );
+    }
   }
 
   createStream(params: CreateStreamParams): KinesisStream {
@@ -122,16 +244,7 @@ export class KinesisStore {
         `Stream ${params.name} under account ${this.account} already exists.`,
       );
     }
-    const quota = LIMITS.kinesis.shardCount.max;
-    const open = this.openShardCount();
-    if (open + params.shardCount > quota) {
-      throw new KinesisServiceError(
-        'LimitExceededException',
-        `This request would exceed the shard limit for the account ${this.account} in ${this.region}. ` +
-          `Current limit of shards is ${quota}, ${open} are open. ` +
-          `Number of additional shards that would have resulted from this request: ${params.shardCount}.`,
-      );
-    }
+    this.checkShardQuota(params.shardCount);
     if (params.shardCount - 1 > MAX_SHARD_INDEX) {
       throw new RangeError(`a stream holds at most ${MAX_SHARD_INDEX + 1} shards (asked for ${params.shardCount})`);
     }
@@ -140,20 +253,9 @@ export class KinesisStore {
     // Unique, increasing creation times tell incarnations of a name apart even within one millisecond.
     const createdAt = Math.max(now, this.#lastCreatedAt + 1);
     this.#lastCreatedAt = createdAt;
-    const incarnation = { streamName: params.name, createdAt };
-    const shards = splitHashKeySpace(params.shardCount).map((range, index): KinesisShard => {
-      const shardId = shardIdOf(index);
-      const prefix = sequenceNumberPrefix(createdAt, index);
-      return {
-        shardId,
-        index,
-        hashKeyRange: range,
-        startingHashKeyHex: hashKeyHex(range.start),
-        sequenceNumberPrefix: prefix,
-        startingSequenceNumber: formatSequenceNumber(prefix, 0),
-        log: this.#storage.openShard(incarnation, shardId),
-      };
-    });
+    const shards = splitHashKeySpace(params.shardCount).map((range, index) =>
+      this.#newShard({ name: params.name, createdAt }, index, range, createdAt),
+    );
     const entry: StreamEntry = {
       name: params.name,
       arn: arns.stream(params.name, this.region, this.account),
@@ -163,7 +265,15 @@ export class KinesisStore {
       mode: params.mode,
       retentionHours: LIMITS.kinesis.retentionHours.default,
       shards,
+      openShardIndexes: shards.map((shard) => shard.index),
       tags: { ...params.tags },
+      encryptionType: 'NONE',
+      keyId: undefined,
+      shardLevelMetrics: [],
+      consumers: [],
+      shardCountUpdates: [],
+      streamModeUpdates: [],
+      pendingReshard: [],
     };
     this.#streams.set(entry.name, entry);
     if (entry.status === 'CREATING') this.#pending.add(entry);
@@ -176,6 +286,8 @@ export class KinesisStore {
     const entry = this.#streams.get(name);
     if (!entry) return;
     this.#pending.delete(entry);
+    // Its consumers go with it (DeleteStream checks EnforceConsumerDeletion first).
+    entry.consumers = [];
     if (this.#deleteDelay > 0) {
       entry.status = 'DELETING';
       entry.transitionAt = this.#clock() + this.#deleteDelay;
@@ -185,27 +297,220 @@ export class KinesisStore {
     }
   }
 
-  /** The shard whose hash key range contains `hashKeyHex` (a 32-digit hex hash key). */
+  /** The open shard whose hash key range contains `hashKeyHex` (a 32-digit hex hash key): where a write goes. */
   shardForHashKey(stream: KinesisStream, hashKeyHex: string): KinesisShard {
-    const { shards } = stream;
+    const { shards, openShardIndexes } = stream;
     let low = 0;
-    let high = shards.length - 1;
+    let high = openShardIndexes.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >>> 1;
-      if (shards[middle]!.startingHashKeyHex <= hashKeyHex) low = middle;
+      if (shards[openShardIndexes[middle]!]!.startingHashKeyHex <= hashKeyHex) low = middle;
       else high = middle - 1;
     }
-    return shards[low]!;
+    return shards[openShardIndexes[low]!]!;
+  }
+
+  // --- updates ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Starts an update of an ACTIVE stream (the action checks the status): UPDATING for `updateStreamDelayMs`, then
+   * ACTIVE again, when `reshard`'s splits and merges are applied in order. Without a delay they apply at once and the
+   * stream stays ACTIVE.
+   */
+  beginUpdate(stream: KinesisStream, reshard: readonly ReshardOperation[] = []): void {
+    const entry = this.#entry(stream);
+    entry.pendingReshard = [...reshard];
+    const now = this.#clock();
+    if (this.#updateDelay > 0) {
+      entry.status = 'UPDATING';
+      entry.transitionAt = now + this.#updateDelay;
+      this.#pending.add(entry);
+    } else {
+      this.#applyReshard(entry, now);
+    }
+  }
+
+  /** Records a call of UpdateShardCount, for its per-day limit; forgets calls older than `since`. */
+  recordShardCountUpdate(stream: KinesisStream, since: number): void {
+    const entry = this.#entry(stream);
+    entry.shardCountUpdates = [...entry.shardCountUpdates.filter((at) => at > since), this.#clock()];
+  }
+
+  /** Switches the capacity mode (and records the switch, for its per-day limit; forgets those older than `since`). */
+  setStreamMode(stream: KinesisStream, mode: StreamMode, since: number): void {
+    const entry = this.#entry(stream);
+    entry.mode = mode;
+    entry.streamModeUpdates = [...entry.streamModeUpdates.filter((at) => at > since), this.#clock()];
+  }
+
+  /**
+   * Encrypts the records written from now on with `keyId`, or stops encrypting them (`keyId` undefined). Records
+   * already written keep the encryption they were written with.
+   */
+  setEncryption(stream: KinesisStream, keyId: string | undefined): void {
+    const entry = this.#entry(stream);
+    const type: EncryptionType = keyId === undefined ? 'NONE' : 'KMS';
+    if (type !== entry.encryptionType) {
+      for (const index of entry.openShardIndexes) {
+        const shard = entry.shards[index]!;
+        shard.encryptionSwitches.push(shard.log.nextPosition);
+      }
+    }
+    entry.encryptionType = type;
+    entry.keyId = keyId;
+  }
+
+  setShardLevelMetrics(stream: KinesisStream, metrics: readonly ShardLevelMetric[]): void {
+    this.#entry(stream).shardLevelMetrics = [...metrics];
+  }
+
+  /** Replaces the tags of a stream or of a stream consumer. */
+  setTags(resource: KinesisStream | StreamConsumer, tags: Readonly<Record<string, string>>): void {
+    const entry = 'consumers' in resource ? this.#entry(resource) : this.#consumerEntry(resource);
+    entry.tags = { ...tags };
+  }
+
+  // --- consumers -------------------------------------------------------------------------------------------------
+
+  /** Registers a consumer (the action checks names and limits): CREATING for `registerStreamConsumerDelayMs`. */
+  registerConsumer(stream: KinesisStream, name: string, tags: Readonly<Record<string, string>> = {}): StreamConsumer {
+    const entry = this.#entry(stream);
+    const now = this.#clock();
+    // The ARN ends with the creation time in seconds; unique, increasing values tell registrations of one name apart.
+    const epochSeconds = Math.max(Math.floor(now / 1000), this.#lastConsumerEpochSeconds + 1);
+    this.#lastConsumerEpochSeconds = epochSeconds;
+    const consumer: ConsumerEntry = {
+      name,
+      arn: `${entry.arn}/consumer/${name}:${epochSeconds}`,
+      status: this.#registerConsumerDelay > 0 ? 'CREATING' : 'ACTIVE',
+      createdAt: now,
+      transitionAt: now + this.#registerConsumerDelay,
+      tags: { ...tags },
+    };
+    entry.consumers.push(consumer);
+    if (consumer.status === 'CREATING') this.#pending.add(entry);
+    return consumer;
+  }
+
+  /** Starts deregistering a consumer: DELETING for `deregisterStreamConsumerDelayMs`, then gone. */
+  deregisterConsumer(stream: KinesisStream, consumer: StreamConsumer): void {
+    const entry = this.#entry(stream);
+    const consumerEntry = this.#consumerEntry(consumer);
+    if (this.#deregisterConsumerDelay > 0) {
+      consumerEntry.status = 'DELETING';
+      consumerEntry.transitionAt = this.#clock() + this.#deregisterConsumerDelay;
+      this.#pending.add(entry);
+    } else {
+      entry.consumers = entry.consumers.filter((c) => c !== consumerEntry);
+    }
+  }
+
+  // --- internals -------------------------------------------------------------------------------------------------
+
+  #entry(stream: KinesisStream): StreamEntry {
+    const entry = this.#streams.get(stream.name);
+    if (entry !== stream) throw new Error(`stream ${stream.name} (created at ${stream.createdAt}) no longer exists`);
+    return entry;
+  }
+
+  #consumerEntry(consumer: StreamConsumer): ConsumerEntry {
+    for (const stream of this.#streams.values()) {
+      const entry = stream.consumers.find((c) => c === consumer);
+      if (entry) return entry;
+    }
+    throw new Error(`consumer ${consumer.arn} no longer exists`);
+  }
+
+  #newShard(
+    stream: { readonly name: string; readonly createdAt: number },
+    index: number,
+    range: HashKeyRange,
+    openedAt: number,
+    lineage: Pick<KinesisShard, 'parentShardId' | 'adjacentParentShardId'> = {},
+  ): ShardEntry {
+    if (index > MAX_SHARD_INDEX) {
+      throw new KinesisServiceError(
+        'LimitExceededException',
+        `Stream ${stream.name} under account ${this.account} has used every shard ID up to ${shardIdOf(MAX_SHARD_INDEX)}`,
+      );
+    }
+    const shardId = shardIdOf(index);
+    const prefix = sequenceNumberPrefix(stream.createdAt, index);
+    return {
+      shardId,
+      index,
+      hashKeyRange: range,
+      startingHashKeyHex: hashKeyHex(range.start),
+      sequenceNumberPrefix: prefix,
+      startingSequenceNumber: formatSequenceNumber(prefix, 0),
+      log: this.#storage.openShard({ streamName: stream.name, createdAt: stream.createdAt }, shardId),
+      ...(lineage.parentShardId === undefined ? {} : { parentShardId: lineage.parentShardId }),
+      ...(lineage.adjacentParentShardId === undefined ? {} : { adjacentParentShardId: lineage.adjacentParentShardId }),
+      openedAt,
+      encryptionSwitches: [],
+    };
+  }
+
+  /** Applies the pending splits and merges of a stream, as of `at`: parents close, children open. */
+  #applyReshard(entry: StreamEntry, at: number): void {
+    const operations = entry.pendingReshard;
+    entry.pendingReshard = [];
+    if (operations.length === 0) return;
+    const close = (shard: ShardEntry) => {
+      if (shard.endingPosition !== undefined) throw new Error(`${shard.shardId} is already closed`);
+      shard.closedAt = at;
+      shard.endingPosition = shard.log.nextPosition;
+    };
+    const open = (range: HashKeyRange, lineage: Pick<KinesisShard, 'parentShardId' | 'adjacentParentShardId'>) => {
+      const child = this.#newShard(entry, entry.shards.length, range, at, lineage);
+      if (entry.encryptionType === 'KMS') child.encryptionSwitches.push(0);
+      entry.shards.push(child);
+    };
+    for (const operation of operations) {
+      const shard = entry.shards[operation.shardIndex]!;
+      if (operation.kind === 'split') {
+        const key = BigInt(operation.newStartingHashKey);
+        close(shard);
+        open({ start: shard.hashKeyRange.start, end: key - 1n }, { parentShardId: shard.shardId });
+        open({ start: key, end: shard.hashKeyRange.end }, { parentShardId: shard.shardId });
+      } else {
+        const adjacent = entry.shards[operation.adjacentShardIndex]!;
+        close(shard);
+        close(adjacent);
+        const [low, high] =
+          shard.hashKeyRange.start < adjacent.hashKeyRange.start ? [shard, adjacent] : [adjacent, shard];
+        open(
+          { start: low.hashKeyRange.start, end: high.hashKeyRange.end },
+          { parentShardId: shard.shardId, adjacentParentShardId: adjacent.shardId },
+        );
+      }
+    }
+    entry.openShardIndexes = entry.shards
+      .filter((shard) => shard.endingPosition === undefined)
+      .sort((a, b) => (a.startingHashKeyHex < b.startingHashKeyHex ? -1 : 1))
+      .map((shard) => shard.index);
   }
 
   #settle(): void {
     if (this.#pending.size === 0) return;
     const now = this.#clock();
     for (const entry of this.#pending) {
-      if (now < entry.transitionAt) continue;
-      this.#pending.delete(entry);
-      if (entry.status === 'CREATING') entry.status = 'ACTIVE';
-      else if (entry.status === 'DELETING') this.#remove(entry);
+      if (entry.status !== 'ACTIVE' && now >= entry.transitionAt) {
+        if (entry.status === 'DELETING') {
+          this.#pending.delete(entry);
+          this.#remove(entry);
+          continue;
+        }
+        if (entry.status === 'UPDATING') this.#applyReshard(entry, entry.transitionAt);
+        entry.status = 'ACTIVE';
+      }
+      for (const consumer of entry.consumers) {
+        if (consumer.status === 'ACTIVE' || now < consumer.transitionAt) continue;
+        if (consumer.status === 'CREATING') consumer.status = 'ACTIVE';
+      }
+      entry.consumers = entry.consumers.filter((c) => c.status !== 'DELETING' || now < c.transitionAt);
+      const waiting = entry.status !== 'ACTIVE' || entry.consumers.some((c) => c.status !== 'ACTIVE');
+      if (!waiting) this.#pending.delete(entry);
     }
   }
 

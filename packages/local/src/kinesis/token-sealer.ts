@@ -9,7 +9,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const TAG_BYTES = 16;
 
-export const TOKEN_KINDS = { shardIterator: 1, listShardsNextToken: 2, listStreamsNextToken: 3 } as const;
+export const TOKEN_KINDS = {
+  shardIterator: 1,
+  listShardsNextToken: 2,
+  listStreamsNextToken: 3,
+  listStreamConsumersNextToken: 4,
+} as const;
 export type TokenKind = (typeof TOKEN_KINDS)[keyof typeof TOKEN_KINDS];
 
 export type TokenField = string | number;

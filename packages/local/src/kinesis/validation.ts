@@ -113,6 +113,17 @@ export class RequestValidation {
       | undefined;
   }
 
+  /** A list of strings (such as `TagKeys`). */
+  stringList(body: JsonObject, key: string, parent?: string): readonly string[] | undefined {
+    const list = this.list(body, key, parent);
+    if (list === undefined) return undefined;
+    const path = memberPath(parent, key);
+    list.forEach((item, index) => {
+      if (typeof item !== 'string') throw serializationError(listMemberPath(path, index), 'a string', item);
+    });
+    return list as readonly string[];
+  }
+
   /** A list member that must be an object. */
   listObject(value: unknown, path: string): JsonObject {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

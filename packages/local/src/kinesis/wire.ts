@@ -3,13 +3,18 @@
  * `POST /` with `X-Amz-Target: Kinesis_20131202.<Action>` and a JSON body; errors are HTTP 400 with
  * `{"__type": "<AWS error name>", "message": "…"}` and the same name in the `x-amzn-ErrorType` header.
  *
+ * SubscribeToShard answers with an event stream instead of a JSON body (`WireResponse.eventStream`, see
+ * `event-stream.ts`), which the transport writes as the events come.
+ *
  * Request signatures are not verified. The engine listens on 127.0.0.1 only, and AWS SDKs always sign, so any
  * credentials are accepted, as AWS would accept any valid signature — there is no account to protect locally.
  */
 import { randomUUID } from 'node:crypto';
 import { LIMITS } from '@streamkit/core';
 import { KinesisServiceError } from './errors.ts';
+import { EVENT_STREAM_CONTENT_TYPE, SubscribeToShardResponseBody } from './event-stream.ts';
 import { isKinesisAction, type KinesisService, unknownOperation } from './service.ts';
+import type { SubscribeToShardInput } from './shapes.ts';
 
 export const TARGET_PREFIX = 'Kinesis_20131202.';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -36,6 +41,11 @@ export interface WireResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /**
+   * For SubscribeToShard: the event-stream messages to send after the headers, in place of `body`, as they come
+   * (`sendEventStream`). `return()` it if the client goes away.
+   */
+  readonly eventStream?: AsyncIterableIterator<Uint8Array>;
 }
 
 export async function handleWireRequest(service: KinesisService, request: WireRequest): Promise<WireResponse> {
@@ -43,6 +53,15 @@ export async function handleWireRequest(service: KinesisService, request: WireRe
   const responseType = contentType === 'application/json' ? contentType : JSON_CONTENT_TYPE;
   try {
     const { action, input } = readRequest(request, contentType);
+    if (action === 'SubscribeToShard') {
+      const { EventStream } = await service.dispatch(action, input as SubscribeToShardInput);
+      return {
+        status: 200,
+        headers: headers(EVENT_STREAM_CONTENT_TYPE),
+        body: '',
+        eventStream: new SubscribeToShardResponseBody(EventStream),
+      };
+    }
     const output = await service.dispatch(action, input);
     return { status: 200, headers: headers(responseType), body: JSON.stringify(output) };
   } catch (error) {

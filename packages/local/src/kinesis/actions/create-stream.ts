@@ -58,6 +58,17 @@ export function createStream(context: ActionContext, input: unknown): CreateStre
   if (mode === 'PROVISIONED' && shardCount === undefined) {
     throw new KinesisServiceError('InvalidArgumentException', 'ShardCount is required for a PROVISIONED stream');
   }
+  if (mode === 'ON_DEMAND') {
+    const { store } = context;
+    const onDemand = store.streams().filter((stream) => stream.mode === 'ON_DEMAND').length;
+    const limit = KINESIS_API_LIMITS.onDemandStreamCountLimit.value;
+    if (onDemand >= limit) {
+      throw new KinesisServiceError(
+        'LimitExceededException',
+        `Account ${store.account} in ${store.region} already has ${onDemand} on-demand streams, the limit is ${limit}`,
+      );
+    }
+  }
 
   context.store.createStream({
     name: name!,

@@ -13,8 +13,8 @@ export function describeStreamSummary(context: ActionContext, input: unknown): D
   return {
     StreamDescriptionSummary: {
       ...streamHeader(stream),
-      OpenShardCount: stream.status === 'CREATING' ? 0 : stream.shards.length,
-      ConsumerCount: 0,
+      OpenShardCount: stream.status === 'CREATING' ? 0 : stream.openShardIndexes.length,
+      ConsumerCount: stream.consumers.length,
     },
   };
 }

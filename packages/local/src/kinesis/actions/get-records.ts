@@ -2,13 +2,16 @@
  * GetRecords: up to `Limit` records (at most `LIMITS.kinesis.getRecordsMaxRecords`, and no more than
  * `LIMITS.kinesis.getRecordsMaxBytes` of data) from the iterator's position, a `NextShardIterator` after them, and
  * `MillisBehindLatest`: 0 when the response reaches the tip of the shard, otherwise the age of the oldest record not
- * yet returned.
+ * yet returned. Once a response reaches the end of a closed shard, it has the shard's `ChildShards` and no
+ * `NextShardIterator`, as on AWS. Records written while the stream was encrypted have `EncryptionType: KMS`.
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from '../action-context.ts';
 import { KINESIS_API_LIMITS } from '../api-limits.ts';
 import { getChannel, type KinesisGetMessage } from '../channels.ts';
+import { isEncryptedAt } from '../encryption.ts';
 import { KinesisServiceError } from '../errors.ts';
+import { childShardShapes, isAtShardEnd } from '../lineage.ts';
 import { formatSequenceNumber } from '../sequence-number.ts';
 import { epochSeconds, type GetRecordsOutput, type RecordShape } from '../shapes.ts';
 import { decodeShardIterator, encodeShardIterator } from '../shard-iterator.ts';
@@ -75,6 +78,7 @@ export function getRecords(context: ActionContext, input: unknown): GetRecordsOu
       ApproximateArrivalTimestamp: epochSeconds(record.arrival),
       Data: record.data,
       PartitionKey: record.partitionKey,
+      ...(isEncryptedAt(shard, from + i) ? { EncryptionType: 'KMS' as const } : {}),
     };
   }
   const next = from + stored.length;
@@ -88,6 +92,9 @@ export function getRecords(context: ActionContext, input: unknown): GetRecordsOu
       records: records.length,
       millisBehindLatest,
     } satisfies KinesisGetMessage);
+  }
+  if (isAtShardEnd(shard, next)) {
+    return { Records: records, MillisBehindLatest: millisBehindLatest, ChildShards: childShardShapes(stream, shard) };
   }
   return {
     Records: records,

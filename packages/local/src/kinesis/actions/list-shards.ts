@@ -1,16 +1,20 @@
 /**
  * ListShards: a page of a stream's shards (`MaxResults`, capped like AWS), after `ExclusiveStartShardId` or from a
- * `NextToken` (which then identifies the stream by itself and expires like AWS's), narrowed by a `ShardFilter`.
- *
- * Every shard of the engine is open and untrimmed (no resharding, no retention trimming yet), so the filters reduce
- * to: AFTER_SHARD_ID lists the shards after `ShardId`; AT_TIMESTAMP lists every shard if the stream existed at
- * `Timestamp` and none otherwise; AT_LATEST, AT_TRIM_HORIZON, FROM_TRIM_HORIZON and FROM_TIMESTAMP list every shard.
+ * `NextToken` (which then identifies the stream and the filter by itself, and expires like AWS's), narrowed by a
+ * `ShardFilter`. Closed shards are listed too; the filters pick by when shards were open:
+ * - AFTER_SHARD_ID: the shards after `ShardId`;
+ * - AT_LATEST: the open shards;
+ * - AT_TRIM_HORIZON / FROM_TRIM_HORIZON: the shards open at the trim horizon (now minus the retention period, or the
+ *   stream's creation if later) / those, and every shard opened since;
+ * - AT_TIMESTAMP / FROM_TIMESTAMP: the shards open at `Timestamp` / those, and every shard opened since (a timestamp
+ *   before the trim horizon counts as the trim horizon).
+ * Like AWS, it answers while the stream is UPDATING.
  */
 import { type ActionContext, findStream, openNextToken, requireActive, sealNextToken } from '../action-context.ts';
 import { KINESIS_API_LIMITS } from '../api-limits.ts';
 import { KinesisServiceError } from '../errors.ts';
 import { type ListShardsOutput, type ShardFilterType, shardShape } from '../shapes.ts';
-import type { KinesisStream } from '../store.ts';
+import type { KinesisShard, KinesisStream } from '../store.ts';
 import { TOKEN_KINDS, tokenInteger, tokenString } from '../token-sealer.ts';
 import { RequestValidation, readStreamRef, requestBody, SHARD_ID_PATTERN } from '../validation.ts';
 
@@ -72,12 +76,13 @@ export function listShards(context: ActionContext, input: unknown): ListShardsOu
         `NextToken cannot be combined with ${conflicting.join(', ')}: the token already says what to list`,
       );
     }
-    const { stream, afterIndex } = continuation(context, nextToken);
-    return page(context, stream, stream.shards.slice(afterIndex + 1), pageSize);
+    const { stream, afterIndex, filter: tokenFilter } = continuation(context, nextToken);
+    const shards = stream.shards.slice(afterIndex + 1).filter(shardFilter(context, stream, tokenFilter));
+    return page(context, stream, shards, pageSize, tokenFilter);
   }
 
   const stream = findStream(context, ref);
-  requireActive(context, stream);
+  if (stream.status !== 'UPDATING') requireActive(context, stream);
   if (streamCreationTimestamp !== undefined && streamCreationTimestamp !== stream.createdAt) {
     throw new KinesisServiceError(
       'ResourceNotFoundException',
@@ -97,16 +102,51 @@ export function listShards(context: ActionContext, input: unknown): ListShardsOu
     if (filterTimestamp === undefined) {
       throw new KinesisServiceError('InvalidArgumentException', `ShardFilter of type ${filterType} needs a Timestamp`);
     }
-    if (filterType === 'AT_TIMESTAMP' && filterTimestamp < stream.createdAt) shards = [];
   }
-  return page(context, stream, shards, pageSize);
+  const timeFilter: TimeFilter | undefined =
+    filterType === undefined || filterType === 'AFTER_SHARD_ID'
+      ? undefined
+      : { type: filterType, timestamp: filterTimestamp ?? 0 };
+  return page(context, stream, shards.filter(shardFilter(context, stream, timeFilter)), pageSize, timeFilter);
+}
+
+/** A ShardFilter that picks shards by when they were open (every type but AFTER_SHARD_ID). */
+interface TimeFilter {
+  readonly type: Exclude<ShardFilterType, 'AFTER_SHARD_ID'>;
+  /** ms since the epoch; 0 for the types without a timestamp. */
+  readonly timestamp: number;
+}
+
+function shardFilter(
+  context: ActionContext,
+  stream: KinesisStream,
+  filter: TimeFilter | undefined,
+): (shard: KinesisShard) => boolean {
+  if (filter === undefined) return () => true;
+  const trimHorizon = Math.max(context.clock() - stream.retentionHours * 3_600_000, stream.createdAt);
+  const openAt = (at: number) => (shard: KinesisShard) =>
+    shard.openedAt <= at && (shard.closedAt === undefined || shard.closedAt >= at);
+  const openSince = (at: number) => (shard: KinesisShard) => shard.closedAt === undefined || shard.closedAt >= at;
+  switch (filter.type) {
+    case 'AT_LATEST':
+      return (shard) => shard.closedAt === undefined;
+    case 'AT_TRIM_HORIZON':
+      return openAt(trimHorizon);
+    case 'FROM_TRIM_HORIZON':
+      return openSince(trimHorizon);
+    case 'AT_TIMESTAMP':
+      return openAt(filter.timestamp);
+    case 'FROM_TIMESTAMP':
+      return openSince(Math.max(filter.timestamp, trimHorizon));
+  }
 }
 
 function page(
   context: ActionContext,
   stream: KinesisStream,
-  shards: KinesisStream['shards'],
+  shards: readonly KinesisShard[],
   pageSize: number,
+  filter: TimeFilter | undefined,
 ): ListShardsOutput {
   const listed = shards.slice(0, pageSize);
   const last = listed.at(-1);
@@ -118,21 +158,37 @@ function page(
             stream.name,
             stream.createdAt,
             last.index,
+            filter?.type ?? '',
+            filter?.timestamp ?? 0,
           ]),
         }
       : {}),
   };
 }
 
-/** The stream and the shard index a NextToken continues after. */
-function continuation(context: ActionContext, token: string): { stream: KinesisStream; afterIndex: number } {
+/** The stream, the shard index and the filter a NextToken continues with. */
+function continuation(
+  context: ActionContext,
+  token: string,
+): { stream: KinesisStream; afterIndex: number; filter: TimeFilter | undefined } {
   const fields = openNextToken(context, TOKEN_KINDS.listShardsNextToken, token);
   const name = tokenString(fields, 0);
   const createdAt = tokenInteger(fields, 1);
   const afterIndex = tokenInteger(fields, 2);
-  if (name === undefined || createdAt === undefined || afterIndex === undefined) {
+  const filterType = tokenString(fields, 3);
+  const filterTimestamp = tokenInteger(fields, 4);
+  if (
+    name === undefined ||
+    createdAt === undefined ||
+    afterIndex === undefined ||
+    filterType === undefined ||
+    filterTimestamp === undefined ||
+    (filterType !== '' && !TIME_FILTER_TYPES.includes(filterType as TimeFilter['type']))
+  ) {
     throw new KinesisServiceError('InvalidArgumentException', `Invalid NextToken: ${token}`);
   }
+  const filter: TimeFilter | undefined =
+    filterType === '' ? undefined : { type: filterType as TimeFilter['type'], timestamp: filterTimestamp };
   const stream = context.store.stream(name);
   if (!stream || stream.createdAt !== createdAt) {
     throw new KinesisServiceError(
@@ -140,5 +196,7 @@ function continuation(context: ActionContext, token: string): { stream: KinesisS
       `Stream ${name} under account ${context.store.account} not found.`,
     );
   }
-  return { stream, afterIndex };
+  return { stream, afterIndex, filter };
 }
+
+const TIME_FILTER_TYPES = SHARD_FILTER_TYPES.filter((type) => type !== 'AFTER_SHARD_ID');

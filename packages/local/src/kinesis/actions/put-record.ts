@@ -28,5 +28,6 @@ export function putRecord(context: ActionContext, input: unknown): PutRecordOutp
   if (dryRun) {
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
-  return writeRecords(context, stream, [entry!])[0]!;
+  const written = writeRecords(context, stream, [entry!])[0]!;
+  return stream.encryptionType === 'KMS' ? { ...written, EncryptionType: 'KMS' } : written;
 }

@@ -51,5 +51,10 @@ export function putRecords(context: ActionContext, input: unknown): PutRecordsOu
   if (dryRun) {
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
-  return { FailedRecordCount: 0, Records: writeRecords(context, stream, entries) };
+  const written = writeRecords(context, stream, entries);
+  return {
+    FailedRecordCount: 0,
+    Records: written,
+    ...(stream.encryptionType === 'KMS' ? { EncryptionType: 'KMS' as const } : {}),
+  };
 }
