@@ -50,6 +50,8 @@ function recordingFunction(delayMs = 0) {
   return { target, batches, maxRunning: () => maxRunning, records: () => batches.flatMap((b) => b.data) };
 }
 
+const numbered = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `r${from + i}`);
+
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -104,8 +106,6 @@ describe('the Kinesis event source mapping against the local engine', () => {
     assert.equal(mapping.state, 'Enabled');
     return mapping;
   }
-
-  const numbered = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `r${from + i}`);
 
   test('TRIM_HORIZON reads records written before the mapping started, in order, in batches of at most batchSize', async () => {
     const name = await stream();
@@ -306,5 +306,100 @@ describe('the Kinesis event source mapping against the local engine', () => {
     await put(name, ['x']);
     await until(() => deadLetters.length === 1, 'the batch was dead-lettered after its retry');
     assert.equal(calls, 2);
+  });
+
+  test('after a split, the parent is read to its end before its children, so each key stays in order', async () => {
+    const name = await stream(1);
+    const fn = recordingFunction(5);
+    await map(name, fn.target, { batchSize: 10 });
+    await put(name, numbered(50), () => 'same-key');
+    await engine.dispatch('SplitShard', {
+      StreamName: name,
+      ShardToSplit: 'shardId-000000000000',
+      NewStartingHashKey: (2n ** 127n).toString(),
+    });
+    await put(name, numbered(50, 50), () => 'same-key');
+    await until(() => fn.records().length === 100, 'all 100 records arrived across the split');
+    assert.deepEqual(fn.records(), numbered(100), 'parent records first, then the child’s, in order');
+  });
+
+  test('after a merge, both parents are read before the child', async () => {
+    const name = await stream(2);
+    // One parent holds a single record, the other forty, and the function is slow: a child started after the first
+    // parent alone would run alongside the second parent's batches.
+    const fn = recordingFunction(40);
+    await map(name, fn.target, { batchSize: 5 });
+    const onShard = (shard: 0 | 1, data: string[]) =>
+      kinesis.send(
+        new PutRecordsCommand({
+          StreamName: name,
+          Records: data.map((d) => ({
+            Data: Buffer.from(d),
+            PartitionKey: d,
+            ExplicitHashKey: shard === 0 ? '1' : (2n ** 127n + 1n).toString(),
+          })),
+        }),
+      );
+    await onShard(0, numbered(1));
+    await onShard(1, numbered(40, 1));
+    await engine.dispatch('MergeShards', {
+      StreamName: name,
+      ShardToMerge: 'shardId-000000000000',
+      AdjacentShardToMerge: 'shardId-000000000001',
+    });
+    await put(name, numbered(10, 100), (i) => `k${i}`);
+    await until(() => fn.records().length === 51, 'all 51 records arrived across the merge');
+    const firstChildBatch = fn.batches.findIndex((b) => b.data.some((d) => Number(d.slice(1)) >= 100));
+    const lastParentBatch = fn.batches.findLastIndex((b) => b.data.some((d) => Number(d.slice(1)) < 100));
+    assert.ok(lastParentBatch < firstChildBatch, 'no child batch before the last parent batch');
+  });
+
+  test('with enhanced fan-out, the mapping registers a consumer and records are pushed through SubscribeToShard', async () => {
+    const name = await stream(2);
+    const fn = recordingFunction();
+    const mapping = await map(name, fn.target, { enhancedFanOut: true } as Partial<EventSourceSettings>);
+    assert.match(mapping.consumerArn ?? '', new RegExp(`stream/${name}/consumer/recorder:\\d+$`));
+    await put(name, numbered(30), (i) => `k${i % 3}`);
+    await until(() => fn.records().length === 30, 'all 30 records arrived');
+    assert.deepEqual(new Set(fn.records()), new Set(numbered(30)));
+  });
+});
+
+describe('enhanced fan-out across subscription renewals', () => {
+  test('a mapping resubscribes after each subscription ends, without losing or repeating records', async () => {
+    const engine = await startKinesisEngine({ port: 0, subscriptionDurationMs: 200, subscriptionHeartbeatMs: 50 });
+    const kinesis = new KinesisClient({
+      endpoint: engine.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    await engine.dispatch('CreateStream', { StreamName: 'renewals', ShardCount: 1 });
+    const fn = recordingFunction();
+    const mapping = new KinesisEventSourceMapping({
+      kinesis,
+      streamName: 'renewals',
+      streamArn: arn.stream('renewals'),
+      target: fn.target,
+      settings: { ...settings, enhancedFanOut: true },
+      idlePollMs: 20,
+    });
+    try {
+      await mapping.start();
+      for (let i = 0; i < 10; i++) {
+        await kinesis.send(
+          new PutRecordsCommand({
+            StreamName: 'renewals',
+            Records: [{ Data: Buffer.from(`r${i}`), PartitionKey: 'k' }],
+          }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await until(() => fn.records().length >= 10, 'all 10 records arrived');
+      assert.deepEqual(fn.records(), numbered(10), 'each record once, in order, over five subscriptions');
+    } finally {
+      await mapping.stop();
+      kinesis.destroy();
+      await engine.close();
+    }
   });
 });
