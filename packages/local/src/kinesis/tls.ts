@@ -7,11 +7,11 @@
  *   `~/Library/Caches` (macOS) or `%LOCALAPPDATA%` (Windows), falling back to the OS temp directory.
  *
  * A kept certificate is made anew when it is unreadable, expires within `RENEW_BEFORE_EXPIRY_DAYS`, or does not cover
- * the names above. Several engines starting at once may each make one; the last rename wins and every engine then
- * serves the file on disk, so the certificate a client reads from disk is the one the engines serve.
+ * the names above. Engines starting at once (test runs, several `streamkit dev`) make it once: the first takes a lock
+ * directory, the others wait for it and read what it wrote, so the certificate on disk is the one every engine serves.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StreamkitError } from '@streamkit/core';
@@ -24,6 +24,9 @@ export const CERTIFICATE_HOSTS = { dns: ['localhost'], ip: ['127.0.0.1', '::1'] 
 const VALIDITY_DAYS = 825;
 const RENEW_BEFORE_EXPIRY_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** A lock older than this was left by a process that died while making the certificate. */
+const STALE_LOCK_MS = 30_000;
+const LOCK_POLL_MS = 25;
 
 export interface EngineCertificate {
   /** The certificate, PEM. Clients trust it as a CA: `NODE_EXTRA_CA_CERTS`, a Java trust store, `curl --cacert`. */
@@ -46,8 +49,17 @@ export async function loadOrCreateCertificate(directory: string, now = new Date(
   const keyPath = path.join(directory, KEY_FILE);
   const kept = await readKept(certificatePath, keyPath, now);
   if (kept) return kept;
+  const lock = path.join(directory, '.lock');
   try {
     await mkdir(directory, { recursive: true, mode: 0o700 });
+    await acquire(lock);
+  } catch (error) {
+    throw cannotKeep(directory, error);
+  }
+  try {
+    // Another engine may have made it while this one waited for the lock.
+    const madeMeanwhile = await readKept(certificatePath, keyPath, now);
+    if (madeMeanwhile) return madeMeanwhile;
     const made = await generate([{ name: 'commonName', value: 'localhost' }], {
       keyType: 'rsa',
       keySize: 2048,
@@ -68,25 +80,44 @@ export async function loadOrCreateCertificate(directory: string, now = new Date(
         },
       ],
     });
-    const suffix = `.${process.pid}.${Date.now()}.tmp`;
+    const suffix = `.${process.pid}.tmp`;
     await writeFile(keyPath + suffix, made.private, { mode: 0o600 });
     await writeFile(certificatePath + suffix, made.cert, { mode: 0o644 });
     await rename(keyPath + suffix, keyPath);
     await rename(certificatePath + suffix, certificatePath);
     await chmod(keyPath, 0o600);
+    return { certificate: made.cert, key: made.private, certificatePath, keyPath };
   } catch (error) {
-    throw new StreamkitError(
-      'SK_UNAVAILABLE',
-      `The local Kinesis engine cannot keep its HTTPS certificate in ${directory}: ${String(error)}`,
-      { path: 'dataDir', cause: error },
+    throw cannotKeep(directory, error);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** Takes the lock directory, waiting while another process holds it (and breaking it when it is stale). */
+async function acquire(lock: string): Promise<void> {
+  for (;;) {
+    try {
+      await mkdir(lock);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const since = await stat(lock).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
     );
+    if (since > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+    else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
-  // Another engine may have renamed its certificate over ours in between: serve what is on disk.
-  const onDisk = await readKept(certificatePath, keyPath, now);
-  if (!onDisk) {
-    throw new StreamkitError('SK_UNAVAILABLE', `The HTTPS certificate just written to ${directory} cannot be read`);
-  }
-  return onDisk;
+}
+
+function cannotKeep(directory: string, error: unknown): StreamkitError {
+  return new StreamkitError(
+    'SK_UNAVAILABLE',
+    `The local Kinesis engine cannot keep its HTTPS certificate in ${directory}: ${String(error)}`,
+    { path: 'dataDir', cause: error },
+  );
 }
 
 async function readKept(certificatePath: string, keyPath: string, now: Date): Promise<EngineCertificate | undefined> {
