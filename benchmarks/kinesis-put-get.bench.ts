@@ -32,8 +32,8 @@ const RECORDS_PER_PUT = 500;
 const SHARDS = 4;
 /** In-flight requests of the one client. */
 const CONCURRENCY = 4;
-const PUT_SECONDS = 5;
-const GET_SECONDS = 5;
+const PUT_SECONDS = 3;
+const GET_SECONDS = 3;
 const WARMUP_PUTS = 20;
 const GET_LIMIT = 10_000;
 const STREAM = 'bench';

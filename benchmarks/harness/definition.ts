@@ -50,6 +50,12 @@ export interface BenchmarkDefinition {
   readonly method: readonly string[];
   readonly metrics: readonly BenchmarkMetric[];
   readonly subjects: readonly BenchmarkSubject[];
+  /**
+   * How many times every subject is measured, in interleaved rounds (each round measures every subject once), so that
+   * other work on the machine falls on all subjects alike. The report gives the median of the rounds.
+   * @default 3
+   */
+  readonly rounds?: number;
   /** Measures one subject: starts what it needs (in other processes), drives it, stops it. */
   measure(subject: BenchmarkSubject, context: BenchmarkContext): Promise<SubjectMeasurement>;
 }

@@ -9,8 +9,8 @@ export interface MachineInfo {
   readonly node: string;
   readonly date: string;
   /**
-   * 1-minute load average when the run started and ended (Linux/macOS; 0 elsewhere). Other work on the machine
-   * lowers every figure of a run alike, so its ratios still hold; its absolute figures do not.
+   * 1-minute load average when the run started and ended (Linux/macOS; 0 elsewhere). Above the core count, other
+   * work shared the CPU during the run and its figures read low — engines' more than the instant server's.
    */
   readonly loadAverage: { readonly start: number; readonly end?: number };
 }

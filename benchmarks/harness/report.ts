@@ -80,12 +80,22 @@ export function renderMarkdown(results: readonly BenchmarkResult[]): string {
     lines.push(
       `Run ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cores} cores (${machine.cpu}), ` +
         `${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; 1-minute load average ` +
-        `${machine.loadAverage.start} at the start, ${machine.loadAverage.end ?? '?'} at the end (other work on the ` +
-        `machine lowers all figures of the run alike). Raw figures: \`benchmarks/results/${result.name}.json\`.`,
+        `${machine.loadAverage.start} at the start, ${machine.loadAverage.end ?? '?'} at the end. A load above the ` +
+        'core count means other work shared the CPU: it lowers every figure, and those of subjects that need CPU on ' +
+        'the server side (every engine) more than the instant server’s, so ratios to the ceiling read low; compare ' +
+        `runs with a low load. Raw figures: \`benchmarks/results/${result.name}.json\`.`,
       '',
     );
     lines.push('### Method', '', ...result.method.flatMap((paragraph) => [paragraph, '']));
     lines.push('### Results', '');
+    const rounds = result.subjects[0]?.details?.[`${result.metrics[0]?.id} per round`];
+    if (typeof rounds === 'string') {
+      lines.push(
+        `Median of ${rounds.split(',').length} interleaved rounds (every round measures every subject once); ` +
+          'each round’s figures are in the JSON file.',
+        '',
+      );
+    }
     lines.push(
       `| Subject | Role | ${result.metrics.map((metric) => `${metric.label} (${metric.unit})`).join(' | ')} |`,
       `|---|---|${result.metrics.map(() => '---:').join('|')}|`,
