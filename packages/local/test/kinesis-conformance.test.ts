@@ -933,6 +933,41 @@ conformance(
 );
 
 conformance(
+  'GetRecords at the end of a closed parent shard returns ChildShards and no NextShardIterator',
+  ['CreateStream', 'PutRecord', 'SplitShard', 'GetShardIterator', 'GetRecords'],
+  async ({ client }) => {
+    const name = await createActive(client, 'child-shards');
+    await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: 'k', Data: Buffer.from('before split') }));
+    await client.send(
+      new SplitShardCommand({
+        StreamName: name,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: String(1n << 127n),
+      }),
+    );
+    await waitActive(client, name);
+    let shardIterator: string | undefined = await iterator(client, name, 'shardId-000000000000', 'TRIM_HORIZON');
+    const data: string[] = [];
+    for (let calls = 0; shardIterator && calls < 20; calls++) {
+      const out: GetRecordsCommandOutput = await client.send(new GetRecordsCommand({ ShardIterator: shardIterator }));
+      data.push(...(out.Records ?? []).map((record) => text(record.Data)));
+      if (out.NextShardIterator === undefined) {
+        assert.deepEqual(
+          out.ChildShards?.map((child) => [child.ShardId, child.ParentShards]),
+          [
+            ['shardId-000000000001', ['shardId-000000000000']],
+            ['shardId-000000000002', ['shardId-000000000000']],
+          ],
+        );
+      }
+      shardIterator = out.NextShardIterator;
+    }
+    assert.equal(shardIterator, undefined, 'a closed shard read to its end gives no NextShardIterator');
+    assert.deepEqual(data, ['before split']);
+  },
+);
+
+conformance(
   'MergeShards joins two adjacent shards into a child with ParentShardId and AdjacentParentShardId',
   ['CreateStream', 'MergeShards', 'ListShards'],
   async ({ client }) => {
