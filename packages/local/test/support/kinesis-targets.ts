@@ -116,7 +116,12 @@ export async function spawnKinesisLocal(env: Record<string, string> = {}): Promi
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Its working directory goes with it, however it ends.
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      rm(cwd, { recursive: true, force: true }).then(() => resolve(), resolve);
+    }),
+  );
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       process.kill(child.pid, 'SIGTERM');
@@ -128,7 +133,7 @@ export async function spawnKinesisLocal(env: Record<string, string> = {}): Promi
       await exited;
       clearTimeout(timer);
     }
-    await rm(cwd, { recursive: true, force: true });
+    await exited;
   };
   try {
     await waitForPort(plainPort, child, () => stderr);
