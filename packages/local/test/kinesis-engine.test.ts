@@ -347,8 +347,9 @@ describe('the wire layer', () => {
           target: `Kinesis_20131202.${name}`,
           body: Buffer.from(text),
         });
-        assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), response.body);
-        const parsed = JSON.parse(response.body) as { __type?: string; message?: string };
+        const answer = response.body.toString('utf8');
+        assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), answer);
+        const parsed = JSON.parse(answer) as { __type?: string; message?: string };
         if (response.status !== 200) {
           assert.equal(response.headers['x-amzn-errortype'], parsed.__type);
           assert.ok(parsed.message && parsed.message.length > 0);

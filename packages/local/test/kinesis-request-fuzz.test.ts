@@ -103,8 +103,9 @@ test('no body makes a new action fail with anything but an AWS-shaped 4xx', asyn
         await response.eventStream.return?.();
         return;
       }
-      assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), response.body);
-      const parsed = JSON.parse(response.body) as { __type?: string; message?: string };
+      const body = response.body.toString('utf8');
+      assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), body);
+      const parsed = JSON.parse(body) as { __type?: string; message?: string };
       if (response.status !== 200) {
         assert.equal(response.headers['x-amzn-errortype'], parsed.__type);
         assert.ok(parsed.message && parsed.message.length > 0);

@@ -24,7 +24,6 @@ import { PollingShardReader } from './polling-shard-reader.ts';
 import type { ReaderContext, ShardReader, ShardStart } from './shard-reader.ts';
 import { type EventSourceSettings, type InvokeTarget, realTimer, type Timer } from './types.ts';
 
-
 export type EventSourceMappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled';
 
 export interface KinesisEventSourceMappingOptions {

@@ -9,6 +9,8 @@ export const KINESIS_CHANNELS = {
   put: 'streamkit:kinesis:put',
   /** One message per GetRecords call. */
   get: 'streamkit:kinesis:get',
+  /** One message per request answered over the wire (not for in-process `dispatch` calls). */
+  request: 'streamkit:kinesis:request',
 } as const;
 
 export interface KinesisPutMessage {
@@ -28,5 +30,19 @@ export interface KinesisGetMessage {
   readonly millisBehindLatest: number;
 }
 
+export interface KinesisRequestMessage {
+  /** The action of `X-Amz-Target`, when the request got as far as naming a known one. */
+  readonly action: string | undefined;
+  /** The protocol of the request's Content-Type, undefined when the engine speaks none by that name. */
+  readonly protocol: 'json' | 'cbor' | undefined;
+  readonly httpVersion: '1.1' | '2';
+  /** Whether the request came over HTTPS. */
+  readonly tls: boolean;
+  readonly status: number;
+  /** The AWS error name (`__type`) of a failed request. */
+  readonly errorType: string | undefined;
+}
+
 export const putChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.put);
 export const getChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.get);
+export const requestChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.request);

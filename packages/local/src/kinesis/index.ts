@@ -1,5 +1,6 @@
 export * from './api-limits.ts';
 export * from './channels.ts';
+export type { WireProtocol } from './codecs/wire-codec.ts';
 export * from './errors.ts';
 export * from './memory-record-storage.ts';
 export * from './record-storage.ts';
@@ -8,4 +9,5 @@ export * from './server.ts';
 export { KINESIS_ACTIONS, KinesisService, type KinesisServiceOptions } from './service.ts';
 export * from './shapes.ts';
 export * from './store.ts';
+export type { EngineCertificate } from './tls.ts';
 export { MAX_REQUEST_BYTES } from './wire.ts';

@@ -1,7 +1,8 @@
 /**
- * The AWS JSON 1.1 protocol of Kinesis, independent of the transport (HTTP/1.1 or h2c, see `server.ts`):
- * `POST /` with `X-Amz-Target: Kinesis_20131202.<Action>` and a JSON body; errors are HTTP 400 with
- * `{"__type": "<AWS error name>", "message": "…"}` and the same name in the `x-amzn-ErrorType` header.
+ * The Kinesis protocol, independent of the transport (HTTP/1.1 or HTTP/2, cleartext or TLS, see `server.ts`):
+ * `POST /` with `X-Amz-Target: Kinesis_20131202.<Action>` and a body in the protocol its Content-Type names — AWS
+ * JSON 1.1 or AWS CBOR 1.1 (`codecs/`); errors are HTTP 4xx with `{"__type": "<AWS error name>", "message": "…"}`
+ * in that protocol and the same name in the `x-amzn-ErrorType` header.
  *
  * SubscribeToShard answers with an event stream instead of a JSON body (`WireResponse.eventStream`, see
  * `event-stream.ts`), which the transport writes as the events come.
@@ -11,19 +12,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LIMITS } from '@streamkit/core';
+import { type KinesisRequestMessage, requestChannel } from './channels.ts';
+import { AMZ_JSON_CODEC, JSON_CONTENT_TYPE } from './codecs/json.ts';
+import { ACCEPTED_CONTENT_TYPES, codecForContentType, type WireCodec } from './codecs/wire-codec.ts';
 import { KinesisServiceError } from './errors.ts';
 import { EVENT_STREAM_CONTENT_TYPE, SubscribeToShardResponseBody } from './event-stream.ts';
 import { isKinesisAction, type KinesisService, unknownOperation } from './service.ts';
 import type { SubscribeToShardInput } from './shapes.ts';
 
+export { JSON_CONTENT_TYPE };
 export const TARGET_PREFIX = 'Kinesis_20131202.';
-export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
-const ACCEPTED_CONTENT_TYPES = new Set([JSON_CONTENT_TYPE, 'application/json']);
-const CBOR_CONTENT_TYPE = 'application/x-amz-cbor-1.1';
 
 /**
  * The largest body the engine reads: a PutRecords call at every limit — 5 MiB of records in base64, and 500 longest
- * partition keys written entirely as \u escapes, plus generous room for the JSON around each record.
+ * partition keys written entirely as \u escapes, plus generous room for the JSON around each record. (The same call
+ * in CBOR is smaller: its data travels as raw bytes.)
  */
 export const MAX_REQUEST_BYTES =
   Math.ceil(LIMITS.kinesis.putRecordsMaxBytes.value / 3) * 4 +
@@ -35,12 +38,19 @@ export interface WireRequest {
   readonly target: string | undefined;
   /** The body, or undefined when it was longer than `MAX_REQUEST_BYTES` (and therefore not kept). */
   readonly body: Buffer | undefined;
+  /** How the request arrived, as the `streamkit:kinesis:request` channel reports it. @default HTTP/1.1, no TLS */
+  readonly transport?: WireTransport;
+}
+
+export interface WireTransport {
+  readonly httpVersion: '1.1' | '2';
+  readonly tls: boolean;
 }
 
 export interface WireResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: Buffer;
   /**
    * For SubscribeToShard: the event-stream messages to send after the headers, in place of `body`, as they come
    * (`sendEventStream`). `return()` it if the client goes away.
@@ -49,34 +59,51 @@ export interface WireResponse {
 }
 
 export async function handleWireRequest(service: KinesisService, request: WireRequest): Promise<WireResponse> {
-  const contentType = request.contentType?.split(';')[0]?.trim().toLowerCase();
-  const responseType = contentType === 'application/json' ? contentType : JSON_CONTENT_TYPE;
+  // A request in a content type the engine does not speak is answered in JSON.
+  const codec = codecForContentType(request.contentType);
+  const responseCodec = codec ?? AMZ_JSON_CODEC;
+  let action: string | undefined;
+  let response: WireResponse;
   try {
-    const { action, input } = readRequest(request, contentType);
-    if (action === 'SubscribeToShard') {
-      const { EventStream } = await service.dispatch(action, input as SubscribeToShardInput);
-      return {
+    const read = readRequest(request, codec);
+    action = read.action;
+    if (read.action === 'SubscribeToShard') {
+      // Event payloads are JSON whatever the request's protocol (see docs/parity.md).
+      const { EventStream } = await service.dispatch(read.action, read.input as SubscribeToShardInput);
+      response = {
         status: 200,
-        headers: headers(EVENT_STREAM_CONTENT_TYPE),
-        body: '',
+        headers: { ...headers(responseCodec), 'content-type': EVENT_STREAM_CONTENT_TYPE },
+        body: Buffer.alloc(0),
         eventStream: new SubscribeToShardResponseBody(EventStream),
       };
+    } else {
+      const output = await service.dispatch(read.action, read.input);
+      response = { status: 200, headers: headers(responseCodec), body: responseCodec.encodeResponse(output) };
     }
-    const output = await service.dispatch(action, input);
-    return { status: 200, headers: headers(responseType), body: JSON.stringify(output) };
   } catch (error) {
     const failure = KinesisServiceError.is(error)
       ? error
       : new KinesisServiceError('InternalFailure', `The local engine failed: ${String(error)}`, { cause: error });
-    return {
+    response = {
       status: failure.statusCode,
-      headers: { ...headers(responseType), 'x-amzn-errortype': failure.type },
-      body: JSON.stringify(failure.toJSON()),
+      headers: { ...headers(responseCodec), 'x-amzn-errortype': failure.type },
+      body: responseCodec.encodeError(failure),
     };
   }
+  if (requestChannel.hasSubscribers) {
+    requestChannel.publish({
+      action,
+      protocol: codec?.protocol,
+      httpVersion: request.transport?.httpVersion ?? '1.1',
+      tls: request.transport?.tls ?? false,
+      status: response.status,
+      errorType: response.headers['x-amzn-errortype'],
+    } satisfies KinesisRequestMessage);
+  }
+  return response;
 }
 
-function readRequest(request: WireRequest, contentType: string | undefined): { action: string; input: unknown } {
+function readRequest(request: WireRequest, codec: WireCodec | undefined): { action: string; input: unknown } {
   if (request.method !== 'POST') {
     throw new KinesisServiceError(
       'AccessDeniedException',
@@ -85,18 +112,10 @@ function readRequest(request: WireRequest, contentType: string | undefined): { a
       { statusCode: 403 },
     );
   }
-  if (contentType === CBOR_CONTENT_TYPE) {
+  if (codec === undefined) {
     throw new KinesisServiceError(
       'SerializationException',
-      `The local Kinesis engine does not speak CBOR (${CBOR_CONTENT_TYPE}) yet; switch the client to JSON ` +
-        '(AWS SDK for Java: -Daws.cborEnabled=false or AWS_CBOR_DISABLE=true)',
-      { statusCode: 415 },
-    );
-  }
-  if (contentType === undefined || !ACCEPTED_CONTENT_TYPES.has(contentType)) {
-    throw new KinesisServiceError(
-      'SerializationException',
-      `Content-Type must be ${[...ACCEPTED_CONTENT_TYPES].join(' or ')} (got ${request.contentType ?? 'none'})`,
+      `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(', ')} (got ${request.contentType ?? 'none'})`,
       { statusCode: 415 },
     );
   }
@@ -116,24 +135,9 @@ function readRequest(request: WireRequest, contentType: string | undefined): { a
       { statusCode: 413 },
     );
   }
-  if (request.body.length === 0) {
-    throw new KinesisServiceError(
-      'SerializationException',
-      'The request body is empty; send a JSON object ({} at least)',
-    );
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(request.body.toString('utf8'));
-  } catch (error) {
-    throw new KinesisServiceError(
-      'SerializationException',
-      `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  return { action, input };
+  return { action, input: codec.decodeRequest(request.body) };
 }
 
-function headers(contentType: string): Record<string, string> {
-  return { 'content-type': contentType, 'x-amzn-requestid': randomUUID() };
+function headers(codec: WireCodec): Record<string, string> {
+  return { 'content-type': codec.contentType, 'x-amzn-requestid': randomUUID() };
 }
