@@ -17,7 +17,10 @@ export interface ActionContext {
   readonly clock: () => number;
 }
 
-/** An action: takes the JSON request body (already parsed) and returns the JSON response body. */
+/**
+ * An action: takes the JSON request body (already parsed) and returns the JSON response body, or a promise of it
+ * (the put actions answer once their records are durable).
+ */
 export type KinesisActionHandler = (context: ActionContext, input: unknown) => unknown;
 
 const ARN = /^arn:[^:]+:kinesis:([^:]*):(\d{12}):stream\/(.+)$/;

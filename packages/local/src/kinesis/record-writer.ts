@@ -1,6 +1,7 @@
 /**
  * Writes validated record entries to a stream, for PutRecord and PutRecords: hash key (ExplicitHashKey, else the MD5
- * of the partition key) → shard → append, then one `streamkit:kinesis:put` message per shard written to.
+ * of the partition key) → shard → append, then — once every shard written to has made the records durable — one
+ * `streamkit:kinesis:put` message per shard.
  *
  * Every entry is routed before the first one is appended, so a bad entry fails the call with nothing stored.
  */
@@ -44,12 +45,12 @@ export function checkRecordSizes(entries: readonly RecordEntry[], pathOf: (index
   });
 }
 
-/** Appends the entries, in order per shard; returns where each one went, in request order. */
-export function writeRecords(
+/** Appends the entries, in order per shard, and resolves once they are durable with where each one went. */
+export async function writeRecords(
   context: ActionContext,
   stream: KinesisStream,
   entries: readonly RecordEntry[],
-): WrittenRecord[] {
+): Promise<WrittenRecord[]> {
   const batches = new Map<KinesisShard, ShardBatch>();
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index]!;
@@ -88,10 +89,14 @@ export function writeRecords(
         SequenceNumber: formatSequenceNumber(shard.sequenceNumberPrefix, first + i),
       };
     });
-    if (putChannel.hasSubscribers) {
+  }
+  // Acknowledged means durable: nothing is answered before every shard written to has fsynced its records.
+  await Promise.all([...batches.values()].map((batch) => batch.shard.log.flushed()));
+  if (putChannel.hasSubscribers) {
+    for (const batch of batches.values()) {
       putChannel.publish({
         streamName: stream.name,
-        shardId: shard.shardId,
+        shardId: batch.shard.shardId,
         records: batch.records.length,
         bytes: batch.bytes,
       } satisfies KinesisPutMessage);

@@ -29,7 +29,10 @@ export interface KinesisServiceOptions extends KinesisStoreOptions {
 }
 
 const ACTIONS: {
-  readonly [A in KinesisAction]: (context: ActionContext, input: unknown) => KinesisActions[A]['output'];
+  readonly [A in KinesisAction]: (
+    context: ActionContext,
+    input: unknown,
+  ) => KinesisActions[A]['output'] | Promise<KinesisActions[A]['output']>;
 } = {
   CreateStream: createStream,
   DeleteStream: deleteStream,
@@ -80,7 +83,7 @@ export class KinesisService {
     if (!isKinesisAction(action)) throw unknownOperation(action);
     const handler: KinesisActionHandler = ACTIONS[action];
     try {
-      return handler(this.#context, input);
+      return await handler(this.#context, input);
     } catch (error) {
       if (KinesisServiceError.is(error)) throw error;
       throw new KinesisServiceError('InternalFailure', `${action} failed inside the local engine: ${String(error)}`, {

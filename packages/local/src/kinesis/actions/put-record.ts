@@ -1,6 +1,7 @@
 /**
- * PutRecord: one record, routed by ExplicitHashKey or the MD5 of its partition key. `SequenceNumberForOrdering` is
- * checked and otherwise needs no work: the engine's sequence numbers always increase strictly per shard.
+ * PutRecord: one record, routed by ExplicitHashKey or the MD5 of its partition key, answered once it is durable.
+ * `SequenceNumberForOrdering` is checked and otherwise needs no work: the engine's sequence numbers always increase
+ * strictly per shard.
  */
 import { type ActionContext, findWritableStream } from '../action-context.ts';
 import { KinesisServiceError } from '../errors.ts';
@@ -14,7 +15,7 @@ import {
   SEQUENCE_NUMBER_PATTERN,
 } from '../validation.ts';
 
-export function putRecord(context: ActionContext, input: unknown): PutRecordOutput {
+export async function putRecord(context: ActionContext, input: unknown): Promise<PutRecordOutput> {
   const body = requestBody(input);
   const v = new RequestValidation();
   const ref = readStreamRef(body, v);
@@ -28,5 +29,5 @@ export function putRecord(context: ActionContext, input: unknown): PutRecordOutp
   if (dryRun) {
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
-  return writeRecords(context, stream, [entry!])[0]!;
+  return (await writeRecords(context, stream, [entry!]))[0]!;
 }

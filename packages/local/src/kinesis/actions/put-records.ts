@@ -1,8 +1,8 @@
 /**
  * PutRecords: up to `LIMITS.kinesis.putRecordsMaxRecords` records and `LIMITS.kinesis.putRecordsMaxBytes` (data plus
  * partition keys) per call, each routed like PutRecord. The result lists, in request order, the shard and sequence
- * number of every record. The engine does not throttle (yet), so no record fails and `FailedRecordCount` is 0; a
- * request that breaks a limit fails as a whole with nothing stored, as on AWS.
+ * number of every record, once they are durable. The engine does not throttle (yet), so no record fails and
+ * `FailedRecordCount` is 0; a request that breaks a limit fails as a whole with nothing stored, as on AWS.
  */
 import { LIMITS } from '@streamkit/core';
 import { type ActionContext, findWritableStream } from '../action-context.ts';
@@ -20,7 +20,7 @@ import {
 
 const MiB = 1024 * 1024;
 
-export function putRecords(context: ActionContext, input: unknown): PutRecordsOutput {
+export async function putRecords(context: ActionContext, input: unknown): Promise<PutRecordsOutput> {
   const body = requestBody(input);
   const v = new RequestValidation();
   const ref = readStreamRef(body, v);
@@ -51,5 +51,5 @@ export function putRecords(context: ActionContext, input: unknown): PutRecordsOu
   if (dryRun) {
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
-  return { FailedRecordCount: 0, Records: writeRecords(context, stream, entries) };
+  return { FailedRecordCount: 0, Records: await writeRecords(context, stream, entries) };
 }
