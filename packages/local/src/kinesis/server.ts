@@ -37,7 +37,10 @@ export interface KinesisEngine {
   readonly store: KinesisStore;
   /** Runs an action in process, on the same JSON bodies as the wire (see `KinesisService.dispatch`). */
   readonly dispatch: KinesisService['dispatch'];
-  /** Stops listening, ends every connection, and resolves once the server is down. */
+  /**
+   * Stops listening, ends every connection, and resolves once the server is down and (with a `dataDir`) the writes in
+   * flight are finished and the files closed.
+   */
   close(): Promise<void>;
 }
 
@@ -88,7 +91,7 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
     routeByProtocol(socket, http1Server, http2Server);
   });
 
-  await new Promise<void>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
@@ -103,6 +106,10 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
     });
     server.listen(options.port ?? 0, HOST, () => resolve());
   });
+  await listening.catch(async (error: unknown) => {
+    await service.close();
+    throw error;
+  });
   const { port } = server.address() as net.AddressInfo;
 
   let closed: Promise<void> | undefined;
@@ -115,7 +122,7 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
-      });
+      }).then(() => service.close());
       return closed;
     },
   };

@@ -23,7 +23,8 @@ export interface KinesisServiceOptions extends KinesisStoreOptions {
   /**
    * Key of the HMAC that seals shard iterators and NextTokens. Give the same key to a restarted engine to keep its
    * iterators valid.
-   * @default 32 random bytes: iterators of another engine, or of a previous run, are refused
+   * @default - with a `dataDir`, a key kept in it (iterators outlive a restart); otherwise 32 random bytes:
+   * iterators of another engine, or of a previous run, are refused
    */
   readonly tokenSecret?: Uint8Array;
 }
@@ -68,9 +69,14 @@ export class KinesisService {
     this.store = new KinesisStore(options);
     this.#context = {
       store: this.store,
-      tokens: new TokenSealer(options.tokenSecret),
+      tokens: new TokenSealer(options.tokenSecret ?? this.store.dataDirectory?.tokenSecret()),
       clock: options.clock ?? Date.now,
     };
+  }
+
+  /** Finishes the writes in flight and closes the durable engine's files. */
+  close(): Promise<void> {
+    return this.store.close();
   }
 
   /**

@@ -5,13 +5,19 @@
  * CREATING until the clock passes its activation time, and a deleted one is DELETING until `deleteStreamDelayMs` has
  * passed, then gone. Every read of the store first applies the transitions that are due, so an injected clock
  * drives them deterministically and no timer outlives the engine.
+ *
+ * With a `dataDir` the store is durable: every change to a stream is saved (`stream-snapshot.ts`) before the call
+ * that made it returns, records go to the on-disk storage, and a store opened on the same directory later finds
+ * every stream and every acknowledged record again. Whatever changes a `StreamEntry` calls `#persist()` after.
  */
-import { arn as arns, LIMITS, LOCAL_ACCOUNT, LOCAL_REGION, type StreamMode } from '@streamkit/core';
+import { arn as arns, LIMITS, LOCAL_ACCOUNT, LOCAL_REGION, StreamkitError, type StreamMode } from '@streamkit/core';
 import { KinesisServiceError } from './errors.ts';
 import { type HashKeyRange, hashKeyHex, splitHashKeySpace } from './hash-key.ts';
+import { KinesisDataDirectory } from './kinesis-data-directory.ts';
 import { MemoryRecordStorage } from './memory-record-storage.ts';
-import type { RecordStorage, ShardRecordLog } from './record-storage.ts';
+import type { RecordStorage, ShardRecordLog, StreamIncarnation } from './record-storage.ts';
 import { formatSequenceNumber, MAX_SHARD_INDEX, sequenceNumberPrefix } from './sequence-number.ts';
+import { parseSnapshot, type SavedStream, serializeSnapshot } from './stream-snapshot.ts';
 
 /** `shardId-000000000003` for index 3. */
 export function shardIdOf(index: number): string {
@@ -53,7 +59,13 @@ export interface KinesisStoreOptions {
   readonly createStreamDelayMs?: number;
   /** How long a deleted stream stays DELETING. @default 0 */
   readonly deleteStreamDelayMs?: number;
-  /** @default a new MemoryRecordStorage */
+  /**
+   * Makes the engine durable: streams and records are kept under `<dataDir>/kinesis/` and found again by an engine
+   * started later on the same directory (see docs/kinesis-engine.md).
+   * @default - in memory: everything is gone when the engine stops
+   */
+  readonly dataDir?: string;
+  /** Where records live; not together with `dataDir`, which brings its own. @default a new MemoryRecordStorage */
   readonly storage?: RecordStorage;
   /** @default LOCAL_REGION */
   readonly region?: string;
@@ -68,7 +80,8 @@ export interface CreateStreamParams {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-interface StreamEntry extends KinesisStream {
+/** A stream as the store keeps it: what it shows, plus its bookkeeping. Saved with `STREAM_FIELDS`. */
+export interface StreamEntry extends KinesisStream {
   status: StreamStatus;
   /** When a CREATING stream becomes ACTIVE or a DELETING one disappears. */
   transitionAt: number;
@@ -81,6 +94,8 @@ export class KinesisStore {
   readonly #createDelay: number;
   readonly #deleteDelay: number;
   readonly #storage: RecordStorage;
+  /** The durable engine's directory, or undefined in memory. */
+  readonly dataDirectory: KinesisDataDirectory | undefined;
   readonly #streams = new Map<string, StreamEntry>();
   /** Streams waiting for a status transition. */
   readonly #pending = new Set<StreamEntry>();
@@ -92,7 +107,21 @@ export class KinesisStore {
     this.#clock = options.clock ?? Date.now;
     this.#createDelay = options.createStreamDelayMs ?? 0;
     this.#deleteDelay = options.deleteStreamDelayMs ?? 0;
-    this.#storage = options.storage ?? new MemoryRecordStorage();
+    if (options.dataDir !== undefined && options.storage !== undefined) {
+      throw new StreamkitError('SK_VALIDATION', 'Give the Kinesis store either a dataDir or a storage, not both', {
+        path: 'storage',
+      });
+    }
+    this.dataDirectory = options.dataDir === undefined ? undefined : KinesisDataDirectory.open(options.dataDir);
+    this.#storage = this.dataDirectory?.storage ?? options.storage ?? new MemoryRecordStorage();
+    if (this.dataDirectory) {
+      try {
+        this.#restore(this.dataDirectory);
+      } catch (error) {
+        this.dataDirectory.release();
+        throw error;
+      }
+    }
   }
 
   stream(name: string): KinesisStream | undefined {
@@ -141,19 +170,9 @@ export class KinesisStore {
     const createdAt = Math.max(now, this.#lastCreatedAt + 1);
     this.#lastCreatedAt = createdAt;
     const incarnation = { streamName: params.name, createdAt };
-    const shards = splitHashKeySpace(params.shardCount).map((range, index): KinesisShard => {
-      const shardId = shardIdOf(index);
-      const prefix = sequenceNumberPrefix(createdAt, index);
-      return {
-        shardId,
-        index,
-        hashKeyRange: range,
-        startingHashKeyHex: hashKeyHex(range.start),
-        sequenceNumberPrefix: prefix,
-        startingSequenceNumber: formatSequenceNumber(prefix, 0),
-        log: this.#storage.openShard(incarnation, shardId),
-      };
-    });
+    const shards = splitHashKeySpace(params.shardCount).map((range, index) =>
+      this.#shard(incarnation, { index, hashKeyRange: range }),
+    );
     const entry: StreamEntry = {
       name: params.name,
       arn: arns.stream(params.name, this.region, this.account),
@@ -166,8 +185,19 @@ export class KinesisStore {
       tags: { ...params.tags },
     };
     this.#streams.set(entry.name, entry);
+    try {
+      this.#persist();
+    } catch (error) {
+      this.#streams.delete(entry.name);
+      throw error;
+    }
     if (entry.status === 'CREATING') this.#pending.add(entry);
     return entry;
+  }
+
+  /** Finishes the writes in flight and closes the durable engine's files (nothing to do in memory). */
+  async close(): Promise<void> {
+    await (this.dataDirectory ?? this.#storage).close();
   }
 
   /** Starts deleting a stream (it must exist; the action checks its status). */
@@ -180,6 +210,7 @@ export class KinesisStore {
       entry.status = 'DELETING';
       entry.transitionAt = this.#clock() + this.#deleteDelay;
       this.#pending.add(entry);
+      this.#persist();
     } else {
       this.#remove(entry);
     }
@@ -211,6 +242,55 @@ export class KinesisStore {
 
   #remove(entry: StreamEntry): void {
     this.#streams.delete(entry.name);
+    // Saved first: a crash in between leaves record files that the next start removes, never a stream without them.
+    this.#persist();
     this.#storage.dropStream({ streamName: entry.name, createdAt: entry.createdAt });
+  }
+
+  /** A shard of a stream incarnation from its saved fields (and any others a caller adds). */
+  #shard<S extends { readonly index: number; readonly hashKeyRange: HashKeyRange }>(
+    incarnation: StreamIncarnation,
+    saved: S,
+  ): KinesisShard & S {
+    const shardId = shardIdOf(saved.index);
+    const prefix = sequenceNumberPrefix(incarnation.createdAt, saved.index);
+    return {
+      shardId,
+      startingHashKeyHex: hashKeyHex(saved.hashKeyRange.start),
+      sequenceNumberPrefix: prefix,
+      startingSequenceNumber: formatSequenceNumber(prefix, 0),
+      ...saved,
+      log: this.#storage.openShard(incarnation, shardId),
+    };
+  }
+
+  /** Saves every stream, durably, when the store has a data directory. */
+  #persist(): void {
+    this.dataDirectory?.writeStreams(serializeSnapshot(this.#lastCreatedAt, this.#streams.values()));
+  }
+
+  /** Loads the saved streams and removes the records of streams the metadata does not know. */
+  #restore(directory: KinesisDataDirectory): void {
+    const text = directory.readStreams();
+    const snapshot = text === undefined ? undefined : parseSnapshot(text, directory.streamsFile);
+    this.#lastCreatedAt = snapshot?.lastCreatedAt ?? 0;
+    for (const saved of snapshot?.streams ?? []) {
+      const entry = this.#restoreStream(saved);
+      this.#streams.set(entry.name, entry);
+      this.#lastCreatedAt = Math.max(this.#lastCreatedAt, entry.createdAt);
+      if (entry.status === 'CREATING' || entry.status === 'DELETING') this.#pending.add(entry);
+    }
+    directory.removeUnknownStreams(
+      [...this.#streams.values()].map((entry) => ({ streamName: entry.name, createdAt: entry.createdAt })),
+    );
+  }
+
+  #restoreStream(saved: SavedStream): StreamEntry {
+    const incarnation = { streamName: saved.stream.name, createdAt: saved.stream.createdAt };
+    return {
+      ...saved.stream,
+      arn: arns.stream(saved.stream.name, this.region, this.account),
+      shards: saved.shards.map((shard) => this.#shard(incarnation, shard)).sort((a, b) => a.index - b.index),
+    };
   }
 }
