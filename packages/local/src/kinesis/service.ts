@@ -5,11 +5,13 @@
  */
 import type { ActionContext, KinesisActionHandler } from './action-context.ts';
 import { createStream } from './actions/create-stream.ts';
+import { decreaseStreamRetentionPeriod } from './actions/decrease-stream-retention-period.ts';
 import { deleteStream } from './actions/delete-stream.ts';
 import { describeStream } from './actions/describe-stream.ts';
 import { describeStreamSummary } from './actions/describe-stream-summary.ts';
 import { getRecords } from './actions/get-records.ts';
 import { getShardIterator } from './actions/get-shard-iterator.ts';
+import { increaseStreamRetentionPeriod } from './actions/increase-stream-retention-period.ts';
 import { listShards } from './actions/list-shards.ts';
 import { listStreams } from './actions/list-streams.ts';
 import { putRecord } from './actions/put-record.ts';
@@ -36,11 +38,13 @@ const ACTIONS: {
   ) => KinesisActions[A]['output'] | Promise<KinesisActions[A]['output']>;
 } = {
   CreateStream: createStream,
+  DecreaseStreamRetentionPeriod: decreaseStreamRetentionPeriod,
   DeleteStream: deleteStream,
   DescribeStream: describeStream,
   DescribeStreamSummary: describeStreamSummary,
   GetRecords: getRecords,
   GetShardIterator: getShardIterator,
+  IncreaseStreamRetentionPeriod: increaseStreamRetentionPeriod,
   ListShards: listShards,
   ListStreams: listStreams,
   PutRecord: putRecord,

@@ -191,6 +191,16 @@ export interface GetRecordsOutput {
   readonly MillisBehindLatest: number;
 }
 
+export interface IncreaseStreamRetentionPeriodInput extends StreamRefInput {
+  readonly RetentionPeriodHours: number;
+}
+export type IncreaseStreamRetentionPeriodOutput = Record<string, never>;
+
+export interface DecreaseStreamRetentionPeriodInput extends StreamRefInput {
+  readonly RetentionPeriodHours: number;
+}
+export type DecreaseStreamRetentionPeriodOutput = Record<string, never>;
+
 /** Every action the engine implements, with its request and response bodies. */
 export interface KinesisActions {
   CreateStream: { input: CreateStreamInput; output: CreateStreamOutput };
@@ -203,6 +213,14 @@ export interface KinesisActions {
   PutRecords: { input: PutRecordsInput; output: PutRecordsOutput };
   GetShardIterator: { input: GetShardIteratorInput; output: GetShardIteratorOutput };
   GetRecords: { input: GetRecordsInput; output: GetRecordsOutput };
+  IncreaseStreamRetentionPeriod: {
+    input: IncreaseStreamRetentionPeriodInput;
+    output: IncreaseStreamRetentionPeriodOutput;
+  };
+  DecreaseStreamRetentionPeriod: {
+    input: DecreaseStreamRetentionPeriodInput;
+    output: DecreaseStreamRetentionPeriodOutput;
+  };
 }
 
 export type KinesisAction = keyof KinesisActions;

@@ -4,7 +4,8 @@
  * Status transitions happen lazily against the engine's clock: a stream created with `createStreamDelayMs` is
  * CREATING until the clock passes its activation time, and a deleted one is DELETING until `deleteStreamDelayMs` has
  * passed, then gone. Every read of the store first applies the transitions that are due, so an injected clock
- * drives them deterministically and no timer outlives the engine.
+ * drives them deterministically and no timer outlives the engine. Retention works the same way: each shard's log
+ * trims the records older than the stream's retention period when it is read (`retained-shard-log.ts`).
  *
  * With a `dataDir` the store is durable: every change to a stream is saved (`stream-snapshot.ts`) before the call
  * that made it returns, records go to the on-disk storage, and a store opened on the same directory later finds
@@ -16,8 +17,11 @@ import { type HashKeyRange, hashKeyHex, splitHashKeySpace } from './hash-key.ts'
 import { KinesisDataDirectory } from './kinesis-data-directory.ts';
 import { MemoryRecordStorage } from './memory-record-storage.ts';
 import type { RecordStorage, ShardRecordLog, StreamIncarnation } from './record-storage.ts';
+import { RetainedShardLog } from './retained-shard-log.ts';
 import { formatSequenceNumber, MAX_SHARD_INDEX, sequenceNumberPrefix } from './sequence-number.ts';
 import { parseSnapshot, type SavedStream, serializeSnapshot } from './stream-snapshot.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
 
 /** `shardId-000000000003` for index 3. */
 export function shardIdOf(index: number): string {
@@ -85,6 +89,12 @@ export interface StreamEntry extends KinesisStream {
   status: StreamStatus;
   /** When a CREATING stream becomes ACTIVE or a DELETING one disappears. */
   transitionAt: number;
+  retentionHours: number;
+  /**
+   * Records that arrived before this time (ms) stay expired whatever the retention period: raised when the period
+   * grows, because a longer period does not bring expired records back (as on AWS).
+   */
+  expiredBefore: number;
 }
 
 export class KinesisStore {
@@ -181,6 +191,7 @@ export class KinesisStore {
       transitionAt: now + this.#createDelay,
       mode: params.mode,
       retentionHours: LIMITS.kinesis.retentionHours.default,
+      expiredBefore: 0,
       shards,
       tags: { ...params.tags },
     };
@@ -193,6 +204,19 @@ export class KinesisStore {
     }
     if (entry.status === 'CREATING') this.#pending.add(entry);
     return entry;
+  }
+
+  /**
+   * Sets a stream's retention period (the action has checked the value). Records that expired under the old period
+   * stay expired when it grows.
+   */
+  setRetentionPeriod(name: string, hours: number): void {
+    this.#settle();
+    const entry = this.#streams.get(name);
+    if (!entry) return;
+    if (hours > entry.retentionHours) entry.expiredBefore = Math.max(entry.expiredBefore, this.#expiryHorizon(entry));
+    entry.retentionHours = hours;
+    this.#persist();
   }
 
   /** Finishes the writes in flight and closes the durable engine's files (nothing to do in memory). */
@@ -254,14 +278,23 @@ export class KinesisStore {
   ): KinesisShard & S {
     const shardId = shardIdOf(saved.index);
     const prefix = sequenceNumberPrefix(incarnation.createdAt, saved.index);
+    const entry = () => this.#streams.get(incarnation.streamName);
     return {
       shardId,
       startingHashKeyHex: hashKeyHex(saved.hashKeyRange.start),
       sequenceNumberPrefix: prefix,
       startingSequenceNumber: formatSequenceNumber(prefix, 0),
       ...saved,
-      log: this.#storage.openShard(incarnation, shardId),
+      log: new RetainedShardLog(this.#storage.openShard(incarnation, shardId), () => {
+        const stream = entry();
+        return stream?.createdAt === incarnation.createdAt ? this.#expiryHorizon(stream) : Number.NEGATIVE_INFINITY;
+      }),
     };
+  }
+
+  /** The arrival time before which a stream's records have expired, now. */
+  #expiryHorizon(entry: StreamEntry): number {
+    return Math.max(this.#clock() - entry.retentionHours * HOUR_MS, entry.expiredBefore);
   }
 
   /** Saves every stream, durably, when the store has a data directory. */

@@ -80,6 +80,7 @@ export const STREAM_FIELDS = {
   transitionAt: field.integer(0),
   mode: field.oneOf(LIMITS.kinesis.streamMode.values, 'PROVISIONED'),
   retentionHours: field.integer(LIMITS.kinesis.retentionHours.default),
+  expiredBefore: field.integer(0),
   tags: field.stringMap(),
 } satisfies FieldTable<StreamEntry>;
 

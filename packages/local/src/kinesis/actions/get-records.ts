@@ -2,7 +2,7 @@
  * GetRecords: up to `Limit` records (at most `LIMITS.kinesis.getRecordsMaxRecords`, and no more than
  * `LIMITS.kinesis.getRecordsMaxBytes` of data) from the iterator's position, a `NextShardIterator` after them, and
  * `MillisBehindLatest`: 0 when the response reaches the tip of the shard, otherwise the age of the oldest record not
- * yet returned.
+ * yet returned. Records older than the stream's retention period are skipped.
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from '../action-context.ts';
