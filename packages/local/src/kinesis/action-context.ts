@@ -5,6 +5,7 @@
 
 import { KINESIS_API_LIMITS } from './api-limits.ts';
 import { KinesisServiceError } from './errors.ts';
+import type { ShardLimits } from './shard-limits.ts';
 import { type KinesisShard, type KinesisStore, type KinesisStream, shardIdOf } from './store.ts';
 import { type TokenKind, type TokenSealer, tokenInteger } from './token-sealer.ts';
 import type { StreamRef } from './validation.ts';
@@ -15,6 +16,8 @@ export interface ActionContext {
   readonly tokens: TokenSealer;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
+  /** The shard limits model (admits everything when the engine does not enforce it). */
+  readonly limits: ShardLimits;
 }
 
 /**

@@ -9,6 +9,11 @@ export const KINESIS_CHANNELS = {
   put: 'streamkit:kinesis:put',
   /** One message per GetRecords call. */
   get: 'streamkit:kinesis:get',
+  /**
+   * One message per call and shard the shard limits model throttled (only when the engine enforces them): a refused
+   * PutRecord or GetRecords, or the records of one shard a PutRecords call could not write.
+   */
+  throttle: 'streamkit:kinesis:throttle',
 } as const;
 
 export interface KinesisPutMessage {
@@ -28,5 +33,14 @@ export interface KinesisGetMessage {
   readonly millisBehindLatest: number;
 }
 
+export interface KinesisThrottleMessage {
+  readonly streamName: string;
+  readonly shardId: string;
+  readonly operation: 'PutRecord' | 'PutRecords' | 'GetRecords';
+  /** Records refused: those of the shard a PutRecords call could not write, else 1. */
+  readonly records: number;
+}
+
 export const putChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.put);
 export const getChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.get);
+export const throttleChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.throttle);

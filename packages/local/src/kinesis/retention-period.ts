@@ -1,7 +1,7 @@
 /**
  * What IncreaseStreamRetentionPeriod and DecreaseStreamRetentionPeriod share: reading the request, finding the
- * stream (it must be ACTIVE) and the range of a retention period, `LIMITS.kinesis.retentionHours`. Each action then
- * checks the direction of the change.
+ * stream (it must be ACTIVE), AWS's rate of 5 calls a second per stream (when the engine enforces limits), and the
+ * range of a retention period, `LIMITS.kinesis.retentionHours`. Each action then checks the direction of the change.
  */
 import { LIMITS } from '@streamkit/core';
 import { type ActionContext, findStream, requireActive } from './action-context.ts';
@@ -14,7 +14,11 @@ export interface RetentionChange {
   readonly hours: number;
 }
 
-export function readRetentionChange(context: ActionContext, input: unknown): RetentionChange {
+export function readRetentionChange(
+  context: ActionContext,
+  input: unknown,
+  operation: 'IncreaseStreamRetentionPeriod' | 'DecreaseStreamRetentionPeriod',
+): RetentionChange {
   const body = requestBody(input);
   const v = new RequestValidation();
   const ref = readStreamRef(body, v);
@@ -24,6 +28,12 @@ export function readRetentionChange(context: ActionContext, input: unknown): Ret
 
   const stream = findStream(context, ref);
   requireActive(context, stream);
+  if (!context.limits.admitRetentionChange(stream, operation, context.clock())) {
+    throw new KinesisServiceError(
+      'LimitExceededException',
+      `Rate exceeded for stream ${stream.name} under account ${context.store.account}.`,
+    );
+  }
   const { min, max } = LIMITS.kinesis.retentionHours;
   if (hours! < min) {
     throw new KinesisServiceError(

@@ -18,6 +18,7 @@ import { putRecord } from './actions/put-record.ts';
 import { putRecords } from './actions/put-records.ts';
 import { KinesisServiceError } from './errors.ts';
 import type { KinesisAction, KinesisActions } from './shapes.ts';
+import { ShardLimits } from './shard-limits.ts';
 import { KinesisStore, type KinesisStoreOptions } from './store.ts';
 import { TokenSealer } from './token-sealer.ts';
 
@@ -29,6 +30,13 @@ export interface KinesisServiceOptions extends KinesisStoreOptions {
    * iterators of another engine, or of a previous run, are refused
    */
   readonly tokenSecret?: Uint8Array;
+  /**
+   * Enforces AWS's shard limits: per shard 1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 GetRecords calls/s out,
+   * answered with ProvisionedThroughputExceededException, and AWS's rate of 5 retention changes a second per stream
+   * (LimitExceededException). See `shard-limits.ts`.
+   * @default false - nothing is throttled (`streamkit dev` turns it on)
+   */
+  readonly shardLimits?: boolean;
 }
 
 const ACTIONS: {
@@ -75,6 +83,7 @@ export class KinesisService {
       store: this.store,
       tokens: new TokenSealer(options.tokenSecret ?? this.store.dataDirectory?.tokenSecret()),
       clock: options.clock ?? Date.now,
+      limits: new ShardLimits(options.shardLimits ?? false),
     };
   }
 

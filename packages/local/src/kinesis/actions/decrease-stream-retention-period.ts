@@ -11,7 +11,7 @@ export function decreaseStreamRetentionPeriod(
   context: ActionContext,
   input: unknown,
 ): DecreaseStreamRetentionPeriodOutput {
-  const { stream, hours } = readRetentionChange(context, input);
+  const { stream, hours } = readRetentionChange(context, input, 'DecreaseStreamRetentionPeriod');
   if (hours > stream.retentionHours) {
     throw new KinesisServiceError(
       'InvalidArgumentException',

@@ -11,7 +11,7 @@ export function increaseStreamRetentionPeriod(
   context: ActionContext,
   input: unknown,
 ): IncreaseStreamRetentionPeriodOutput {
-  const { stream, hours } = readRetentionChange(context, input);
+  const { stream, hours } = readRetentionChange(context, input, 'IncreaseStreamRetentionPeriod');
   if (hours < stream.retentionHours) {
     throw new KinesisServiceError(
       'InvalidArgumentException',

@@ -1,7 +1,7 @@
 /**
  * PutRecord: one record, routed by ExplicitHashKey or the MD5 of its partition key, answered once it is durable.
  * `SequenceNumberForOrdering` is checked and otherwise needs no work: the engine's sequence numbers always increase
- * strictly per shard.
+ * strictly per shard. When the shard limits model refuses the record: ProvisionedThroughputExceededException.
  */
 import { type ActionContext, findWritableStream } from '../action-context.ts';
 import { KinesisServiceError } from '../errors.ts';
@@ -29,5 +29,7 @@ export async function putRecord(context: ActionContext, input: unknown): Promise
   if (dryRun) {
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
-  return (await writeRecords(context, stream, [entry!]))[0]!;
+  const [result] = await writeRecords(context, stream, [entry!], 'PutRecord');
+  if ('ErrorCode' in result!) throw new KinesisServiceError(result.ErrorCode, result.ErrorMessage);
+  return result!;
 }
