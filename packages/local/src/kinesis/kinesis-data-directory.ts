@@ -90,7 +90,13 @@ export class KinesisDataDirectory {
     return this.#closed;
   }
 
-  /** Releases the lock at once (when opening failed, or once closed). */
+  /** Gives the directory up after a failed start: the lock at once, the files opened so far in the background. */
+  abandon(): void {
+    this.storage.close().catch(() => {});
+    this.release();
+  }
+
+  /** Releases the lock. */
   release(): void {
     try {
       unlinkSync(path.join(this.root, 'LOCK'));

@@ -128,7 +128,7 @@ export class KinesisStore {
       try {
         this.#restore(this.dataDirectory);
       } catch (error) {
-        this.dataDirectory.release();
+        this.dataDirectory.abandon();
         throw error;
       }
     }
