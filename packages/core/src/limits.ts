@@ -156,12 +156,19 @@ export const LIMITS = {
       source: 'aws',
       unit: 'bytes/s',
       description: 'Read throughput per shard, shared by polling consumers',
+      note: 'A GetRecords response larger than this counts against the following seconds too (10 MB: 5 seconds).',
     }),
     shardGetRecordsPerSecond: value({
       value: 5,
       source: 'aws',
       unit: 'calls/s',
       description: 'GetRecords calls per shard',
+    }),
+    retentionChangesPerSecond: value({
+      value: 5,
+      source: 'aws',
+      unit: 'calls/s',
+      description: 'IncreaseStreamRetentionPeriod and DecreaseStreamRetentionPeriod calls per stream (each)',
     }),
     shardIteratorTtlSeconds: value({
       value: 300,

@@ -1,11 +1,13 @@
 export * from './esm/index.ts';
 export { INGEST_REQUEST_CHANNEL, type IngestApi, type IngestApiOptions, startIngestApi } from './ingest-api/index.ts';
 export {
+  FileRecordStorage,
   KINESIS_CHANNELS,
   type KinesisEngine,
   type KinesisEngineOptions,
   KinesisService,
   KinesisServiceError,
+  type KinesisThrottleMessage,
   MemoryRecordStorage,
   startKinesisEngine,
 } from './kinesis/index.ts';

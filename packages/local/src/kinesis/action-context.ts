@@ -5,6 +5,7 @@
 
 import { KINESIS_API_LIMITS } from './api-limits.ts';
 import { KinesisServiceError } from './errors.ts';
+import type { ShardLimits } from './shard-limits.ts';
 import type { ShardSubscriptions } from './shard-subscriptions.ts';
 import { type KinesisShard, type KinesisStore, type KinesisStream, shardIdOf } from './store.ts';
 import { type TokenKind, type TokenSealer, tokenInteger } from './token-sealer.ts';
@@ -18,9 +19,14 @@ export interface ActionContext {
   readonly clock: () => number;
   /** Live SubscribeToShard subscriptions, which writes and stream changes wake. */
   readonly subscriptions: ShardSubscriptions;
+  /** The shard limits model (admits everything when the engine does not enforce it). */
+  readonly limits: ShardLimits;
 }
 
-/** An action: takes the JSON request body (already parsed) and returns the JSON response body. */
+/**
+ * An action: takes the JSON request body (already parsed) and returns the JSON response body, or a promise of it
+ * (the put actions answer once their records are durable).
+ */
 export type KinesisActionHandler = (context: ActionContext, input: unknown) => unknown;
 
 const ARN = /^arn:[^:]+:kinesis:([^:]*):(\d{12}):stream\/(.+)$/;

@@ -11,6 +11,11 @@ export const KINESIS_CHANNELS = {
   get: 'streamkit:kinesis:get',
   /** One message per request answered over the wire (not for in-process `dispatch` calls). */
   request: 'streamkit:kinesis:request',
+  /**
+   * One message per call and shard the shard limits model throttled (only when the engine enforces them): a refused
+   * PutRecord or GetRecords, or the records of one shard a PutRecords call could not write.
+   */
+  throttle: 'streamkit:kinesis:throttle',
 } as const;
 
 export interface KinesisPutMessage {
@@ -43,6 +48,15 @@ export interface KinesisRequestMessage {
   readonly errorType: string | undefined;
 }
 
+export interface KinesisThrottleMessage {
+  readonly streamName: string;
+  readonly shardId: string;
+  readonly operation: 'PutRecord' | 'PutRecords' | 'GetRecords';
+  /** Records refused: those of the shard a PutRecords call could not write, else 1. */
+  readonly records: number;
+}
+
 export const putChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.put);
 export const getChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.get);
 export const requestChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.request);
+export const throttleChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.throttle);

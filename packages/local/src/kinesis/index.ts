@@ -2,6 +2,7 @@ export * from './api-limits.ts';
 export * from './channels.ts';
 export type { WireProtocol } from './codecs/wire-codec.ts';
 export * from './errors.ts';
+export { FileRecordStorage, type FileRecordStorageOptions, FileShardLog } from './file-record-storage.ts';
 export * from './memory-record-storage.ts';
 export * from './record-storage.ts';
 export { parseSequenceNumber, SEQUENCE_NUMBER_DIGITS } from './sequence-number.ts';

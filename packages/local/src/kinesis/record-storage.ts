@@ -1,10 +1,14 @@
 /**
  * Where the records of each shard live. The engine only appends to a shard's log and reads it by position, so a log
- * is all a storage has to provide: the in-memory one (`memory-record-storage.ts`) is the default, and a durable,
- * on-disk one can take its place without the actions changing.
+ * is all a storage has to provide: the in-memory one (`memory-record-storage.ts`) is the default, and the durable,
+ * on-disk one (`file-record-storage.ts`) takes its place without the actions changing.
  *
- * Positions are dense per shard: the first record ever appended is at 0, the next at 1, and so on. Retention may
- * trim the head of a log, which moves `firstPosition` but never renumbers a record.
+ * Positions are dense per shard: the first record ever appended is at 0, the next at 1, and so on. Retention trims
+ * the head of a log, which moves `firstPosition` but never renumbers a record.
+ *
+ * Appending is synchronous (it fixes the records' positions), making them durable is not: a writer awaits
+ * `flushed()` before it acknowledges anything, and readers see a record only once it is durable — so no reader ever
+ * sees a record that a crash could take back.
  */
 
 /** A record as the engine keeps it. */
@@ -24,13 +28,33 @@ export type RecordToAppend = Omit<StoredRecord, 'arrival'>;
 export interface ShardRecordLog {
   /** Position of the oldest record still readable (the trim horizon). */
   readonly firstPosition: number;
-  /** Position the next appended record will get: one past the newest record (the tip). */
+  /**
+   * One past the newest readable (durable) record: the tip. Records appended but not yet flushed lie beyond it, so
+   * it is also the position the next record gets whenever no write is in flight.
+   */
   readonly nextPosition: number;
   /**
+   * One past the newest appended record, durable yet or not: where a shard that closes now ends, and from where a
+   * change applies to records written after it (`nextPosition` once no write is in flight).
+   */
+  readonly appendedPosition: number;
+  /**
    * Appends records in order, all stamped with `arrival` (raised to the previous record's arrival if the clock went
-   * back, so arrivals never decrease). Returns the position of the first one; the others follow it.
+   * back, so arrivals never decrease). Returns the position of the first one; the others follow it. The records are
+   * readable, and may be acknowledged, once `flushed()` resolves.
    */
   append(records: readonly RecordToAppend[], arrival: number): number;
+  /**
+   * Resolves once every record appended so far is durable and readable. Concurrent writers share the work (group
+   * commit: one fsync covers every record appended before it started). Rejects when the storage could not make them
+   * durable; the log then refuses further appends.
+   */
+  flushed(): Promise<void>;
+  /**
+   * Retention: makes every record that arrived before `before` (ms) unreadable, moving `firstPosition` past them.
+   * Never moves backwards; the storage frees their space when it likes.
+   */
+  trim(before: number): void;
   /**
    * Records from `from` on: at most `maxRecords`, and no more than `maxBytes` of record sizes — except that the first
    * available record is always returned, whatever its size.
@@ -53,4 +77,6 @@ export interface RecordStorage {
   openShard(stream: StreamIncarnation, shardId: string): ShardRecordLog;
   /** Forgets every record of a deleted stream. */
   dropStream(stream: StreamIncarnation): void;
+  /** Waits for writes in flight and releases files; the storage is not used afterwards. */
+  close(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 /**
  * Writes validated record entries to a stream, for PutRecord and PutRecords: hash key (ExplicitHashKey, else the MD5
- * of the partition key) → open shard → append, then a wake-up for the shard's SubscribeToShard subscriptions and one
- * `streamkit:kinesis:put` message per shard written to.
+ * of the partition key) → open shard → the shard limits model → append, then — once every shard written to has made
+ * the records durable (and readable) — a wake-up for the shard's SubscribeToShard subscriptions and one
+ * `streamkit:kinesis:put` message per shard.
  *
- * Every entry is routed before the first one is appended, so a bad entry fails the call with nothing stored.
+ * Every entry is routed before the first one is appended, so a bad entry fails the call with nothing stored. A record
+ * the shard limits model refuses is not written; its result carries AWS's error code and message instead.
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from './action-context.ts';
@@ -12,6 +14,7 @@ import { KinesisServiceError } from './errors.ts';
 import { explicitHashKeyHex, partitionKeyHashKey } from './hash-key.ts';
 import type { RecordToAppend } from './record-storage.ts';
 import { formatSequenceNumber } from './sequence-number.ts';
+import { publishThrottle, rateExceededMessage } from './shard-limits.ts';
 import type { KinesisShard, KinesisStream } from './store.ts';
 import type { RecordEntry } from './validation.ts';
 
@@ -19,6 +22,14 @@ export interface WrittenRecord {
   readonly ShardId: string;
   readonly SequenceNumber: string;
 }
+
+/** A record the shard limits model refused, as PutRecords reports it. */
+export interface ThrottledRecord {
+  readonly ErrorCode: 'ProvisionedThroughputExceededException';
+  readonly ErrorMessage: string;
+}
+
+export type RecordWriteResult = WrittenRecord | ThrottledRecord;
 
 interface ShardBatch {
   readonly shard: KinesisShard;
@@ -45,12 +56,16 @@ export function checkRecordSizes(entries: readonly RecordEntry[], pathOf: (index
   });
 }
 
-/** Appends the entries, in order per shard; returns where each one went, in request order. */
-export function writeRecords(
+/**
+ * Appends the entries, in order per shard, and resolves once they are durable with where each one went (or why it
+ * was refused), in request order.
+ */
+export async function writeRecords(
   context: ActionContext,
   stream: KinesisStream,
   entries: readonly RecordEntry[],
-): WrittenRecord[] {
+  operation: 'PutRecord' | 'PutRecords',
+): Promise<RecordWriteResult[]> {
   const batches = new Map<KinesisShard, ShardBatch>();
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index]!;
@@ -78,26 +93,68 @@ export function writeRecords(
     batch.bytes += entry.size;
   }
 
-  const written = new Array<WrittenRecord>(entries.length);
+  const results = new Array<RecordWriteResult>(entries.length);
   const arrival = context.clock();
+  const appended: ShardBatch[] = [];
   for (const batch of batches.values()) {
-    const { shard } = batch;
-    const first = shard.log.append(batch.records, arrival);
-    batch.entryIndexes.forEach((entryIndex, i) => {
-      written[entryIndex] = {
+    const admitted = context.limits.enabled ? admit(context, stream, batch, arrival, results, operation) : batch;
+    if (admitted.records.length === 0) continue;
+    const { shard } = admitted;
+    const first = shard.log.append(admitted.records, arrival);
+    admitted.entryIndexes.forEach((entryIndex, i) => {
+      results[entryIndex] = {
         ShardId: shard.shardId,
         SequenceNumber: formatSequenceNumber(shard.sequenceNumberPrefix, first + i),
       };
     });
-    context.subscriptions.recordsAppended(stream.name, shard.index);
-    if (putChannel.hasSubscribers) {
+    appended.push(admitted);
+  }
+  // Acknowledged means durable: nothing is answered before every shard written to has fsynced its records.
+  await Promise.all(appended.map((batch) => batch.shard.log.flushed()));
+  // Only now are the records readable: wake the shards' SubscribeToShard subscriptions.
+  for (const batch of appended) context.subscriptions.recordsAppended(stream.name, batch.shard.index);
+  if (putChannel.hasSubscribers) {
+    for (const batch of appended) {
       putChannel.publish({
         streamName: stream.name,
-        shardId: shard.shardId,
+        shardId: batch.shard.shardId,
         records: batch.records.length,
         bytes: batch.bytes,
       } satisfies KinesisPutMessage);
     }
   }
-  return written;
+  return results;
+}
+
+/**
+ * The records of a batch the shard limits model admits, in order; the refused ones get their result in `results`
+ * and one throttle message is published for them.
+ */
+function admit(
+  context: ActionContext,
+  stream: KinesisStream,
+  batch: ShardBatch,
+  now: number,
+  results: RecordWriteResult[],
+  operation: 'PutRecord' | 'PutRecords',
+): ShardBatch {
+  const { shard } = batch;
+  const admitted: ShardBatch = { shard, records: [], entryIndexes: [], bytes: 0 };
+  let refused = 0;
+  batch.records.forEach((record, i) => {
+    const entryIndex = batch.entryIndexes[i]!;
+    if (context.limits.admitWrite(shard, record.size, now)) {
+      admitted.records.push(record);
+      admitted.entryIndexes.push(entryIndex);
+      admitted.bytes += record.size;
+    } else {
+      refused++;
+      results[entryIndex] = {
+        ErrorCode: 'ProvisionedThroughputExceededException',
+        ErrorMessage: rateExceededMessage(context.store.account, stream.name, shard.shardId),
+      };
+    }
+  });
+  if (refused > 0) publishThrottle({ streamName: stream.name, shardId: shard.shardId, operation, records: refused });
+  return admitted;
 }

@@ -58,7 +58,10 @@ export interface KinesisEngine {
   readonly store: KinesisStore;
   /** Runs an action in process, on the same JSON bodies as the wire (see `KinesisService.dispatch`). */
   readonly dispatch: KinesisService['dispatch'];
-  /** Stops listening, ends every connection, and resolves once the server is down. */
+  /**
+   * Stops listening, ends every connection, and resolves once the server is down and (with a `dataDir`) the writes in
+   * flight are finished and the files closed.
+   */
   close(): Promise<void>;
 }
 
@@ -132,7 +135,7 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
     routeByProtocol(socket, { http1Server, http2Server, tlsServer });
   });
 
-  await new Promise<void>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
@@ -146,6 +149,10 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
       );
     });
     server.listen(options.port ?? 0, HOST, () => resolve());
+  });
+  await listening.catch(async (error: unknown) => {
+    await service.close();
+    throw error;
   });
   const { port } = server.address() as net.AddressInfo;
 
@@ -162,7 +169,7 @@ export async function startKinesisEngine(options: KinesisEngineOptions = {}): Pr
         service.close();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
-      });
+      }).then(() => service.close());
       return closed;
     },
   };

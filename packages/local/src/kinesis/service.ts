@@ -6,6 +6,7 @@
 import type { ActionContext, KinesisActionHandler } from './action-context.ts';
 import { addTagsToStream } from './actions/add-tags-to-stream.ts';
 import { createStream } from './actions/create-stream.ts';
+import { decreaseStreamRetentionPeriod } from './actions/decrease-stream-retention-period.ts';
 import { deleteStream } from './actions/delete-stream.ts';
 import { deregisterStreamConsumer } from './actions/deregister-stream-consumer.ts';
 import { describeLimits } from './actions/describe-limits.ts';
@@ -16,6 +17,7 @@ import { disableEnhancedMonitoring } from './actions/disable-enhanced-monitoring
 import { enableEnhancedMonitoring } from './actions/enable-enhanced-monitoring.ts';
 import { getRecords } from './actions/get-records.ts';
 import { getShardIterator } from './actions/get-shard-iterator.ts';
+import { increaseStreamRetentionPeriod } from './actions/increase-stream-retention-period.ts';
 import { listShards } from './actions/list-shards.ts';
 import { listStreamConsumers } from './actions/list-stream-consumers.ts';
 import { listStreams } from './actions/list-streams.ts';
@@ -36,6 +38,7 @@ import { updateShardCount } from './actions/update-shard-count.ts';
 import { updateStreamMode } from './actions/update-stream-mode.ts';
 import { KinesisServiceError } from './errors.ts';
 import type { KinesisAction, KinesisActions } from './shapes.ts';
+import { ShardLimits } from './shard-limits.ts';
 import { ShardSubscriptions, type ShardSubscriptionsOptions } from './shard-subscriptions.ts';
 import { KinesisStore, type KinesisStoreOptions } from './store.ts';
 import { TokenSealer } from './token-sealer.ts';
@@ -44,20 +47,33 @@ export interface KinesisServiceOptions extends KinesisStoreOptions, ShardSubscri
   /**
    * Key of the HMAC that seals shard iterators and NextTokens. Give the same key to a restarted engine to keep its
    * iterators valid.
-   * @default 32 random bytes: iterators of another engine, or of a previous run, are refused
+   * @default - with a `dataDir`, a key kept in it (iterators outlive a restart); otherwise 32 random bytes:
+   * iterators of another engine, or of a previous run, are refused
    */
   readonly tokenSecret?: Uint8Array;
+  /**
+   * Enforces AWS's shard limits: per shard 1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 GetRecords calls/s out,
+   * answered with ProvisionedThroughputExceededException, and AWS's rate of 5 retention changes a second per stream
+   * (LimitExceededException). See `shard-limits.ts`.
+   * @default false - nothing is throttled (`streamkit dev` turns it on)
+   */
+  readonly shardLimits?: boolean;
 }
 
 const ACTIONS: {
-  readonly [A in KinesisAction]: (context: ActionContext, input: unknown) => KinesisActions[A]['output'];
+  readonly [A in KinesisAction]: (
+    context: ActionContext,
+    input: unknown,
+  ) => KinesisActions[A]['output'] | Promise<KinesisActions[A]['output']>;
 } = {
   CreateStream: createStream,
+  DecreaseStreamRetentionPeriod: decreaseStreamRetentionPeriod,
   DeleteStream: deleteStream,
   DescribeStream: describeStream,
   DescribeStreamSummary: describeStreamSummary,
   GetRecords: getRecords,
   GetShardIterator: getShardIterator,
+  IncreaseStreamRetentionPeriod: increaseStreamRetentionPeriod,
   ListShards: listShards,
   ListStreams: listStreams,
   PutRecord: putRecord,
@@ -110,15 +126,17 @@ export class KinesisService {
     this.store = new KinesisStore(options);
     this.#context = {
       store: this.store,
-      tokens: new TokenSealer(options.tokenSecret),
+      tokens: new TokenSealer(options.tokenSecret ?? this.store.dataDirectory?.tokenSecret()),
       clock: options.clock ?? Date.now,
       subscriptions: new ShardSubscriptions(options),
+      limits: new ShardLimits(options.shardLimits ?? false),
     };
   }
 
-  /** Ends every SubscribeToShard subscription; the store stays as it is. */
-  close(): void {
+  /** Ends every SubscribeToShard subscription, then finishes the writes in flight and closes the durable engine's files. */
+  close(): Promise<void> {
     this.#context.subscriptions.closeAll();
+    return this.store.close();
   }
 
   /**
@@ -131,7 +149,7 @@ export class KinesisService {
     if (!isKinesisAction(action)) throw unknownOperation(action);
     const handler: KinesisActionHandler = ACTIONS[action];
     try {
-      return handler(this.#context, input);
+      return await handler(this.#context, input);
     } catch (error) {
       if (KinesisServiceError.is(error)) throw error;
       throw new KinesisServiceError('InternalFailure', `${action} failed inside the local engine: ${String(error)}`, {

@@ -407,6 +407,16 @@ export interface SubscribeToShardOutput {
   readonly EventStream: AsyncIterableIterator<SubscribeToShardEventStreamShape>;
 }
 
+export interface IncreaseStreamRetentionPeriodInput extends StreamRefInput {
+  readonly RetentionPeriodHours: number;
+}
+export type IncreaseStreamRetentionPeriodOutput = Record<string, never>;
+
+export interface DecreaseStreamRetentionPeriodInput extends StreamRefInput {
+  readonly RetentionPeriodHours: number;
+}
+export type DecreaseStreamRetentionPeriodOutput = Record<string, never>;
+
 /** Every action the engine implements, with its request and response bodies. */
 export interface KinesisActions {
   CreateStream: { input: CreateStreamInput; output: CreateStreamOutput };
@@ -439,6 +449,14 @@ export interface KinesisActions {
   ListStreamConsumers: { input: ListStreamConsumersInput; output: ListStreamConsumersOutput };
   DeregisterStreamConsumer: { input: DeregisterStreamConsumerInput; output: DeregisterStreamConsumerOutput };
   SubscribeToShard: { input: SubscribeToShardInput; output: SubscribeToShardOutput };
+  IncreaseStreamRetentionPeriod: {
+    input: IncreaseStreamRetentionPeriodInput;
+    output: IncreaseStreamRetentionPeriodOutput;
+  };
+  DecreaseStreamRetentionPeriod: {
+    input: DecreaseStreamRetentionPeriodInput;
+    output: DecreaseStreamRetentionPeriodOutput;
+  };
 }
 
 export type KinesisAction = keyof KinesisActions;

@@ -7,10 +7,14 @@
  * UPDATING for `updateStreamDelayMs`; a reshard's splits and merges take effect when it ends, as on AWS, where the
  * parent shards take writes until then. Stream consumers go CREATING → ACTIVE and DELETING → gone the same way. Every
  * read of the store first applies the transitions that are due, so an injected clock drives them deterministically
- * and no timer outlives the engine.
+ * and no timer outlives the engine. Retention works the same way: each shard's log trims the records older than the
+ * stream's retention period when it is read (`retained-shard-log.ts`).
  *
  * Everything the store keeps about a stream besides its record logs is plain data (strings, numbers, arrays, plain
- * objects), so that it can be written to disk as it is.
+ * objects), so that it can be written to disk as it is. With a `dataDir` the store is durable: every change to a
+ * stream is saved (`stream-snapshot.ts`) before the call that made it returns, records go to the on-disk storage, and
+ * a store opened on the same directory later finds every stream and every acknowledged record again. Whatever
+ * changes a `StreamEntry` calls `#persist()` after.
  */
 import {
   arn as arns,
@@ -18,13 +22,19 @@ import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
   type ShardLevelMetric,
+  StreamkitError,
   type StreamMode,
 } from '@streamkit/core';
 import { KinesisServiceError } from './errors.ts';
 import { type HashKeyRange, hashKeyHex, splitHashKeySpace } from './hash-key.ts';
+import { KinesisDataDirectory } from './kinesis-data-directory.ts';
 import { MemoryRecordStorage } from './memory-record-storage.ts';
-import type { RecordStorage, ShardRecordLog } from './record-storage.ts';
+import type { RecordStorage, ShardRecordLog, StreamIncarnation } from './record-storage.ts';
+import { RetainedShardLog } from './retained-shard-log.ts';
 import { formatSequenceNumber, MAX_SHARD_INDEX, sequenceNumberPrefix } from './sequence-number.ts';
+import { parseSnapshot, type SavedStream, serializeSnapshot } from './stream-snapshot.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
 
 /** `shardId-000000000003` for index 3. */
 export function shardIdOf(index: number): string {
@@ -129,7 +139,13 @@ export interface KinesisStoreOptions {
   readonly registerStreamConsumerDelayMs?: number;
   /** How long a deregistered stream consumer stays DELETING. @default 0 */
   readonly deregisterStreamConsumerDelayMs?: number;
-  /** @default a new MemoryRecordStorage */
+  /**
+   * Makes the engine durable: streams and records are kept under `<dataDir>/kinesis/` and found again by an engine
+   * started later on the same directory (see docs/kinesis-engine.md).
+   * @default - in memory: everything is gone when the engine stops
+   */
+  readonly dataDir?: string;
+  /** Where records live; not together with `dataDir`, which brings its own. @default a new MemoryRecordStorage */
   readonly storage?: RecordStorage;
   /** @default LOCAL_REGION */
   readonly region?: string;
@@ -144,24 +160,32 @@ export interface CreateStreamParams {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-interface ShardEntry extends KinesisShard {
+/** A shard as the store keeps it. Saved with `SHARD_FIELDS`. */
+export interface ShardEntry extends KinesisShard {
   closedAt?: number | undefined;
   endingPosition?: number | undefined;
   encryptionSwitches: number[];
 }
 
-interface ConsumerEntry extends StreamConsumer {
+export interface ConsumerEntry extends StreamConsumer {
   status: ConsumerStatus;
   /** When a CREATING consumer becomes ACTIVE or a DELETING one disappears. */
   transitionAt: number;
   tags: Record<string, string>;
 }
 
-interface StreamEntry extends KinesisStream {
+/** A stream as the store keeps it: what it shows, plus its bookkeeping. Saved with `STREAM_FIELDS`. */
+export interface StreamEntry extends KinesisStream {
   status: StreamStatus;
   /** When a CREATING or UPDATING stream becomes ACTIVE, or a DELETING one disappears. */
   transitionAt: number;
   mode: StreamMode;
+  retentionHours: number;
+  /**
+   * Records that arrived before this time (ms) stay expired whatever the retention period: raised when the period
+   * grows, because a longer period does not bring expired records back (as on AWS).
+   */
+  expiredBefore: number;
   shards: ShardEntry[];
   openShardIndexes: number[];
   tags: Record<string, string>;
@@ -185,6 +209,8 @@ export class KinesisStore {
   readonly #registerConsumerDelay: number;
   readonly #deregisterConsumerDelay: number;
   readonly #storage: RecordStorage;
+  /** The durable engine's directory, or undefined in memory. */
+  readonly dataDirectory: KinesisDataDirectory | undefined;
   readonly #streams = new Map<string, StreamEntry>();
   /** Streams waiting for a status transition of their own or of one of their consumers. */
   readonly #pending = new Set<StreamEntry>();
@@ -200,7 +226,21 @@ export class KinesisStore {
     this.#updateDelay = options.updateStreamDelayMs ?? 0;
     this.#registerConsumerDelay = options.registerStreamConsumerDelayMs ?? 0;
     this.#deregisterConsumerDelay = options.deregisterStreamConsumerDelayMs ?? 0;
-    this.#storage = options.storage ?? new MemoryRecordStorage();
+    if (options.dataDir !== undefined && options.storage !== undefined) {
+      throw new StreamkitError('SK_VALIDATION', 'Give the Kinesis store either a dataDir or a storage, not both', {
+        path: 'storage',
+      });
+    }
+    this.dataDirectory = options.dataDir === undefined ? undefined : KinesisDataDirectory.open(options.dataDir);
+    this.#storage = this.dataDirectory?.storage ?? options.storage ?? new MemoryRecordStorage();
+    if (this.dataDirectory) {
+      try {
+        this.#restore(this.dataDirectory);
+      } catch (error) {
+        this.dataDirectory.abandon();
+        throw error;
+      }
+    }
   }
 
   stream(name: string): KinesisStream | undefined {
@@ -253,8 +293,9 @@ export class KinesisStore {
     // Unique, increasing creation times tell incarnations of a name apart even within one millisecond.
     const createdAt = Math.max(now, this.#lastCreatedAt + 1);
     this.#lastCreatedAt = createdAt;
+    const incarnation = { streamName: params.name, createdAt };
     const shards = splitHashKeySpace(params.shardCount).map((range, index) =>
-      this.#newShard({ name: params.name, createdAt }, index, range, createdAt),
+      this.#newShard(incarnation, index, range, createdAt),
     );
     const entry: StreamEntry = {
       name: params.name,
@@ -264,6 +305,7 @@ export class KinesisStore {
       transitionAt: now + this.#createDelay,
       mode: params.mode,
       retentionHours: LIMITS.kinesis.retentionHours.default,
+      expiredBefore: 0,
       shards,
       openShardIndexes: shards.map((shard) => shard.index),
       tags: { ...params.tags },
@@ -276,8 +318,32 @@ export class KinesisStore {
       pendingReshard: [],
     };
     this.#streams.set(entry.name, entry);
+    try {
+      this.#persist();
+    } catch (error) {
+      this.#streams.delete(entry.name);
+      throw error;
+    }
     if (entry.status === 'CREATING') this.#pending.add(entry);
     return entry;
+  }
+
+  /**
+   * Sets a stream's retention period (the action has checked the value). Records that expired under the old period
+   * stay expired when it grows.
+   */
+  setRetentionPeriod(name: string, hours: number): void {
+    this.#settle();
+    const entry = this.#streams.get(name);
+    if (!entry) return;
+    if (hours > entry.retentionHours) entry.expiredBefore = Math.max(entry.expiredBefore, this.#expiryHorizon(entry));
+    entry.retentionHours = hours;
+    this.#persist();
+  }
+
+  /** Finishes the writes in flight and closes the durable engine's files (nothing to do in memory). */
+  async close(): Promise<void> {
+    await (this.dataDirectory ?? this.#storage).close();
   }
 
   /** Starts deleting a stream (it must exist; the action checks its status). */
@@ -292,6 +358,7 @@ export class KinesisStore {
       entry.status = 'DELETING';
       entry.transitionAt = this.#clock() + this.#deleteDelay;
       this.#pending.add(entry);
+      this.#persist();
     } else {
       this.#remove(entry);
     }
@@ -328,12 +395,14 @@ export class KinesisStore {
     } else {
       this.#applyReshard(entry, now);
     }
+    this.#persist();
   }
 
   /** Records a call of UpdateShardCount, for its per-day limit; forgets calls older than `since`. */
   recordShardCountUpdate(stream: KinesisStream, since: number): void {
     const entry = this.#entry(stream);
     entry.shardCountUpdates = [...entry.shardCountUpdates.filter((at) => at > since), this.#clock()];
+    this.#persist();
   }
 
   /** Switches the capacity mode (and records the switch, for its per-day limit; forgets those older than `since`). */
@@ -341,6 +410,7 @@ export class KinesisStore {
     const entry = this.#entry(stream);
     entry.mode = mode;
     entry.streamModeUpdates = [...entry.streamModeUpdates.filter((at) => at > since), this.#clock()];
+    this.#persist();
   }
 
   /**
@@ -353,21 +423,25 @@ export class KinesisStore {
     if (type !== entry.encryptionType) {
       for (const index of entry.openShardIndexes) {
         const shard = entry.shards[index]!;
-        shard.encryptionSwitches.push(shard.log.nextPosition);
+        // Past every record appended so far, durable yet or not: only records written from now on change.
+        shard.encryptionSwitches.push(shard.log.appendedPosition);
       }
     }
     entry.encryptionType = type;
     entry.keyId = keyId;
+    this.#persist();
   }
 
   setShardLevelMetrics(stream: KinesisStream, metrics: readonly ShardLevelMetric[]): void {
     this.#entry(stream).shardLevelMetrics = [...metrics];
+    this.#persist();
   }
 
   /** Replaces the tags of a stream or of a stream consumer. */
   setTags(resource: KinesisStream | StreamConsumer, tags: Readonly<Record<string, string>>): void {
     const entry = 'consumers' in resource ? this.#entry(resource) : this.#consumerEntry(resource);
     entry.tags = { ...tags };
+    this.#persist();
   }
 
   // --- consumers -------------------------------------------------------------------------------------------------
@@ -389,6 +463,7 @@ export class KinesisStore {
     };
     entry.consumers.push(consumer);
     if (consumer.status === 'CREATING') this.#pending.add(entry);
+    this.#persist();
     return consumer;
   }
 
@@ -403,6 +478,7 @@ export class KinesisStore {
     } else {
       entry.consumers = entry.consumers.filter((c) => c !== consumerEntry);
     }
+    this.#persist();
   }
 
   // --- internals -------------------------------------------------------------------------------------------------
@@ -422,7 +498,7 @@ export class KinesisStore {
   }
 
   #newShard(
-    stream: { readonly name: string; readonly createdAt: number },
+    incarnation: StreamIncarnation,
     index: number,
     range: HashKeyRange,
     openedAt: number,
@@ -431,24 +507,44 @@ export class KinesisStore {
     if (index > MAX_SHARD_INDEX) {
       throw new KinesisServiceError(
         'LimitExceededException',
-        `Stream ${stream.name} under account ${this.account} has used every shard ID up to ${shardIdOf(MAX_SHARD_INDEX)}`,
+        `Stream ${incarnation.streamName} under account ${this.account} has used every shard ID up to ${shardIdOf(MAX_SHARD_INDEX)}`,
       );
     }
-    const shardId = shardIdOf(index);
-    const prefix = sequenceNumberPrefix(stream.createdAt, index);
-    return {
-      shardId,
+    return this.#shard(incarnation, {
       index,
       hashKeyRange: range,
-      startingHashKeyHex: hashKeyHex(range.start),
-      sequenceNumberPrefix: prefix,
-      startingSequenceNumber: formatSequenceNumber(prefix, 0),
-      log: this.#storage.openShard({ streamName: stream.name, createdAt: stream.createdAt }, shardId),
       ...(lineage.parentShardId === undefined ? {} : { parentShardId: lineage.parentShardId }),
       ...(lineage.adjacentParentShardId === undefined ? {} : { adjacentParentShardId: lineage.adjacentParentShardId }),
       openedAt,
       encryptionSwitches: [],
+    });
+  }
+
+  /** A shard of a stream incarnation from its saved fields (a new one's, or those `stream-snapshot.ts` restores). */
+  #shard<S extends { readonly index: number; readonly hashKeyRange: HashKeyRange; readonly openedAt: number }>(
+    incarnation: StreamIncarnation,
+    saved: S,
+  ): ShardEntry & S {
+    const shardId = shardIdOf(saved.index);
+    const prefix = sequenceNumberPrefix(incarnation.createdAt, saved.index);
+    const entry = () => this.#streams.get(incarnation.streamName);
+    return {
+      shardId,
+      startingHashKeyHex: hashKeyHex(saved.hashKeyRange.start),
+      sequenceNumberPrefix: prefix,
+      startingSequenceNumber: formatSequenceNumber(prefix, 0),
+      encryptionSwitches: [],
+      ...saved,
+      log: new RetainedShardLog(this.#storage.openShard(incarnation, shardId), () => {
+        const stream = entry();
+        return stream?.createdAt === incarnation.createdAt ? this.#expiryHorizon(stream) : Number.NEGATIVE_INFINITY;
+      }),
     };
+  }
+
+  /** The arrival time before which a stream's records have expired, now. */
+  #expiryHorizon(entry: StreamEntry): number {
+    return Math.max(this.#clock() - entry.retentionHours * HOUR_MS, entry.expiredBefore);
   }
 
   /** Applies the pending splits and merges of a stream, as of `at`: parents close, children open. */
@@ -459,10 +555,12 @@ export class KinesisStore {
     const close = (shard: ShardEntry) => {
       if (shard.endingPosition !== undefined) throw new Error(`${shard.shardId} is already closed`);
       shard.closedAt = at;
-      shard.endingPosition = shard.log.nextPosition;
+      // Past every record appended, durable yet or not: a write in flight when the shard closes still belongs to it.
+      shard.endingPosition = shard.log.appendedPosition;
     };
     const open = (range: HashKeyRange, lineage: Pick<KinesisShard, 'parentShardId' | 'adjacentParentShardId'>) => {
-      const child = this.#newShard(entry, entry.shards.length, range, at, lineage);
+      const incarnation = { streamName: entry.name, createdAt: entry.createdAt };
+      const child = this.#newShard(incarnation, entry.shards.length, range, at, lineage);
       if (entry.encryptionType === 'KMS') child.encryptionSwitches.push(0);
       entry.shards.push(child);
     };
@@ -485,15 +583,13 @@ export class KinesisStore {
         );
       }
     }
-    entry.openShardIndexes = entry.shards
-      .filter((shard) => shard.endingPosition === undefined)
-      .sort((a, b) => (a.startingHashKeyHex < b.startingHashKeyHex ? -1 : 1))
-      .map((shard) => shard.index);
+    entry.openShardIndexes = openShardIndexesOf(entry.shards);
   }
 
   #settle(): void {
     if (this.#pending.size === 0) return;
     const now = this.#clock();
+    let changed = false;
     for (const entry of this.#pending) {
       if (entry.status !== 'ACTIVE' && now >= entry.transitionAt) {
         if (entry.status === 'DELETING') {
@@ -503,19 +599,68 @@ export class KinesisStore {
         }
         if (entry.status === 'UPDATING') this.#applyReshard(entry, entry.transitionAt);
         entry.status = 'ACTIVE';
+        changed = true;
       }
       for (const consumer of entry.consumers) {
         if (consumer.status === 'ACTIVE' || now < consumer.transitionAt) continue;
         if (consumer.status === 'CREATING') consumer.status = 'ACTIVE';
+        changed = true;
       }
-      entry.consumers = entry.consumers.filter((c) => c.status !== 'DELETING' || now < c.transitionAt);
+      const consumers = entry.consumers.filter((c) => c.status !== 'DELETING' || now < c.transitionAt);
+      if (consumers.length !== entry.consumers.length) changed = true;
+      entry.consumers = consumers;
       const waiting = entry.status !== 'ACTIVE' || entry.consumers.some((c) => c.status !== 'ACTIVE');
       if (!waiting) this.#pending.delete(entry);
     }
+    // A reshard applied or a consumer changed while settling is saved like any other change.
+    if (changed) this.#persist();
   }
 
   #remove(entry: StreamEntry): void {
     this.#streams.delete(entry.name);
+    // Saved first: a crash in between leaves record files that the next start removes, never a stream without them.
+    this.#persist();
     this.#storage.dropStream({ streamName: entry.name, createdAt: entry.createdAt });
   }
+
+  /** Saves every stream, durably, when the store has a data directory. */
+  #persist(): void {
+    this.dataDirectory?.writeStreams(serializeSnapshot(this.#lastCreatedAt, this.#streams.values()));
+  }
+
+  /** Loads the saved streams and removes the records of streams the metadata does not know. */
+  #restore(directory: KinesisDataDirectory): void {
+    const text = directory.readStreams();
+    const snapshot = text === undefined ? undefined : parseSnapshot(text, directory.streamsFile);
+    this.#lastCreatedAt = snapshot?.lastCreatedAt ?? 0;
+    for (const saved of snapshot?.streams ?? []) {
+      const entry = this.#restoreStream(saved);
+      this.#streams.set(entry.name, entry);
+      this.#lastCreatedAt = Math.max(this.#lastCreatedAt, entry.createdAt);
+      const waiting = entry.status !== 'ACTIVE' || entry.consumers.some((c) => c.status !== 'ACTIVE');
+      if (waiting) this.#pending.add(entry);
+    }
+    directory.removeUnknownStreams(
+      [...this.#streams.values()].map((entry) => ({ streamName: entry.name, createdAt: entry.createdAt })),
+    );
+  }
+
+  #restoreStream(saved: SavedStream): StreamEntry {
+    const incarnation = { streamName: saved.stream.name, createdAt: saved.stream.createdAt };
+    const shards = saved.shards.map((shard) => this.#shard(incarnation, shard)).sort((a, b) => a.index - b.index);
+    return {
+      ...saved.stream,
+      arn: arns.stream(saved.stream.name, this.region, this.account),
+      shards,
+      openShardIndexes: openShardIndexesOf(shards),
+    };
+  }
+}
+
+/** The indexes of a stream's open shards (those not closed by a reshard), in hash key order. */
+function openShardIndexesOf(shards: readonly ShardEntry[]): number[] {
+  return shards
+    .filter((shard) => shard.endingPosition === undefined)
+    .sort((a, b) => (a.startingHashKeyHex < b.startingHashKeyHex ? -1 : 1))
+    .map((shard) => shard.index);
 }

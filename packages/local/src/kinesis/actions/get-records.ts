@@ -3,7 +3,9 @@
  * `LIMITS.kinesis.getRecordsMaxBytes` of data) from the iterator's position, a `NextShardIterator` after them, and
  * `MillisBehindLatest`: 0 when the response reaches the tip of the shard, otherwise the age of the oldest record not
  * yet returned. Once a response reaches the end of a closed shard, it has the shard's `ChildShards` and no
- * `NextShardIterator`, as on AWS. Records written while the stream was encrypted have `EncryptionType: KMS`.
+ * `NextShardIterator`, as on AWS. Records written while the stream was encrypted have `EncryptionType: KMS`. Records
+ * older than the stream's retention period are skipped. When the shard limits model is on, a call beyond the shard's
+ * calls per second or read throughput gets ProvisionedThroughputExceededException.
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from '../action-context.ts';
@@ -15,6 +17,7 @@ import { childShardShapes, isAtShardEnd } from '../lineage.ts';
 import { formatSequenceNumber } from '../sequence-number.ts';
 import { epochSeconds, type GetRecordsOutput, type RecordShape } from '../shapes.ts';
 import { decodeShardIterator, encodeShardIterator } from '../shard-iterator.ts';
+import { publishThrottle, rateExceededMessage } from '../shard-limits.ts';
 import { shardIdOf } from '../store.ts';
 import { RequestValidation, requestBody, STREAM_ARN_PATTERN } from '../validation.ts';
 
@@ -63,6 +66,14 @@ export function getRecords(context: ActionContext, input: unknown): GetRecordsOu
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
 
+  if (!context.limits.admitGetRecords(shard, now)) {
+    publishThrottle({ streamName: stream.name, shardId: shard.shardId, operation: 'GetRecords', records: 1 });
+    throw new KinesisServiceError(
+      'ProvisionedThroughputExceededException',
+      rateExceededMessage(store.account, stream.name, shard.shardId),
+    );
+  }
+
   const { log } = shard;
   const from = Math.max(state.position, log.firstPosition);
   const stored = log.read(
@@ -71,8 +82,10 @@ export function getRecords(context: ActionContext, input: unknown): GetRecordsOu
     LIMITS.kinesis.getRecordsMaxBytes.value,
   );
   const records = new Array<RecordShape>(stored.length);
+  let bytes = 0;
   for (let i = 0; i < stored.length; i++) {
     const record = stored[i]!;
+    bytes += record.size;
     records[i] = {
       SequenceNumber: formatSequenceNumber(shard.sequenceNumberPrefix, from + i),
       ApproximateArrivalTimestamp: epochSeconds(record.arrival),
@@ -81,6 +94,7 @@ export function getRecords(context: ActionContext, input: unknown): GetRecordsOu
       ...(isEncryptedAt(shard, from + i) ? { EncryptionType: 'KMS' as const } : {}),
     };
   }
+  context.limits.chargeRead(shard, bytes, now);
   const next = from + stored.length;
   const oldestUnread = log.arrivalAt(next);
   const millisBehindLatest = oldestUnread === undefined ? 0 : Math.max(0, now - oldestUnread);

@@ -1,6 +1,7 @@
 /**
- * PutRecord: one record, routed by ExplicitHashKey or the MD5 of its partition key. `SequenceNumberForOrdering` is
- * checked and otherwise needs no work: the engine's sequence numbers always increase strictly per shard.
+ * PutRecord: one record, routed by ExplicitHashKey or the MD5 of its partition key, answered once it is durable.
+ * `SequenceNumberForOrdering` is checked and otherwise needs no work: the engine's sequence numbers always increase
+ * strictly per shard. When the shard limits model refuses the record: ProvisionedThroughputExceededException.
  */
 import { type ActionContext, findWritableStream } from '../action-context.ts';
 import { KinesisServiceError } from '../errors.ts';
@@ -14,7 +15,7 @@ import {
   SEQUENCE_NUMBER_PATTERN,
 } from '../validation.ts';
 
-export function putRecord(context: ActionContext, input: unknown): PutRecordOutput {
+export async function putRecord(context: ActionContext, input: unknown): Promise<PutRecordOutput> {
   const body = requestBody(input);
   const v = new RequestValidation();
   const ref = readStreamRef(body, v);
@@ -28,6 +29,7 @@ export function putRecord(context: ActionContext, input: unknown): PutRecordOutp
   if (dryRun) {
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
-  const written = writeRecords(context, stream, [entry!])[0]!;
-  return stream.encryptionType === 'KMS' ? { ...written, EncryptionType: 'KMS' } : written;
+  const [result] = await writeRecords(context, stream, [entry!], 'PutRecord');
+  if ('ErrorCode' in result!) throw new KinesisServiceError(result.ErrorCode, result.ErrorMessage);
+  return stream.encryptionType === 'KMS' ? { ...result!, EncryptionType: 'KMS' } : result!;
 }

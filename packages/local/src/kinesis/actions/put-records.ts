@@ -1,8 +1,9 @@
 /**
  * PutRecords: up to `LIMITS.kinesis.putRecordsMaxRecords` records and `LIMITS.kinesis.putRecordsMaxBytes` (data plus
  * partition keys) per call, each routed like PutRecord. The result lists, in request order, the shard and sequence
- * number of every record. The engine does not throttle (yet), so no record fails and `FailedRecordCount` is 0; a
- * request that breaks a limit fails as a whole with nothing stored, as on AWS.
+ * number of every record — or, for a record the shard limits model refused, `ErrorCode` and `ErrorMessage`, counted
+ * in `FailedRecordCount` while the other records are written. A request that breaks a request limit fails as a whole
+ * with nothing stored, as on AWS. The answer comes once the written records are durable.
  */
 import { LIMITS } from '@streamkit/core';
 import { type ActionContext, findWritableStream } from '../action-context.ts';
@@ -20,7 +21,7 @@ import {
 
 const MiB = 1024 * 1024;
 
-export function putRecords(context: ActionContext, input: unknown): PutRecordsOutput {
+export async function putRecords(context: ActionContext, input: unknown): Promise<PutRecordsOutput> {
   const body = requestBody(input);
   const v = new RequestValidation();
   const ref = readStreamRef(body, v);
@@ -51,10 +52,11 @@ export function putRecords(context: ActionContext, input: unknown): PutRecordsOu
   if (dryRun) {
     throw new KinesisServiceError('DryRunOperationException', 'The request would have succeeded, but DryRun is set.');
   }
-  const written = writeRecords(context, stream, entries);
+  const results = await writeRecords(context, stream, entries, 'PutRecords');
+  const failed = results.reduce((count, result) => count + ('ErrorCode' in result ? 1 : 0), 0);
   return {
-    FailedRecordCount: 0,
-    Records: written,
+    FailedRecordCount: failed,
+    Records: results,
     ...(stream.encryptionType === 'KMS' ? { EncryptionType: 'KMS' as const } : {}),
   };
 }
