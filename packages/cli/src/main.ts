@@ -100,6 +100,7 @@ program
   .option('--reset', 'delete the data directory first')
   .option('--logs', 'print every line your handlers log')
   .option('--no-throttle', 'turn the ingest API’s stage throttling off')
+  .option('--no-shard-limits', 'turn the Kinesis shard limits model off (1 MiB/s or 1,000 records/s in per shard…)')
   .addHelpText(
     'after',
     '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0',
@@ -168,6 +169,12 @@ program
     flag((v) => parsePort('--port', v)),
     4567,
   )
+  .option('--data-dir <dir>', 'keep streams and records on disk here; a restart finds every acknowledged record')
+  .option(
+    '--shard-limits',
+    'enforce the shard limits model (1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 reads/s out per shard)',
+  )
+  .option('--no-tls', 'serve plain HTTP only (by default HTTPS is served on the same port too)')
   .option(
     '--create-stream <name[:shards]>',
     'create a stream at start, on-demand unless a shard count is given (repeatable)',

@@ -310,7 +310,7 @@ export const LIMITS = {
       source: 'aws',
       unit: 'milliseconds',
       description: 'How often an idle shard is polled',
-      note: 'The local runtime polls idle shards every 200 ms by default (see docs/parity.md).',
+      note: 'The local runtime does the same (`local.esmIdlePollMs`); a full response is followed by the next call at once.',
     }),
   },
   lambda: {
@@ -404,10 +404,11 @@ export const LIMITS = {
       description: 'Port of the local ingest API in `streamkit dev`',
     }),
     esmIdlePollMs: value({
-      value: 200,
+      value: 1000,
       source: 'streamkit',
       unit: 'milliseconds',
-      description: 'How often the local event source mapping polls an idle shard',
+      description: 'How long the local event source mapping waits before polling a shard it has caught up with',
+      note: 'As AWS (about once per second per shard): a shard serves 5 GetRecords calls/s shared by every consumer.',
     }),
     esmRetryBaseDelayMs: value({
       value: 100,

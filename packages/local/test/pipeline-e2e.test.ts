@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { type KinesisBatchFailureRecord, LOCAL_CREDENTIALS, LOCAL_REGION, parseSpecText } from '@streamkit/core';
 import { IngestClient, type IngestRecord } from '@streamkit/producer';
 import { type LocalPipeline, startLocalPipeline } from '../src/index.ts';
@@ -44,7 +44,7 @@ local:
 `,
       { source: 'e2e spec' },
     );
-    pipeline = await startLocalPipeline(spec, { throttle: false, retryBaseDelayMs: 1, idlePollMs: 20 });
+    pipeline = await startLocalPipeline(spec, { throttle: false, retryBaseDelayMs: 1 });
   });
   after(() => pipeline?.stop());
 
@@ -75,7 +75,12 @@ local:
     assert.ok(deadLetters.every((d) => d.KinesisBatchInfo.batchSize === 1));
     assert.ok(deadLetters.every((d) => d.requestContext.condition === 'RetryAttemptsExhausted'));
     assert.ok(deadLetters.every((d) => d.KinesisBatchInfo.streamArn === pipeline.streamArn));
-    const deadIds = await Promise.all(deadLetters.map((d) => readOrder(pipeline, d)));
+    const stored = await readStream(pipeline);
+    const deadIds = deadLetters.map((d) => {
+      const order = stored.get(d.KinesisBatchInfo.startSequenceNumber);
+      assert.equal(order?.poison, true, `the DLQ entry points at a poison record (order ${order?.id})`);
+      return order!.id;
+    });
     const poison = orders.filter((o) => o.data.poison).map((o) => o.data.id);
     assert.deepEqual(
       deadIds.sort((a, b) => a - b),
@@ -96,18 +101,28 @@ local:
   });
 });
 
-/** Reads the record a DLQ entry points at, as a user would: by its shard and sequence number. */
-async function readOrder(pipeline: LocalPipeline, deadLetter: KinesisBatchFailureRecord): Promise<number> {
-  const { ShardIterator } = await pipeline.kinesis.send(
-    new GetShardIteratorCommand({
-      StreamName: pipeline.streamName,
-      ShardId: deadLetter.KinesisBatchInfo.shardId,
-      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
-      StartingSequenceNumber: deadLetter.KinesisBatchInfo.startSequenceNumber,
-    }),
-  );
-  const { Records } = await pipeline.kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }));
-  const order = JSON.parse(Buffer.from(Records![0]!.Data!).toString('utf8')) as Order;
-  assert.equal(order.poison, true, `the DLQ entry points at a poison record (order ${order.id})`);
-  return order.id;
+/**
+ * Every record of the stream by sequence number, read as a well-behaved consumer does — each shard once, 10,000
+ * records a call — since the shard limits model throttles a burst of GetRecords as AWS would.
+ */
+async function readStream(pipeline: LocalPipeline): Promise<Map<string, Order>> {
+  const records = new Map<string, Order>();
+  const { Shards } = await pipeline.kinesis.send(new ListShardsCommand({ StreamName: pipeline.streamName }));
+  for (const shard of Shards ?? []) {
+    const { ShardIterator } = await pipeline.kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: pipeline.streamName,
+        ShardId: shard.ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    let iterator = ShardIterator;
+    while (iterator) {
+      const out = await pipeline.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const r of out.Records ?? [])
+        records.set(r.SequenceNumber!, JSON.parse(Buffer.from(r.Data!).toString('utf8')));
+      iterator = (out.Records ?? []).length === 0 ? undefined : out.NextShardIterator;
+    }
+  }
+  return records;
 }

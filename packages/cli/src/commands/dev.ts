@@ -18,6 +18,7 @@ export interface DevArgs extends PipelineArgs {
   readonly durationMs?: number;
   readonly logs?: boolean;
   readonly throttle?: boolean;
+  readonly shardLimits?: boolean;
 }
 
 export async function dev(args: DevArgs): Promise<number> {
@@ -29,6 +30,7 @@ export async function dev(args: DevArgs): Promise<number> {
     ...(args.dataDir !== undefined && { dataDir: args.dataDir }),
     ...(args.reset !== undefined && { reset: args.reset }),
     ...(args.throttle !== undefined && { throttle: args.throttle }),
+    ...(args.shardLimits !== undefined && { shardLimits: args.shardLimits }),
     onProgress: output.progress,
   });
   printBanner(pipeline);

@@ -47,7 +47,9 @@ export class PollingShardReader extends ShardReader {
       await this.deliver(records, response.MillisBehindLatest);
       this.iterator = response.NextShardIterator;
       if (!this.iterator) return response.ChildShards ?? [];
-      if (records.length === 0) await timer.sleep(idlePollMs, signal);
+      // Caught up (a response short of the limit): wait, as Lambda polls a shard about once a second. A full response
+      // means a backlog, read on at once. Either way the shard's 5 reads/s, shared by every consumer, are respected.
+      if (records.length < LIMITS.kinesis.getRecordsMaxRecords.value) await timer.sleep(idlePollMs, signal);
     }
     return undefined;
   }

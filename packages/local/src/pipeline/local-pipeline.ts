@@ -35,6 +35,8 @@ export interface LocalPipelineOptions {
   readonly reset?: boolean;
   /** Ingest API stage throttling, as in the cloud. @default true */
   readonly throttle?: boolean;
+  /** The Kinesis shard limits model (1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 reads/s out per shard). @default true */
+  readonly shardLimits?: boolean;
   /** @default LIMITS.local.esmIdlePollMs */
   readonly idlePollMs?: number;
   /** @default LIMITS.local.esmRetryBaseDelayMs */
@@ -96,7 +98,11 @@ export async function startLocalPipeline(
 
   try {
     progress('starting the Kinesis engine');
-    const engine = await startKinesisEngine({ port: options.kinesisPort ?? spec.local.kinesisPort });
+    // In memory: the event source mappings' checkpoints are not durable yet, so a restart starts from a fresh stream.
+    const engine = await startKinesisEngine({
+      port: options.kinesisPort ?? spec.local.kinesisPort,
+      shardLimits: options.shardLimits ?? true,
+    });
     cleanup.push(() => engine.close());
     const kinesis = new KinesisClient({
       endpoint: engine.endpoint,
