@@ -177,6 +177,10 @@ export class PipelineMonitoring extends Construct {
         if (!queue) throw missing(`the dead-letter queue of consumer ${resource.consumer}`);
         return { QueueName: queue.queueName };
       }
+      case 'deliveryStream':
+        throw missing('a delivery stream');
+      case 'processor':
+        throw missing('a record transformation function');
     }
   }
 

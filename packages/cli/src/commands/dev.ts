@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { relative } from 'node:path';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, requirePreset } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
 import { IngestClient, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
@@ -50,7 +50,10 @@ export async function dev(args: DevArgs): Promise<number> {
     args.produce === undefined
       ? undefined
       : produce({
-          client: new IngestClient({ url: pipeline.ingestUrl, auth: localIngestAuth(spec) }),
+          client: new IngestClient({
+            url: pipeline.ingestUrl,
+            auth: localIngestAuth(requirePreset(spec, 'apigw-kinesis-lambda')),
+          }),
           generator: stockTicker(),
           rate: args.produce,
           signal: stopping.signal,
@@ -105,7 +108,7 @@ export async function dev(args: DevArgs): Promise<number> {
 }
 
 function printBanner(p: LocalPipeline): void {
-  const { spec } = p;
+  const spec = requirePreset(p.spec, 'apigw-kinesis-lambda');
   const rel = (path: string) => relative(process.cwd(), path) || '.';
   output.line('');
   output.line(`  ${spec.name} is running locally (preset ${spec.preset})`);

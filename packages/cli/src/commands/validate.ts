@@ -1,9 +1,10 @@
-import { alarmsFor, LIMITS } from '@streamkit/core';
+import { alarmsFor, LIMITS, requirePreset } from '@streamkit/core';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
 
 export function validate(args: PipelineArgs & { json?: boolean }): number {
-  const { spec, source } = resolvePipeline(args);
+  const { spec: resolved, source } = resolvePipeline(args);
+  const spec = requirePreset(resolved, 'apigw-kinesis-lambda', 'streamkit validate');
   if (args.json) {
     output.line(JSON.stringify(spec, null, 2));
     return 0;

@@ -14,6 +14,7 @@ import {
   LOCAL_REGION,
   localNames,
   type PipelineSpec,
+  requirePreset,
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
@@ -81,9 +82,10 @@ export interface LocalPipeline {
 }
 
 export async function startLocalPipeline(
-  spec: PipelineSpec,
+  pipelineSpec: PipelineSpec,
   options: LocalPipelineOptions = {},
 ): Promise<LocalPipeline> {
+  const spec = requirePreset(pipelineSpec, 'apigw-kinesis-lambda', 'the local target');
   const progress = options.onProgress ?? (() => {});
   const dataDir = options.dataDir ?? spec.local.dataDir;
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
