@@ -78,7 +78,9 @@ function writerFor(
   args: ProduceArgs,
   spec: ReturnType<typeof resolvePipeline>['spec'],
 ): { writer: RecordBatchWriter; target: string; close: () => void } {
-  if (args.stream !== undefined || (args.endpoint !== undefined && args.url === undefined)) {
+  // A pipeline without an ingest API (kinesis-firehose-s3) takes demo records straight into its stream.
+  const hasIngest = spec.preset === 'apigw-kinesis-lambda';
+  if (args.stream !== undefined || (args.url === undefined && (args.endpoint !== undefined || !hasIngest))) {
     const streamName = args.stream ?? localNames.stream(spec.name);
     const endpoint =
       args.endpoint ?? (args.stream === undefined ? `http://127.0.0.1:${spec.local.kinesisPort}` : undefined);
