@@ -136,6 +136,25 @@ describe('streamkit synth', () => {
   });
 });
 
+describe('streamkit synth, kinesis-firehose-s3', () => {
+  test('writes a cloud assembly with the delivery stream, its buckets and its alarms', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'streamkit-synth-')), 'cdk.out');
+    const run = await streamkit(['synth', '--preset', 'kinesis-firehose-s3', '--out', out]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /cdk-nag {7}0 unacknowledged errors, 0 warnings, 2 acknowledged/);
+    const template = JSON.parse(readFileSync(join(out, 'streamkit-kinesis-firehose-s3.template.json'), 'utf8'));
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    for (const type of [
+      'AWS::Kinesis::Stream',
+      'AWS::KinesisFirehose::DeliveryStream',
+      'AWS::S3::Bucket',
+      'AWS::CloudWatch::Alarm',
+    ]) {
+      assert.ok(types.includes(type), `the template has a ${type}`);
+    }
+  });
+});
+
 /** `dev` of the default preset on free ports, with its state in a new temporary folder. */
 function devArgs(...extra: string[]): { args: string[]; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'streamkit-dev-'));
