@@ -59,22 +59,23 @@ for (const [label, make] of engines) {
       return JSON.parse(await engine.run(QUERY, [record]));
     }
 
-    test('records land under the prefix jq computes for each, one object per partition; one jq run per batch', async () => {
+    test('records land under the prefix jq computes for each, one object per partition; jq gets the batch at once', async () => {
       let runs = 0;
       const counting: JqEngine = {
         description: engine.description,
         version: engine.version,
         compileError: (p) => engine.compileError(p),
-        run: (program, inputs) => {
+        run: (program, inputs) => engine.run(program, inputs),
+        runUntil: (program, inputs, endLine) => {
           runs++;
-          return engine.run(program, inputs);
+          return engine.runUntil(program, inputs, endLine);
         },
         close: () => engine.close(),
       };
       const { stream, store, timer } = testDelivery(deliverySettings(SETTINGS), { jq: counting });
       const arrival = timer.now();
       await stream.put(records(GOOD.length + BAD.length, (i) => (GOOD[i] ?? BAD[i - GOOD.length])!, arrival));
-      assert.equal(runs, 1, 'jq ran once for the whole batch');
+      assert.equal(runs, 1, 'jq was given the whole batch at once');
       await stream.flushAll();
 
       const expected = new Map<string, number[]>();
@@ -125,6 +126,24 @@ for (const [label, make] of engines) {
       assert.match(byRaw.get(BAD[4]!)!, /^the record is not JSON/);
       assert.match(byRaw.get(BAD[6]!)!, /Cannot index array with string "ticker"/);
       assert.equal(stream.counts.delivered + stream.counts.errored, GOOD.length + BAD.length);
+    });
+
+    test('a query that stops jq (halt_error) fails only the records it stops on; later batches still run', async () => {
+      const halting = `compression: UNCOMPRESSED
+bufferingHints: { sizeInMBs: 64, intervalInSeconds: 60 }
+prefix: "t=!{partitionKeyFromQuery:ticker}/"
+dynamicPartitioning: { enabled: true, metadataExtractionQuery: '{ticker: (if .ticker == "STOP" then ("stopped" | halt_error) else .ticker end)}' }`;
+      const { stream, store, timer } = testDelivery(deliverySettings(halting), { jq: engine });
+      const tickers = ['AMZN', 'STOP', 'MSFT', 'STOP', 'GOOG'];
+      await stream.put(records(5, (i) => `${JSON.stringify({ i, ticker: tickers[i] })}\n`, timer.now()));
+      await stream.put(records(3, (i) => `${JSON.stringify({ i: 5 + i, ticker: 'AAPL' })}\n`, timer.now()));
+      await stream.flushAll();
+      const delivered = await objects(store, 'UNCOMPRESSED', 't=');
+      assert.deepEqual(delivered.map((o) => o.key.split('/')[0]).sort(), ['t=AAPL', 't=AMZN', 't=GOOG', 't=MSFT']);
+      assert.deepEqual(
+        { delivered: stream.counts.delivered, errored: stream.counts.errored },
+        { delivered: 6, errored: 2 },
+      );
     });
 
     test('a query that does not compile is reported by jq', async () => {

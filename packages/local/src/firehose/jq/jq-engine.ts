@@ -16,5 +16,12 @@ export interface JqEngine {
    * must not fail as a whole; per-input errors are the caller's to catch inside the program.
    */
   run(program: string, inputs: readonly string[]): Promise<string>;
+  /**
+   * Runs `program` over `inputs` whose last one makes the program print `endLine` (a sentinel), and returns the lines
+   * printed up to and including it. Engines may keep a jq running for the program between calls; the batch is over
+   * when `endLine` comes back. Rejects when jq stops first.
+   */
+  runUntil(program: string, inputs: readonly string[], endLine: string): Promise<string[]>;
+  /** Ends what the engine keeps running; it starts again when used. */
   close(): Promise<void>;
 }

@@ -71,6 +71,12 @@ export class JqWasm implements JqEngine {
     });
   }
 
+  async runUntil(program: string, inputs: readonly string[], endLine: string): Promise<string[]> {
+    const lines = (await this.run(program, inputs)).split('\n').filter((line) => line !== '');
+    if (lines.at(-1) !== endLine) throw new StreamkitError('SK_INTERNAL', 'jq stopped before the end of the batch');
+    return lines;
+  }
+
   async close(): Promise<void> {
     await this.queue.catch(() => {});
     this.instance = undefined;
