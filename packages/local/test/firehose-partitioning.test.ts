@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { parseSpecText, SpecValidationError } from '@streamkit/core';
+import { parseSpecText, SpecValidationError, StreamkitError } from '@streamkit/core';
 import { checkSpec, describeJqError } from '../src/check-spec.ts';
+import { findJq } from '../src/firehose/jq/find-jq.ts';
 import { JqBinary } from '../src/firehose/jq/jq-binary.ts';
 import type { JqEngine } from '../src/firehose/jq/jq-engine.ts';
 import { JqWasm } from '../src/firehose/jq/jq-wasm.ts';
@@ -157,6 +158,19 @@ dynamicPartitioning: { enabled: true, metadataExtractionQuery: '{ticker: (if .ti
     });
   });
 }
+
+describe('which jq dynamic partitioning uses', () => {
+  test('a binary that is not there is no engine; STREAMKIT_JQ=wasm picks WebAssembly; a bad STREAMKIT_JQ is refused', async () => {
+    assert.equal(await JqBinary.find('/nonexistent/jq'), undefined);
+    assert.equal((await findJq({ STREAMKIT_JQ: 'wasm' })).description, 'jq-1.7.1 (WebAssembly, jq-wasm)');
+    await assert.rejects(findJq({ STREAMKIT_JQ: '/nonexistent/jq' }), (error: unknown) => {
+      assert.ok(StreamkitError.is(error));
+      assert.equal(error.code, 'SK_UNAVAILABLE');
+      assert.match(error.message, /STREAMKIT_JQ names \/nonexistent\/jq, which does not run as jq/);
+      return true;
+    });
+  });
+});
 
 describe('validation with the jq engine', () => {
   const spec = (query: string) =>

@@ -411,7 +411,11 @@ async function startDeliveryStream(spec: KinesisFirehoseS3Spec, common: Common):
   }
 
   const jq = delivery.dynamicPartitioning.enabled ? await findJq() : undefined;
-  if (jq) progress(`dynamic partitioning with ${jq.description}`);
+  if (jq) {
+    progress(`dynamic partitioning with ${jq.description}`);
+    // Ends the jq kept running for the query (it starts again if another pipeline uses it).
+    cleanup.push(() => jq.close());
+  }
 
   progress(`starting delivery stream ${deliveryStreamName} → ${join(dataDir, 's3', bucket)}`);
   const deliveryStream = new LocalDeliveryStream({

@@ -7,15 +7,20 @@ import { JqBinary } from './jq-binary.ts';
 import type { JqEngine } from './jq-engine.ts';
 import { JqWasm } from './jq-wasm.ts';
 
-let shared: Promise<JqEngine> | undefined;
+const found = new Map<string, Promise<JqEngine>>();
 
-/** The process's jq engine (found once). */
+/** The process's jq engine for the `STREAMKIT_JQ` choice (found once per choice). */
 export function findJq(env: Readonly<Record<string, string | undefined>> = process.env): Promise<JqEngine> {
-  shared ??= locate(env.STREAMKIT_JQ).catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
-  return shared;
+  const choice = env.STREAMKIT_JQ ?? '';
+  let engine = found.get(choice);
+  if (!engine) {
+    engine = locate(choice || undefined).catch((error: unknown) => {
+      found.delete(choice);
+      throw error;
+    });
+    found.set(choice, engine);
+  }
+  return engine;
 }
 
 async function locate(choice: string | undefined): Promise<JqEngine> {
