@@ -6,7 +6,7 @@
  * Each acknowledgement sits on the narrowest construct it concerns and says why the finding cannot be fixed.
  * cdk-nag 3 uses CDK's own validation framework: `Validations.of(construct).acknowledge({ id, reason })`.
  */
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { PipelineStack } from './pipeline-stack.ts';
@@ -69,6 +69,18 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'This queue is the dead-letter queue: the on-failure destination of the event source mapping. cdk-nag recognises only SQS redrive and ' +
       'Lambda DeadLetterConfig as DLQ uses; a queue behind it would only move failure records once more.',
   },
+  firehoseWritesObjectsByKey: {
+    id: 'AwsSolutions-IAM5[Resource::<OutputBucket.Arn>/*]',
+    reason:
+      'Firehose names each object when it writes it (prefix expressions, timestamps, partition keys, a UUID), so its role may write ' +
+      'objects anywhere in the output bucket — that bucket only, and only the six actions AWS documents for an S3 destination.',
+  },
+  firehoseSseNotWithStreamSource: {
+    id: 'AwsSolutions-KDF1',
+    reason:
+      'The delivery stream reads a Kinesis data stream, and AWS refuses Firehose server-side encryption for that source. ' +
+      'The records are encrypted at rest in the stream (KMS) and in the output bucket (SSE-S3), and in transit with TLS.',
+  },
   streamCustomerManagedKey: {
     id: 'AwsSolutions-KDS3',
     reason:
@@ -101,17 +113,28 @@ export function acknowledgePipelineFindings(stack: PipelineStack): AppliedAcknow
     applied.push({ ...acknowledgement, constructPath: construct.node.path });
   };
   const api = stack.ingestApi;
-  acknowledge(api.cloudWatchRole, A.apiGatewayCloudWatchRole);
-  acknowledge(api.stage, A.apiWithoutWaf);
-  for (const method of [api.putRecordMethod, api.putRecordsMethod]) {
-    if (api.userPool) continue;
-    acknowledge(method, api.apiKey ? A.apiKeyNotCognito : A.iamAuthorizationNotCognito);
-    if (api.apiKey) acknowledge(method, A.apiKeyWithoutAuthorizer);
+  if (api) {
+    acknowledge(api.cloudWatchRole, A.apiGatewayCloudWatchRole);
+    acknowledge(api.stage, A.apiWithoutWaf);
+    for (const method of [api.putRecordMethod, api.putRecordsMethod]) {
+      if (api.userPool) continue;
+      acknowledge(method, api.apiKey ? A.apiKeyNotCognito : A.iamAuthorizationNotCognito);
+      if (api.apiKey) acknowledge(method, A.apiKeyWithoutAuthorizer);
+    }
+    if (api.userPool) {
+      acknowledge(api.userPool, A.userPoolWithoutMfa);
+      acknowledge(api.userPool, A.userPoolWithoutPlusPlan);
+    }
   }
-  if (api.userPool) {
-    acknowledge(api.userPool, A.userPoolWithoutMfa);
-    acknowledge(api.userPool, A.userPoolWithoutPlusPlan);
+  if (stack.delivery && stack.output) {
+    const bucket = stack.getLogicalId(stack.output.bucket.node.defaultChild as CfnElement);
+    acknowledge(stack.delivery.role, {
+      ...A.firehoseWritesObjectsByKey,
+      id: `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]`,
+    });
+    acknowledge(stack.delivery.deliveryStream, A.firehoseSseNotWithStreamSource);
   }
+  if (stack.recordTransformation) acknowledge(stack.recordTransformation.role, A.xrayNeedsWildcard);
   for (const consumer of stack.consumers) {
     acknowledge(consumer.role, A.xrayNeedsWildcard);
     if (consumer.deadLetterQueue) acknowledge(consumer.deadLetterQueue, A.deadLetterQueueIsTheDlq);

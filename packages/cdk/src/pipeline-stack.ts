@@ -3,13 +3,23 @@
  * the constructs it uses are the building blocks in this package.
  */
 
-import { type ApigwKinesisLambdaSpec, alarmsFor, type PipelineSpec, PRESETS, StreamkitError } from '@streamkit/core';
+import {
+  type ApigwKinesisLambdaSpec,
+  alarmsFor,
+  type KinesisFirehoseS3Spec,
+  type PipelineSpec,
+  PRESETS,
+  StreamkitError,
+} from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { StreamConsumer } from './consumer/stream-consumer.ts';
+import { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
+import { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
 import { KinesisIngestApi } from './ingest/kinesis-ingest-api.ts';
 import { PipelineMonitoring } from './monitoring/pipeline-monitoring.ts';
+import { EncryptedBucket } from './s3/encrypted-bucket.ts';
 import { DataStream } from './stream/data-stream.ts';
 
 export interface PipelineStackProps extends StackProps {
@@ -20,9 +30,16 @@ export interface PipelineStackProps extends StackProps {
 export class PipelineStack extends Stack {
   readonly spec: PipelineSpec;
   readonly dataStream: DataStream;
-  readonly ingestApi: KinesisIngestApi;
-  /** One per `spec.consumers` entry, in the same order. */
+  /** The REST API producers write to (apigw-kinesis-lambda). */
+  readonly ingestApi: KinesisIngestApi | undefined;
+  /** One per `spec.consumers` entry, in the same order (apigw-kinesis-lambda; none otherwise). */
   readonly consumers: readonly StreamConsumer[];
+  /** The output bucket and its access-log bucket (kinesis-firehose-s3). */
+  readonly output: EncryptedBucket | undefined;
+  /** The Firehose delivery stream to the output bucket (kinesis-firehose-s3). */
+  readonly delivery: S3DeliveryStream | undefined;
+  /** The delivery stream's Lambda record transformation, when the spec has one. */
+  readonly recordTransformation: RecordTransformationFunction | undefined;
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -37,12 +54,33 @@ export class PipelineStack extends Stack {
     Tags.of(this).add('streamkit:pipeline', spec.name);
     Tags.of(this).add('streamkit:preset', spec.preset);
 
+    this.dataStream = new DataStream(this, 'Stream', {
+      streamMode: spec.stream.mode,
+      shardCount: spec.stream.mode === 'PROVISIONED' ? spec.stream.shardCount : undefined,
+      retentionPeriod: Duration.hours(spec.stream.retentionHours),
+      encryption: spec.stream.encryption,
+      shardLevelMetrics: spec.stream.shardLevelMetrics,
+    });
+    new CfnOutput(this, 'StreamName', { description: 'Kinesis data stream', value: this.dataStream.streamName });
+
     switch (spec.preset) {
       case 'apigw-kinesis-lambda': {
-        const parts = this.apigwKinesisLambda(spec);
-        this.dataStream = parts.dataStream;
+        const parts = this.apigwKinesisLambda(spec, this.dataStream);
         this.ingestApi = parts.ingestApi;
         this.consumers = parts.consumers;
+        this.monitoring = parts.monitoring;
+        this.output = undefined;
+        this.delivery = undefined;
+        this.recordTransformation = undefined;
+        break;
+      }
+      case 'kinesis-firehose-s3': {
+        const parts = this.kinesisFirehoseS3(spec, this.dataStream);
+        this.ingestApi = undefined;
+        this.consumers = [];
+        this.output = parts.output;
+        this.delivery = parts.delivery;
+        this.recordTransformation = parts.recordTransformation;
         this.monitoring = parts.monitoring;
         break;
       }
@@ -53,18 +91,14 @@ export class PipelineStack extends Stack {
           { path: 'preset' },
         );
     }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic every alarm notifies',
+      value: this.monitoring.topic.topicArn,
+    });
   }
 
   /** K1: REST API → Kinesis Data Streams → Lambda, with dead-letter queues, alarms and a dashboard. */
-  private apigwKinesisLambda(spec: ApigwKinesisLambdaSpec) {
-    const dataStream = new DataStream(this, 'Stream', {
-      streamMode: spec.stream.mode,
-      shardCount: spec.stream.mode === 'PROVISIONED' ? spec.stream.shardCount : undefined,
-      retentionPeriod: Duration.hours(spec.stream.retentionHours),
-      encryption: spec.stream.encryption,
-      shardLevelMetrics: spec.stream.shardLevelMetrics,
-    });
-
+  private apigwKinesisLambda(spec: ApigwKinesisLambdaSpec, dataStream: DataStream) {
     const ingestApi = new KinesisIngestApi(this, 'IngestApi', {
       stream: dataStream.stream,
       auth: spec.ingest.auth,
@@ -113,7 +147,6 @@ export class PipelineStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'Invoke URL of the ingest API', value: ingestApi.url });
-    new CfnOutput(this, 'StreamName', { description: 'Kinesis data stream', value: dataStream.streamName });
     spec.consumers.forEach((consumer, i) => {
       const built = consumers[i]!;
       new CfnOutput(this, `FunctionName-${consumer.name}`, {
@@ -126,10 +159,6 @@ export class PipelineStack extends Stack {
           value: built.deadLetterQueue.queueUrl,
         });
       }
-    });
-    new CfnOutput(this, 'AlarmTopicArn', {
-      description: 'SNS topic every alarm notifies',
-      value: monitoring.topic.topicArn,
     });
     if (ingestApi.userPool && ingestApi.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', {
@@ -147,7 +176,98 @@ export class PipelineStack extends Stack {
         value: ingestApi.apiKey.keyId,
       });
     }
-    return { dataStream, ingestApi, consumers, monitoring };
+    return { ingestApi, consumers, monitoring };
+  }
+
+  /**
+   * K3: Kinesis Data Streams → Firehose → S3, with buffering, compression, prefixes, dynamic partitioning, Parquet
+   * and an optional record transformation; an encrypted output bucket with access logs and lifecycle rules; alarms.
+   */
+  private kinesisFirehoseS3(spec: KinesisFirehoseS3Spec, dataStream: DataStream) {
+    const { delivery } = spec;
+    const output = new EncryptedBucket(this, 'Output', {
+      abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+      intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
+    });
+    const recordTransformation = delivery.processor
+      ? new RecordTransformationFunction(this, 'RecordTransformation', {
+          entry: delivery.processor.handler,
+          handler: delivery.processor.export,
+          memorySize: delivery.processor.memorySize,
+          timeout: Duration.seconds(delivery.processor.timeout),
+          environment: delivery.processor.environment,
+        })
+      : undefined;
+    const dp = delivery.dynamicPartitioning;
+    const conversion = delivery.dataFormatConversion;
+    const deliveryStream = new S3DeliveryStream(this, 'Delivery', {
+      sourceStream: dataStream.stream,
+      bucket: output.bucket,
+      bufferingInterval: Duration.seconds(delivery.bufferingHints.intervalInSeconds),
+      bufferingSize: Size.mebibytes(delivery.bufferingHints.sizeInMBs),
+      compression: delivery.compression,
+      prefix: delivery.prefix,
+      errorOutputPrefix: delivery.errorOutputPrefix,
+      ...(dp.enabled && {
+        dynamicPartitioning: {
+          metadataExtractionQuery: dp.metadataExtractionQuery,
+          retryDuration: Duration.seconds(dp.retryDuration),
+          appendDelimiterToRecord: delivery.appendDelimiterToRecord,
+        },
+      }),
+      ...(conversion.enabled && {
+        dataFormatConversion: { columns: conversion.columns, compression: conversion.compression },
+      }),
+      ...(delivery.processor &&
+        recordTransformation && {
+          processor: {
+            function: recordTransformation.function,
+            bufferSize: Size.mebibytes(delivery.processor.bufferSizeInMBs),
+            bufferInterval: Duration.seconds(delivery.processor.bufferIntervalInSeconds),
+            numberOfRetries: delivery.processor.numberOfRetries,
+          },
+        }),
+    });
+
+    const monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      alarms: alarmsFor(spec),
+      stream: dataStream.stream,
+      deliveryStream: {
+        deliveryStreamName: deliveryStream.deliveryStreamName,
+        dataFormatConversion: conversion.enabled,
+        ...(recordTransformation && { processor: recordTransformation.function }),
+      },
+      alarmEmail: spec.monitoring.alarmEmail,
+      dashboard: spec.monitoring.dashboard,
+    });
+
+    new CfnOutput(this, 'DeliveryStreamName', {
+      description: 'Firehose delivery stream',
+      value: deliveryStream.deliveryStreamName,
+    });
+    new CfnOutput(this, 'OutputBucketName', {
+      description: 'Where records are delivered',
+      value: output.bucket.bucketName,
+    });
+    new CfnOutput(this, 'AccessLogBucketName', {
+      description: 'Server access logs of the output bucket',
+      value: output.accessLogBucket.bucketName,
+    });
+    if (recordTransformation) {
+      new CfnOutput(this, 'RecordTransformationFunctionName', {
+        description: 'Lambda function that transforms records before delivery',
+        value: recordTransformation.functionName,
+      });
+    }
+    const table = deliveryStream.recordFormatTable;
+    if (table) {
+      new CfnOutput(this, 'GlueDatabaseName', {
+        description: 'Glue database of the Parquet schema',
+        value: table.database.ref,
+      });
+      new CfnOutput(this, 'GlueTableName', { description: 'Glue table of the Parquet files', value: table.table.ref });
+    }
+    return { output, delivery: deliveryStream, recordTransformation, monitoring };
   }
 }
 

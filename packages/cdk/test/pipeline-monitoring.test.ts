@@ -55,6 +55,8 @@ function build(props: Partial<PipelineMonitoringProps> = {}): Built {
       stream: () => ({ StreamName: ref(stream) }),
       api: () => ({ ApiName: 'orders-ingest', Stage: 'live' }),
       function: (name) => ({ FunctionName: ref(consumers[name!]!.function) }),
+      deliveryStream: () => assert.fail('this pipeline has no delivery stream'),
+      processor: () => assert.fail('this pipeline has no record transformation'),
       queue: (name) => {
         assert.equal(name, 'orders', 'only orders has a dead-letter queue');
         return {

@@ -1,8 +1,14 @@
-import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_ID_TOKEN, LOCAL_REGION, type PipelineSpec } from '@streamkit/core';
+import {
+  type ApigwKinesisLambdaSpec,
+  LOCAL_API_KEY,
+  LOCAL_CREDENTIALS,
+  LOCAL_ID_TOKEN,
+  LOCAL_REGION,
+} from '@streamkit/core';
 import type { IngestClientAuth } from '@streamkit/producer';
 
 /** How a client authenticates to the local ingest API of `spec` (the credentials the local target accepts). */
-export function localIngestAuth(spec: PipelineSpec): IngestClientAuth {
+export function localIngestAuth(spec: ApigwKinesisLambdaSpec): IngestClientAuth {
   switch (spec.ingest.auth) {
     case 'iam':
       return { type: 'iam', credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION };
@@ -14,7 +20,7 @@ export function localIngestAuth(spec: PipelineSpec): IngestClientAuth {
 }
 
 /** A curl command that puts one record into the local ingest API, for the `dev` banner. */
-export function curlExample(spec: PipelineSpec, url: string): string {
+export function curlExample(spec: ApigwKinesisLambdaSpec, url: string): string {
   const body = `'{"data": {"ticker": "AMZN", "price": 181.5}, "partitionKey": "AMZN"}'`;
   const base = `curl -s -X POST ${url}/record -H 'content-type: application/json' -d ${body}`;
   switch (spec.ingest.auth) {

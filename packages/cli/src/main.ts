@@ -73,12 +73,14 @@ program
 
 program
   .command('dev')
-  .description('run the pipeline on this machine: Kinesis engine, ingest API, event source mappings, your handlers')
+  .description(
+    'run the pipeline on this machine: Kinesis engine, ingest API or Firehose, event source mappings, your handlers',
+  )
   .argument(specArgument, specHelp)
   .addOption(presetOption())
   .option(
     '--produce [rate]',
-    'also send demo stock ticks through the ingest API (records/s)',
+    'also send demo stock ticks (records/s) through the ingest API, or straight to the stream when there is none',
     flag((v) => parsePositiveInt('--produce', v, 100_000)),
   )
   .option(
@@ -96,14 +98,22 @@ program
     'port of the ingest API (0 = any free port)',
     flag((v) => parsePort('--ingest-port', v)),
   )
-  .option('--data-dir <dir>', 'where dead-letter queues and handler bundles live (default: the spec’s local.dataDir)')
+  .option(
+    '--firehose-port <port>',
+    'port of the Firehose API (0 = any free port)',
+    flag((v) => parsePort('--firehose-port', v)),
+  )
+  .option(
+    '--data-dir <dir>',
+    'where dead-letter queues, handler bundles and the object store live (default: the spec’s local.dataDir)',
+  )
   .option('--reset', 'delete the data directory first')
   .option('--logs', 'print every line your handlers log')
   .option('--no-throttle', 'turn the ingest API’s stage throttling off')
   .option('--no-shard-limits', 'turn the Kinesis shard limits model off (1 MiB/s or 1,000 records/s in per shard…)')
   .addHelpText(
     'after',
-    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0',
+    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0',
   )
   .action((spec, opts) =>
     run(() =>

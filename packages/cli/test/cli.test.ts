@@ -82,7 +82,38 @@ describe('streamkit validate', () => {
   test('an unknown preset is a usage error listing the choices', async () => {
     const run = await streamkit(['validate', '--preset', 'kafka']);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /Allowed choices are apigw-kinesis-lambda/);
+    assert.match(run.stderr, /Allowed choices are apigw-kinesis-lambda, kinesis-firehose-s3/);
+  });
+});
+
+describe('streamkit validate, kinesis-firehose-s3', () => {
+  test('prints the delivery settings with their defaults', async () => {
+    const run = await streamkit(['validate', '--preset', 'kinesis-firehose-s3']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /is valid: pipeline "kinesis-firehose-s3", preset kinesis-firehose-s3/);
+    assert.match(run.stdout, /delivery {3}Firehose, buffer 5 MiB \/ 300 s, compression GZIP/);
+    assert.match(run.stdout, /prefix data\/year=!\{timestamp:yyyy\}\/month=/);
+  });
+
+  test('a jq query that does not compile exits 2 with jq’s own error, before anything runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-cli-'));
+    writeFileSync(
+      join(dir, 'streamkit.yaml'),
+      `preset: kinesis-firehose-s3
+delivery:
+  prefix: "t=!{partitionKeyFromQuery:ticker}/"
+  dynamicPartitioning: { enabled: true, metadataExtractionQuery: "{ticker: .ticker | ascii_downcse}" }
+`,
+    );
+    const commands = [['validate'], ['dev', '--kinesis-port', '0', '--firehose-port', '0']];
+    for (const command of commands) {
+      const run = await streamkit(command, { cwd: dir });
+      assert.equal(run.code, 2, `${command}: ${run.stderr}`);
+      assert.match(
+        run.stderr,
+        /delivery\.dynamicPartitioning\.metadataExtractionQuery is not a valid jq program \(jq-1\.\d[.\d]*\): ascii_downcse\/0 is not defined/,
+      );
+    }
   });
 });
 
@@ -99,6 +130,25 @@ describe('streamkit synth', () => {
       'AWS::ApiGateway::RestApi',
       'AWS::Lambda::EventSourceMapping',
       'AWS::SQS::Queue',
+    ]) {
+      assert.ok(types.includes(type), `the template has a ${type}`);
+    }
+  });
+});
+
+describe('streamkit synth, kinesis-firehose-s3', () => {
+  test('writes a cloud assembly with the delivery stream, its buckets and its alarms', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'streamkit-synth-')), 'cdk.out');
+    const run = await streamkit(['synth', '--preset', 'kinesis-firehose-s3', '--out', out]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /cdk-nag {7}0 unacknowledged errors, 0 warnings, 2 acknowledged/);
+    const template = JSON.parse(readFileSync(join(out, 'streamkit-kinesis-firehose-s3.template.json'), 'utf8'));
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    for (const type of [
+      'AWS::Kinesis::Stream',
+      'AWS::KinesisFirehose::DeliveryStream',
+      'AWS::S3::Bucket',
+      'AWS::CloudWatch::Alarm',
     ]) {
       assert.ok(types.includes(type), `the template has a ${type}`);
     }
@@ -156,6 +206,43 @@ describe('streamkit dev', () => {
     assert.equal(await exited, 0);
     assert.match(stdout, /stopped everything this run started/);
     assert.equal(alive(child.pid!), false);
+  });
+});
+
+describe('streamkit dev, kinesis-firehose-s3', () => {
+  test('produces demo ticks straight into the stream, and every one lands in an object of the local bucket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-dev-'));
+    const run = await streamkit(
+      [
+        'dev',
+        '--preset',
+        'kinesis-firehose-s3',
+        '--kinesis-port',
+        '0',
+        '--firehose-port',
+        '0',
+        '--data-dir',
+        dir,
+        '--produce',
+        '300',
+        '--duration',
+        '2s',
+      ],
+      { timeoutMs: 90_000 },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const summary = /produced (\d+) \(0 refused\)\s+ingested (\d+)\s+delivered (\d+) in (\d+) objects\s+errors 0/.exec(
+      run.stdout,
+    );
+    assert.ok(summary, run.stdout);
+    const [, produced, ingested, delivered] = summary.map(Number);
+    assert.ok(produced! > 0);
+    assert.equal(ingested, produced);
+    assert.equal(delivered, produced);
+    assert.match(
+      run.stdout,
+      /→ \d+ records in .*\/s3\/kinesis-firehose-s3-output\/data\/year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/kinesis-firehose-s3-delivery-1-.*\.gz/,
+    );
   });
 });
 

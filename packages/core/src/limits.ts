@@ -52,12 +52,22 @@ export interface FlagLimit {
   readonly note?: string;
 }
 
-export type Limit = RangeLimit | ValueLimit | ChoiceLimit | FlagLimit;
+/** A default that is text, such as an S3 prefix. */
+export interface TextLimit {
+  readonly kind: 'text';
+  readonly default: string;
+  readonly defaultSource: LimitSource;
+  readonly description: string;
+  readonly note?: string;
+}
+
+export type Limit = RangeLimit | ValueLimit | ChoiceLimit | FlagLimit | TextLimit;
 
 // The builders keep each entry's literal type, so `LIMITS.esm.batchSize.default` is known to be a number.
 const range = <const S extends Omit<RangeLimit, 'kind'>>(spec: S) => ({ kind: 'range' as const, ...spec });
 const value = <const S extends Omit<ValueLimit, 'kind'>>(spec: S) => ({ kind: 'value' as const, ...spec });
 const flag = <const S extends Omit<FlagLimit, 'kind'>>(spec: S) => ({ kind: 'flag' as const, ...spec });
+const text = <const S extends Omit<TextLimit, 'kind'>>(spec: S) => ({ kind: 'text' as const, ...spec });
 const choice = <const T extends string, const S extends Omit<ChoiceLimit<T>, 'kind'> = Omit<ChoiceLimit<T>, 'kind'>>(
   spec: S & { values: readonly T[] },
 ) => ({ kind: 'choice' as const, ...spec });
@@ -382,6 +392,193 @@ export const LIMITS = {
       note: 'A month covers a debugging cycle without unbounded log storage (the original kept API access logs forever).',
     }),
   },
+  firehose: {
+    bufferingSize: range({
+      min: 1,
+      max: 128,
+      default: 5,
+      defaultSource: 'aws',
+      unit: 'MiB',
+      description: 'Data a delivery stream buffers before it writes an object (BufferingHints.SizeInMBs)',
+    }),
+    bufferingSizeWithPartitioning: range({
+      min: 64,
+      max: 128,
+      default: 128,
+      defaultSource: 'streamkit',
+      unit: 'MiB',
+      description:
+        'Buffer size when dynamic partitioning or record format conversion is on (AWS requires at least 64 MiB)',
+      note: 'The largest buffer makes the fewest, largest objects, which is what partitioned and Parquet data is for; aws-cdk-lib defaults to it too.',
+    }),
+    bufferingInterval: range({
+      min: 0,
+      max: 900,
+      default: 300,
+      defaultSource: 'aws',
+      unit: 'seconds',
+      description:
+        'How long a delivery stream buffers before it writes an object (BufferingHints.IntervalInSeconds; 0 = zero buffering)',
+    }),
+    bufferingIntervalWithPartitioning: range({
+      min: 60,
+      max: 900,
+      unit: 'seconds',
+      description: 'Buffer interval when dynamic partitioning is on (zero buffering is not available with it)',
+    }),
+    compression: choice({
+      values: ['UNCOMPRESSED', 'GZIP', 'ZIP', 'Snappy', 'HADOOP_SNAPPY'],
+      default: 'GZIP',
+      defaultSource: 'streamkit',
+      description: 'Compression of the objects written to S3 (CompressionFormat)',
+      note: 'AWS defaults to UNCOMPRESSED; GZIP is the original solution’s default and what Athena and most readers take as is.',
+    }),
+    prefix: text({
+      default: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
+      defaultSource: 'streamkit',
+      description: 'S3 prefix of delivered objects, with !{timestamp:…}, !{firehose:random-string} and partition keys',
+      note: 'The original solution’s Hive-style prefix, which Athena and Glue crawlers read as partitions; AWS’s default is yyyy/MM/dd/HH/.',
+    }),
+    errorOutputPrefix: text({
+      default:
+        'errors/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/!{firehose:error-output-type}/',
+      defaultSource: 'streamkit',
+      description: 'S3 prefix of records that failed processing, jq extraction or format conversion',
+      note: 'The original solution’s error prefix, with a trailing slash so that each error type is a folder of its own.',
+    }),
+    prefixLength: range({
+      min: 0,
+      max: 1024,
+      unit: 'characters',
+      description: 'Length of prefix and errorOutputPrefix as written (before evaluation)',
+    }),
+    evaluatedPrefixLength: value({
+      value: 512,
+      source: 'aws',
+      unit: 'characters',
+      description: 'Length of an evaluated prefix',
+    }),
+    retryDuration: range({
+      min: 0,
+      max: 7200,
+      default: 300,
+      defaultSource: 'aws',
+      unit: 'seconds',
+      description:
+        'How long dynamic partitioning retries a delivery before records go to the error prefix (RetryOptions)',
+    }),
+    metadataExtractionQueryLength: range({
+      min: 1,
+      max: 5120,
+      unit: 'characters',
+      description: 'Length of the jq metadata extraction query of dynamic partitioning (a processor parameter)',
+    }),
+    partitionKeys: range({
+      min: 1,
+      max: 50,
+      unit: 'keys',
+      description: 'Partition keys one metadata extraction query produces',
+    }),
+    activePartitions: value({
+      value: 500,
+      source: 'aws',
+      unit: 'partitions',
+      description: 'Partitions buffered at once per delivery stream with dynamic partitioning (raisable to 5000)',
+    }),
+    jsonParsingEngine: choice({
+      values: ['JQ-1.6'],
+      default: 'JQ-1.6',
+      defaultSource: 'aws',
+      description: 'The jq version dynamic partitioning evaluates queries with',
+    }),
+    parquetCompression: choice({
+      values: ['SNAPPY', 'GZIP', 'UNCOMPRESSED'],
+      default: 'SNAPPY',
+      defaultSource: 'aws',
+      description: 'Compression inside Parquet files written by record format conversion (ParquetSerDe.Compression)',
+    }),
+    columnTypes: choice({
+      values: ['string', 'boolean', 'int', 'bigint', 'float', 'double', 'timestamp', 'date'],
+      description: 'Glue column types of the record format conversion schema',
+    }),
+    columns: range({
+      min: 1,
+      max: 1000,
+      rangeSource: 'streamkit',
+      unit: 'columns',
+      description: 'Columns of the record format conversion schema',
+      note: 'Far more than a record of one event needs; Glue itself allows more.',
+    }),
+    processorBufferSize: range({
+      min: 1,
+      max: 3,
+      default: 1,
+      defaultSource: 'aws',
+      unit: 'MiB',
+      description: 'Data buffered before the Lambda processor is invoked (BufferSizeInMBs)',
+    }),
+    processorBufferInterval: range({
+      min: 0,
+      max: 900,
+      default: 60,
+      defaultSource: 'aws',
+      unit: 'seconds',
+      description: 'How long data is buffered before the Lambda processor is invoked (BufferIntervalInSeconds)',
+    }),
+    processorRetries: range({
+      min: 0,
+      max: 300,
+      default: 3,
+      defaultSource: 'aws',
+      unit: 'retries',
+      description:
+        'Retries of a failed processor invocation before its records go to the error prefix (NumberOfRetries)',
+    }),
+    putRecordBatchMaxRecords: value({
+      value: 500,
+      source: 'aws',
+      unit: 'records',
+      description: 'Records per PutRecordBatch call (Direct PUT)',
+    }),
+    putRecordBatchMaxBytes: value({
+      value: 4 * MiB,
+      source: 'aws',
+      unit: 'bytes',
+      description: 'Payload of a PutRecordBatch call (Direct PUT)',
+    }),
+    recordMaxBytes: value({
+      value: 1000 * KiB,
+      source: 'aws',
+      unit: 'bytes',
+      description: 'Largest record, before base64 encoding (Direct PUT)',
+    }),
+    deliveryStreamNameLength: range({
+      min: 1,
+      max: 64,
+      unit: 'characters',
+      description: 'Length of a delivery stream name',
+    }),
+  },
+  s3: {
+    abortIncompleteMultipartUploadDays: range({
+      min: 1,
+      max: 3650,
+      default: 7,
+      defaultSource: 'streamkit',
+      unit: 'days',
+      description: 'Lifecycle rule: incomplete multipart uploads of the output bucket are aborted after this many days',
+      note: 'The original solution’s rule; parts of failed uploads otherwise cost storage forever.',
+    }),
+    intelligentTieringDays: range({
+      min: 0,
+      max: 3650,
+      default: 1,
+      defaultSource: 'streamkit',
+      unit: 'days',
+      description: 'Lifecycle rule: objects of the output bucket move to S3 Intelligent-Tiering after this many days',
+      note: 'The original solution’s rule; archived stream data is mostly read rarely.',
+    }),
+  },
   pipelineShape: {
     consumers: range({
       min: 1,
@@ -402,6 +599,11 @@ export const LIMITS = {
       value: 4568,
       source: 'streamkit',
       description: 'Port of the local ingest API in `streamkit dev`',
+    }),
+    firehosePort: value({
+      value: 4573,
+      source: 'streamkit',
+      description: 'Port of the local Firehose API (Direct PUT, AWS JSON 1.1) in `streamkit dev`',
     }),
     esmIdlePollMs: value({
       value: 1000,
@@ -424,6 +626,9 @@ export type StreamEncryption = (typeof LIMITS.kinesis.encryption.values)[number]
 export type ShardLevelMetric = (typeof LIMITS.kinesis.shardLevelMetrics.values)[number];
 export type StartingPosition = (typeof LIMITS.esm.startingPosition.values)[number];
 export type IngestAuth = (typeof LIMITS.apiGateway.auth.values)[number];
+export type CompressionFormat = (typeof LIMITS.firehose.compression.values)[number];
+export type ParquetCompression = (typeof LIMITS.firehose.parquetCompression.values)[number];
+export type ColumnType = (typeof LIMITS.firehose.columnTypes.values)[number];
 
 /** True when `n` is inside the range or one of its extra allowed values. */
 export function withinLimit(limit: RangeLimit, n: number): boolean {

@@ -3,7 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { LIMITS, loadSpec, parseSpecText, presetSpec, SpecValidationError, type StreamkitError } from '../src/index.ts';
+import {
+  LIMITS,
+  loadSpec,
+  parseSpecText,
+  presetSpec,
+  requirePreset,
+  SpecValidationError,
+  type StreamkitError,
+} from '../src/index.ts';
 
 /** Parses `yaml` expecting failure; returns the problem messages. */
 function problemsOf(yaml: string): string[] {
@@ -152,12 +160,14 @@ describe('invalid specs are rejected with the path, the allowed values and the v
 
   test('rejects an unknown preset and suggests the closest one', () => {
     assert.deepEqual(problemsOf('preset: apigw-kinesis-lamda'), [
-      'preset must be one of apigw-kinesis-lambda (got "apigw-kinesis-lamda") — did you mean "apigw-kinesis-lambda"?',
+      'preset must be one of apigw-kinesis-lambda, kinesis-firehose-s3 (got "apigw-kinesis-lamda") — did you mean "apigw-kinesis-lambda"?',
     ]);
   });
 
   test('rejects a spec without a preset', () => {
-    assert.deepEqual(problemsOf('name: orders'), ['preset is required: one of apigw-kinesis-lambda']);
+    assert.deepEqual(problemsOf('name: orders'), [
+      'preset is required: one of apigw-kinesis-lambda, kinesis-firehose-s3',
+    ]);
   });
 
   test('rejects text that is not YAML', () => {
@@ -201,11 +211,12 @@ describe('defaults are resolved in one place', () => {
   });
 
   test('durations with units are converted to the setting’s unit', () => {
-    const spec = parseSpecText(
-      `${preset}stream:\n  retentionHours: 7d\nconsumers:\n  - timeout: 2m\n    maxRecordAge: 1h\n    maxBatchingWindow: 1m`,
-      {
-        skipFileChecks: true,
-      },
+    const spec = requirePreset(
+      parseSpecText(
+        `${preset}stream:\n  retentionHours: 7d\nconsumers:\n  - timeout: 2m\n    maxRecordAge: 1h\n    maxBatchingWindow: 1m`,
+        { skipFileChecks: true },
+      ),
+      'apigw-kinesis-lambda',
     ).consumers;
     assert.equal(spec[0]?.timeout, 120);
     assert.equal(spec[0]?.maxRecordAge, 3600);
@@ -224,8 +235,9 @@ describe('defaults are resolved in one place', () => {
   });
 
   test('JSON specs are read too', () => {
-    const spec = parseSpecText(
-      '{"preset": "apigw-kinesis-lambda", "name": "orders", "consumers": [{"batchSize": 500}]}',
+    const spec = requirePreset(
+      parseSpecText('{"preset": "apigw-kinesis-lambda", "name": "orders", "consumers": [{"batchSize": 500}]}'),
+      'apigw-kinesis-lambda',
     );
     assert.equal(spec.name, 'orders');
     assert.equal(spec.consumers[0]?.batchSize, 500);
@@ -238,7 +250,7 @@ describe('loading spec files', () => {
   test('handler paths are resolved against the spec file’s folder', () => {
     writeFileSync(join(dir, 'handler.ts'), 'export const handler = async () => {};\n');
     writeFileSync(join(dir, 'streamkit.yaml'), `${preset}consumers:\n  - handler: ./handler.ts\n`);
-    const spec = loadSpec(join(dir, 'streamkit.yaml'));
+    const spec = requirePreset(loadSpec(join(dir, 'streamkit.yaml')), 'apigw-kinesis-lambda');
     assert.equal(spec.consumers[0]?.handler, join(dir, 'handler.ts'));
     assert.equal(spec.local.dataDir, join(dir, '.streamkit'));
   });

@@ -1,4 +1,6 @@
+export * from './check-spec.ts';
 export * from './esm/index.ts';
+export * from './firehose/index.ts';
 export { INGEST_REQUEST_CHANNEL, type IngestApi, type IngestApiOptions, startIngestApi } from './ingest-api/index.ts';
 export {
   FileRecordStorage,
@@ -19,4 +21,5 @@ export {
   type PipelineCounts,
   startLocalPipeline,
 } from './pipeline/local-pipeline.ts';
+export * from './s3/object-store.ts';
 export { DeadLetterQueue } from './sqs/dead-letter-queue.ts';

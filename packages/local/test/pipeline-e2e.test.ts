@@ -50,7 +50,7 @@ local:
 
   test('10,000 records through the signed ingest API: every good record processed, every poison record in the DLQ', async () => {
     const client = new IngestClient({
-      url: pipeline.ingestUrl,
+      url: pipeline.ingestUrl!,
       auth: { type: 'iam', credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION },
     });
     const orders: IngestRecord<Order>[] = Array.from({ length: TOTAL }, (_, id) => ({

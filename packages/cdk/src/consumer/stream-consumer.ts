@@ -5,16 +5,7 @@
  * The original solution wired ParallelizationFactor and MaximumRetryAttempts to each other's parameter (bug 1);
  * here each setting goes to the property of the same name, and the tests set them to distinct values to prove it.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import {
-  type FilterPattern,
-  HANDLER_BUNDLING,
-  LAMBDA_RUNTIME,
-  LIMITS,
-  type StartingPosition,
-  StreamkitError,
-} from '@streamkit/core';
+import { type FilterPattern, HANDLER_BUNDLING, LIMITS, type StartingPosition } from '@streamkit/core';
 import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -24,6 +15,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { findLockFile, lambdaRuntime } from '../lambda-bundling.ts';
 import { DEFAULT_LOG_RETENTION } from '../log-retention.ts';
 import { checkRange, invalid } from '../validate.ts';
 
@@ -281,32 +273,4 @@ function sqsOnFailure(queue: sqs.IQueue, encryptionKey: kms.IKey | undefined): l
       return { destination: queue.queueArn };
     },
   };
-}
-
-/** core's `LAMBDA_RUNTIME` as a CDK runtime: the pinned one, not NODEJS_LATEST (which shares its name today). */
-function lambdaRuntime(): lambda.Runtime {
-  const runtime = lambda.Runtime.ALL.find((r) => r.name === LAMBDA_RUNTIME && !r.isVariable);
-  if (!runtime) {
-    throw new StreamkitError('SK_INTERNAL', `aws-cdk-lib does not know the Lambda runtime ${LAMBDA_RUNTIME}`);
-  }
-  return runtime;
-}
-
-const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
-
-/**
- * The lock file of the project the entry belongs to (the nearest one above it), which NodejsFunction uses as the
- * project root. Falls back to NodejsFunction's own search from the working directory.
- */
-function findLockFile(entry: string): string | undefined {
-  let dir = dirname(entry);
-  for (;;) {
-    for (const name of LOCK_FILES) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }

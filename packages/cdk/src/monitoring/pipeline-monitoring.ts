@@ -35,13 +35,26 @@ export interface MonitoredConsumer {
   readonly deadLetterQueue?: sqs.IQueue;
 }
 
+/** A delivery stream as monitoring sees it. */
+export interface MonitoredDeliveryStream {
+  /** The delivery stream's *name* — the value of the DeliveryStreamName dimension (the original passed the ARN: bug 2). */
+  readonly deliveryStreamName: string;
+  /** Its record transformation function, if any. */
+  readonly processor?: lambda.IFunction;
+  /** Whether it converts records to Parquet (adds conversion graphs). @default false */
+  readonly dataFormatConversion?: boolean;
+}
+
 export interface PipelineMonitoringProps {
   /** The alarms to create: core's `alarmsFor(spec)`. */
   readonly alarms: readonly AlarmDefinition[];
   readonly stream: kinesis.IStream;
   /** The ingest API and its stage; required when an alarm watches the API. */
   readonly api?: { readonly restApi: apigateway.IRestApi; readonly stageName: string };
-  readonly consumers: readonly MonitoredConsumer[];
+  /** @default - none */
+  readonly consumers?: readonly MonitoredConsumer[];
+  /** The Firehose delivery stream; required when an alarm watches it. @default - none */
+  readonly deliveryStream?: MonitoredDeliveryStream;
   /**
    * An email address subscribed to the alarm topic (the recipient confirms the subscription by email).
    * @default - no subscription; alarms still publish to the topic
@@ -168,16 +181,29 @@ export class PipelineMonitoring extends Construct {
         return { ApiName: props.api.restApi.restApiName, Stage: props.api.stageName };
       }
       case 'function': {
-        const consumer = props.consumers.find((c) => c.name === resource.consumer);
+        const consumer = props.consumers?.find((c) => c.name === resource.consumer);
         if (!consumer) throw missing(`the function of consumer ${resource.consumer}`);
         return { FunctionName: consumer.function.functionName };
       }
       case 'queue': {
-        const queue = props.consumers.find((c) => c.name === resource.consumer)?.deadLetterQueue;
+        const queue = props.consumers?.find((c) => c.name === resource.consumer)?.deadLetterQueue;
         if (!queue) throw missing(`the dead-letter queue of consumer ${resource.consumer}`);
         return { QueueName: queue.queueName };
       }
+      case 'deliveryStream': {
+        if (!props.deliveryStream) throw missing('a delivery stream');
+        return { DeliveryStreamName: props.deliveryStream.deliveryStreamName };
+      }
+      case 'processor': {
+        const processor = props.deliveryStream?.processor;
+        if (!processor) throw missing('a record transformation function');
+        return { FunctionName: processor.functionName };
+      }
     }
+  }
+
+  private drawDeliveryStream(facade: MonitoringFacade, delivery: MonitoredDeliveryStream): void {
+    drawDeliveryStreamWidgets(facade, delivery);
   }
 
   private drawDashboard(facade: MonitoringFacade, props: PipelineMonitoringProps): void {
@@ -198,7 +224,8 @@ export class PipelineMonitoring extends Construct {
         humanReadableName: 'Ingest API',
       });
     }
-    for (const consumer of props.consumers) {
+    if (props.deliveryStream) this.drawDeliveryStream(facade, props.deliveryStream);
+    for (const consumer of props.consumers ?? []) {
       facade.monitorLambdaFunction({
         lambdaFunction: consumer.function,
         isIterator: true,
@@ -217,6 +244,56 @@ export class PipelineMonitoring extends Construct {
     for (const [id, alarm] of this.alarms) {
       facade.addWidget(new cloudwatch.AlarmWidget({ title: id, alarm, width: 8, height: 6 }));
     }
+  }
+}
+
+/** The Firehose segment, and the original solution's graphs of a stream-sourced delivery to S3 (its §2.3). */
+function drawDeliveryStreamWidgets(facade: MonitoringFacade, delivery: MonitoredDeliveryStream): void {
+  facade.monitorKinesisFirehose({
+    deliveryStreamName: delivery.deliveryStreamName,
+    isDataFormatConversionEnabled: delivery.dataFormatConversion ?? false,
+    alarmFriendlyName: 'Delivery',
+    humanReadableName: 'Firehose delivery stream',
+  });
+  const metric = (metricName: string, statistic: string, label: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/Firehose',
+      metricName,
+      dimensionsMap: { DeliveryStreamName: delivery.deliveryStreamName },
+      statistic,
+      period: Duration.minutes(5),
+      label,
+    });
+  const graph = (title: string, metrics: cloudwatch.IMetric[], leftYAxis?: cloudwatch.YAxisProps) =>
+    new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6, ...(leftYAxis && { leftYAxis }) });
+  const widgets = [
+    graph('Records read from the stream', [metric('DataReadFromKinesisStream.Records', 'Sum', 'records')]),
+    graph('Bytes read from the stream', [metric('DataReadFromKinesisStream.Bytes', 'Sum', 'bytes')]),
+    graph('Throttled reads of the stream', [metric('ThrottledGetRecords', 'Average', 'throttled GetRecords')]),
+    graph(
+      'Delivery to S3 success (%)',
+      [
+        new cloudwatch.MathExpression({
+          expression: 'm1 * 100',
+          usingMetrics: { m1: metric('DeliveryToS3.Success', 'Average', 'success') },
+          label: 'success (%)',
+          period: Duration.minutes(5),
+        }),
+      ],
+      { min: 0, max: 100 },
+    ),
+    graph('Records delivered to S3', [metric('DeliveryToS3.Records', 'Sum', 'records')]),
+    graph('Bytes delivered to S3', [metric('DeliveryToS3.Bytes', 'Sum', 'bytes')]),
+    graph('Age of the oldest record not yet in S3 (s)', [metric('DeliveryToS3.DataFreshness', 'Maximum', 'seconds')]),
+  ];
+  // One row that wraps: three graphs across the dashboard's width.
+  facade.addWidget(new cloudwatch.Row(...widgets));
+  if (delivery.processor) {
+    facade.monitorLambdaFunction({
+      lambdaFunction: delivery.processor,
+      alarmFriendlyName: 'RecordTransformation',
+      humanReadableName: 'Record transformation',
+    });
   }
 }
 

@@ -25,8 +25,8 @@ export function tempDir(prefix = 'streamkit-cdk-'): string {
 }
 
 /** The resolved spec of `yaml` (the `preset:` line is added). */
-export function specOf(yaml = ''): PipelineSpec {
-  return parseSpecText(`preset: apigw-kinesis-lambda\n${yaml}`, { source: 'test spec', skipFileChecks: true });
+export function specOf(yaml = '', preset: PipelineSpec['preset'] = 'apigw-kinesis-lambda'): PipelineSpec {
+  return parseSpecText(`preset: ${preset}\n${yaml}`, { source: 'test spec', skipFileChecks: true });
 }
 
 export interface SynthesizedPipeline {

@@ -2,7 +2,14 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { relative } from 'node:path';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
-import { IngestClient, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
+import {
+  IngestClient,
+  KinesisStreamWriter,
+  type ProduceResult,
+  produce,
+  type RecordBatchWriter,
+  stockTicker,
+} from '@streamkit/producer';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
@@ -10,9 +17,10 @@ import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
 export interface DevArgs extends PipelineArgs {
   readonly kinesisPort?: number;
   readonly ingestPort?: number;
+  readonly firehosePort?: number;
   readonly dataDir?: string;
   readonly reset?: boolean;
-  /** Records/s of demo stock ticks to send through the ingest API. */
+  /** Records/s of demo stock ticks to send through the ingest API (or straight to the stream, without one). */
   readonly produce?: number;
   /** Stop producing after this long, wait for the pipeline to settle, and exit. */
   readonly durationMs?: number;
@@ -27,6 +35,7 @@ export async function dev(args: DevArgs): Promise<number> {
   const pipeline = await startLocalPipeline(spec, {
     ...(args.kinesisPort !== undefined && { kinesisPort: args.kinesisPort }),
     ...(args.ingestPort !== undefined && { ingestPort: args.ingestPort }),
+    ...(args.firehosePort !== undefined && { firehosePort: args.firehosePort }),
     ...(args.dataDir !== undefined && { dataDir: args.dataDir }),
     ...(args.reset !== undefined && { reset: args.reset }),
     ...(args.throttle !== undefined && { throttle: args.throttle }),
@@ -52,7 +61,7 @@ export async function dev(args: DevArgs): Promise<number> {
     args.produce === undefined
       ? undefined
       : produce({
-          client: new IngestClient({ url: pipeline.ingestUrl, auth: localIngestAuth(spec) }),
+          client: demoWriter(pipeline),
           generator: stockTicker(),
           rate: args.produce,
           signal: stopping.signal,
@@ -67,10 +76,9 @@ export async function dev(args: DevArgs): Promise<number> {
         });
 
   const status = new StatusLine(() => {
-    const c = pipeline.counts;
     const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
     const producedText = args.produce === undefined ? '' : `produced ${sent}  `;
-    return `[${elapsed}] ${producedText}ingested ${c.ingested}  processed ${c.processed}  ${c.filteredOut ? `filtered out ${c.filteredOut}  ` : ''}dead-lettered ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}`;
+    return `[${elapsed}] ${producedText}${countsText(pipeline)}`;
   });
 
   let exitCode = 0;
@@ -83,6 +91,8 @@ export async function dev(args: DevArgs): Promise<number> {
           stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
         );
       clearTimeout(timer);
+      // Buffered records are written now rather than when their interval ends.
+      await pipeline.flush(30_000);
       if (!(await pipeline.drain(30_000))) {
         output.line('the pipeline did not settle every record within 30 s of the producer stopping');
         exitCode = 7;
@@ -98,12 +108,28 @@ export async function dev(args: DevArgs): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const c = pipeline.counts;
   output.line(
-    `${produced ? `produced ${produced.sent} (${produced.failed} refused)  ` : ''}ingested ${c.ingested}  processed ${c.processed}  dead-lettered ${c.deadLettered}  in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `${produced ? `produced ${produced.sent} (${produced.failed} refused)  ` : ''}${countsText(pipeline)}  in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   output.line('stopped everything this run started');
   return exitCode;
+}
+
+/** Where demo records go: through the ingest API when the pipeline has one, else straight into its stream. */
+function demoWriter(p: LocalPipeline): RecordBatchWriter {
+  if (p.spec.preset === 'apigw-kinesis-lambda') {
+    return new IngestClient({ url: p.ingestUrl!, auth: localIngestAuth(p.spec) });
+  }
+  return new KinesisStreamWriter({ kinesis: p.kinesis, streamName: p.streamName });
+}
+
+function countsText(p: LocalPipeline): string {
+  const c = p.counts;
+  if (p.spec.preset === 'kinesis-firehose-s3') {
+    const d = p.deliveryStream!.counts;
+    return `ingested ${c.ingested}  delivered ${c.delivered} in ${d.objects} objects  errors ${c.deliveryErrors}${c.dropped ? `  dropped ${c.dropped}` : ''}  buffered ${p.deliveryStream!.bufferedRecords}${c.invocations ? `  invocations ${c.invocations}` : ''}`;
+  }
+  return `ingested ${c.ingested}  processed ${c.processed}  ${c.filteredOut ? `filtered out ${c.filteredOut}  ` : ''}dead-lettered ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}`;
 }
 
 function printBanner(p: LocalPipeline): void {
@@ -112,21 +138,42 @@ function printBanner(p: LocalPipeline): void {
   output.line('');
   output.line(`  ${spec.name} is running locally (preset ${spec.preset})`);
   output.line('');
-  output.line(`  Ingest API   ${p.ingestUrl}   POST /record, POST /records   auth: ${spec.ingest.auth}`);
+  if (spec.preset === 'apigw-kinesis-lambda') {
+    output.line(`  Ingest API   ${p.ingestUrl}   POST /record, POST /records   auth: ${spec.ingest.auth}`);
+  }
   output.line(`  Kinesis      ${p.kinesisEndpoint}   stream ${p.streamName} (${spec.stream.shardCount} shards)`);
-  for (const consumer of spec.consumers) {
-    const fn = p.functions.get(consumer.name)!;
-    const dlq = p.deadLetterQueues.get(consumer.name);
+  if (spec.preset === 'apigw-kinesis-lambda') {
+    for (const consumer of spec.consumers) {
+      const fn = p.functions.get(consumer.name)!;
+      const dlq = p.deadLetterQueues.get(consumer.name);
+      output.line(
+        `  Consumer     ${fn.functionName}   ${consumer.handler ? rel(consumer.handler) : 'built-in Kinesis consumer'}`,
+      );
+      output.line(`  DLQ          ${dlq ? rel(dlq.file) : 'none (onFailure: none)'}`);
+    }
+  } else {
+    const d = spec.delivery;
+    const stream = p.deliveryStream!;
     output.line(
-      `  Consumer     ${fn.functionName}   ${consumer.handler ? rel(consumer.handler) : 'built-in Kinesis consumer'}`,
+      `  Firehose     ${p.firehoseEndpoint}   delivery stream ${stream.deliveryStreamName}, buffer ${d.bufferingHints.sizeInMBs} MiB / ${d.bufferingHints.intervalInSeconds} s`,
     );
-    output.line(`  DLQ          ${dlq ? rel(dlq.file) : 'none (onFailure: none)'}`);
+    if (d.processor)
+      output.line(`  Processor    ${p.functions.get('processor')!.functionName}   ${rel(d.processor.handler)}`);
+    if (p.jq) output.line(`  jq           ${p.jq.description}`);
+    output.line(
+      `  S3           ${rel(p.objectStore.bucketPath(p.bucket!))}/   (bucket ${p.bucket}, one file per object)`,
+    );
   }
   output.line(
     `  Credentials  ${LOCAL_CREDENTIALS.accessKeyId} / ${LOCAL_CREDENTIALS.secretAccessKey} (region ${LOCAL_REGION})`,
   );
   output.line('');
-  output.line(`  Try:  ${curlExample(spec, p.ingestUrl)}`);
+  if (spec.preset === 'apigw-kinesis-lambda') output.line(`  Try:  ${curlExample(spec, p.ingestUrl!)}`);
+  else {
+    output.line(
+      `  Try:  aws kinesis put-record --endpoint-url ${p.kinesisEndpoint} --region ${LOCAL_REGION} --stream-name ${p.streamName} --partition-key AMZN --cli-binary-format raw-in-base64-out --data '{"ticker":"AMZN","price":181.5}'`,
+    );
+  }
   output.line('  Stop: Ctrl-C');
   output.line('');
 }
@@ -140,6 +187,8 @@ function event(text: string): void {
 /** Prints what happens in the pipeline that a developer must see: handler errors, dead letters, optionally logs. */
 function listen(p: LocalPipeline, logs: boolean): () => void {
   const names = new Set([...p.functions.values()].map((f) => f.functionName));
+  const deliveryStreamName = p.deliveryStream?.deliveryStreamName;
+  const rel = (path: string) => relative(process.cwd(), path) || '.';
   const ours = (m: unknown) => names.has((m as { functionName: string }).functionName);
   const subscriptions: [string, (m: unknown) => void][] = [
     [
@@ -167,6 +216,33 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
       },
     ],
   ];
+  if (deliveryStreamName) {
+    subscriptions.push(
+      [
+        'streamkit:firehose:flush',
+        (m) => {
+          const f = m as {
+            deliveryStreamName: string;
+            key: string;
+            kind: string;
+            records: number;
+            objectBytes: number;
+          };
+          if (f.deliveryStreamName !== deliveryStreamName) return;
+          const what = f.kind === 'error' ? 'error records' : 'records';
+          event(`  → ${f.records} ${what} in ${rel(p.objectStore.pathOf(p.bucket!, f.key))} (${f.objectBytes} bytes)`);
+        },
+      ],
+      [
+        'streamkit:firehose:error',
+        (m) => {
+          const e = m as { deliveryStreamName: string; error: string; retryInMs?: number };
+          if (e.deliveryStreamName !== deliveryStreamName) return;
+          event(`  ✗ ${e.error}${e.retryInMs === undefined ? '' : ` — retrying in ${e.retryInMs} ms`}`);
+        },
+      ],
+    );
+  }
   if (logs) {
     subscriptions.push([
       'streamkit:lambda:log',

@@ -1,6 +1,6 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localNames, StreamkitError } from '@streamkit/core';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localNames, requirePreset, StreamkitError } from '@streamkit/core';
 import {
   IngestClient,
   type IngestClientAuth,
@@ -78,7 +78,9 @@ function writerFor(
   args: ProduceArgs,
   spec: ReturnType<typeof resolvePipeline>['spec'],
 ): { writer: RecordBatchWriter; target: string; close: () => void } {
-  if (args.stream !== undefined || (args.endpoint !== undefined && args.url === undefined)) {
+  // A pipeline without an ingest API (kinesis-firehose-s3) takes demo records straight into its stream.
+  const hasIngest = spec.preset === 'apigw-kinesis-lambda';
+  if (args.stream !== undefined || (args.url === undefined && (args.endpoint !== undefined || !hasIngest))) {
     const streamName = args.stream ?? localNames.stream(spec.name);
     const endpoint =
       args.endpoint ?? (args.stream === undefined ? `http://127.0.0.1:${spec.local.kinesisPort}` : undefined);
@@ -92,16 +94,17 @@ function writerFor(
       close: () => kinesis.destroy(),
     };
   }
+  const ingestSpec = requirePreset(spec, 'apigw-kinesis-lambda', 'the ingest API');
   if (args.url === undefined) {
     const url = `http://127.0.0.1:${spec.local.ingestPort}`;
     return {
-      writer: new IngestClient({ url, auth: localIngestAuth(spec) }),
+      writer: new IngestClient({ url, auth: localIngestAuth(ingestSpec) }),
       target: `the local ingest API at ${url}`,
       close: () => {},
     };
   }
   return {
-    writer: new IngestClient({ url: args.url, auth: deployedAuth(args, spec.ingest.auth) }),
+    writer: new IngestClient({ url: args.url, auth: deployedAuth(args, ingestSpec.ingest.auth) }),
     target: args.url,
     close: () => {},
   };

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { synthesize } from '@streamkit/cdk';
+import { checkSpec } from '@streamkit/local';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
 
 export async function synth(args: PipelineArgs & { out: string; stackName?: string; json?: boolean }): Promise<number> {
   const { spec, source } = resolvePipeline(args);
+  await checkSpec(spec, { source });
   output.progress(`synthesizing ${source} (bundling handlers, running cdk-nag)`);
   const started = performance.now();
   const result = await synthesize(spec, {

@@ -1,24 +1,50 @@
-import { alarmsFor, LIMITS } from '@streamkit/core';
+import {
+  type ApigwKinesisLambdaSpec,
+  alarmsFor,
+  type KinesisFirehoseS3Spec,
+  LIMITS,
+  type PipelineSpec,
+} from '@streamkit/core';
+import { checkSpec } from '@streamkit/local';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
 
-export function validate(args: PipelineArgs & { json?: boolean }): number {
+export async function validate(args: PipelineArgs & { json?: boolean }): Promise<number> {
   const { spec, source } = resolvePipeline(args);
+  // What needs an engine (a jq query compiles) is checked too, as the cloud would when creating the resources.
+  await checkSpec(spec, { source });
   if (args.json) {
     output.line(JSON.stringify(spec, null, 2));
     return 0;
   }
+  output.line(`✓ ${source} is valid: pipeline "${spec.name}", preset ${spec.preset}`);
+  if (spec.preset === 'apigw-kinesis-lambda') printIngest(spec);
+  printStream(spec);
+  if (spec.preset === 'apigw-kinesis-lambda') printConsumers(spec);
+  else printDelivery(spec);
+  output.line(
+    `  alarms     ${alarmsFor(spec).length}${spec.monitoring.alarmEmail ? `, emailing ${spec.monitoring.alarmEmail}` : ''}`,
+  );
+  return 0;
+}
+
+function printIngest(spec: ApigwKinesisLambdaSpec): void {
+  output.line(
+    `  ingest     REST API, auth ${spec.ingest.auth}, ${spec.ingest.throttling.rateLimit} req/s (burst ${spec.ingest.throttling.burstLimit})`,
+  );
+}
+
+function printStream(spec: PipelineSpec): void {
   const shards =
     spec.stream.mode === 'ON_DEMAND'
       ? `on-demand (starts with ${LIMITS.kinesis.onDemandInitialShards.value} shards)`
       : `${spec.stream.shardCount} shards`;
-  output.line(`✓ ${source} is valid: pipeline "${spec.name}", preset ${spec.preset}`);
-  output.line(
-    `  ingest     REST API, auth ${spec.ingest.auth}, ${spec.ingest.throttling.rateLimit} req/s (burst ${spec.ingest.throttling.burstLimit})`,
-  );
   output.line(
     `  stream     ${shards}, ${spec.stream.retentionHours} h retention, encryption ${spec.stream.encryption}`,
   );
+}
+
+function printConsumers(spec: ApigwKinesisLambdaSpec): void {
   for (const c of spec.consumers) {
     const handler = c.handler ?? 'built-in Kinesis consumer';
     output.line(`  consumer   ${c.name}: ${handler} (${c.export}), ${c.memorySize} MB, ${c.timeout} s`);
@@ -26,8 +52,27 @@ export function validate(args: PipelineArgs & { json?: boolean }): number {
       `             batch ${c.batchSize}, window ${c.maxBatchingWindow} s, parallelization ${c.parallelizationFactor}, retries ${c.retryAttempts}, bisect ${c.bisectBatchOnError ? 'on' : 'off'}, max age ${c.maxRecordAge} s, from ${c.startingPosition}, on failure ${c.onFailure}`,
     );
   }
+}
+
+function printDelivery(spec: KinesisFirehoseS3Spec): void {
+  const d = spec.delivery;
+  const conversion = d.dataFormatConversion;
   output.line(
-    `  alarms     ${alarmsFor(spec).length}${spec.monitoring.alarmEmail ? `, emailing ${spec.monitoring.alarmEmail}` : ''}`,
+    `  delivery   Firehose, buffer ${d.bufferingHints.sizeInMBs} MiB / ${d.bufferingHints.intervalInSeconds} s, ${conversion.enabled ? `Parquet (${conversion.compression}, ${conversion.columns.length} columns)` : `compression ${d.compression}`}`,
   );
-  return 0;
+  output.line(`             prefix ${d.prefix}`);
+  output.line(`             errors ${d.errorOutputPrefix || '(prefix + error type)'}`);
+  if (d.dynamicPartitioning.enabled) {
+    output.line(
+      `             dynamic partitioning by ${d.dynamicPartitioning.metadataExtractionQuery ?? 'the processor'}, retries ${d.dynamicPartitioning.retryDuration} s${d.appendDelimiterToRecord ? ', new line after each record' : ''}`,
+    );
+  }
+  if (d.processor) {
+    output.line(
+      `  processor  ${d.processor.handler} (${d.processor.export}), ${d.processor.memorySize} MB, ${d.processor.timeout} s, ${d.processor.bufferSizeInMBs} MiB / ${d.processor.bufferIntervalInSeconds} s, retries ${d.processor.numberOfRetries}`,
+    );
+  }
+  output.line(
+    `  bucket     abort incomplete uploads after ${spec.bucket.abortIncompleteMultipartUploadDays} d, Intelligent-Tiering after ${spec.bucket.intelligentTieringDays} d`,
+  );
 }

@@ -8,6 +8,8 @@ export const arn = {
   function: (name: string, region = LOCAL_REGION, account = LOCAL_ACCOUNT) =>
     `arn:aws:lambda:${region}:${account}:function:${name}`,
   queue: (name: string, region = LOCAL_REGION, account = LOCAL_ACCOUNT) => `arn:aws:sqs:${region}:${account}:${name}`,
+  deliveryStream: (name: string, region = LOCAL_REGION, account = LOCAL_ACCOUNT) =>
+    `arn:aws:firehose:${region}:${account}:deliverystream/${name}`,
 };
 
 /** Names of a pipeline's resources on the local target (the cloud target lets CloudFormation name them). */
@@ -15,6 +17,9 @@ export const localNames = {
   stream: (pipeline: string) => `${pipeline}-stream`,
   function: (pipeline: string, consumer: string) => `${pipeline}-${consumer}`,
   deadLetterQueue: (pipeline: string, consumer: string) => `${pipeline}-${consumer}-dlq`,
+  deliveryStream: (pipeline: string) => `${pipeline}-delivery`,
+  /** The output bucket: a folder of the local object store, `<dataDir>/s3/<bucket>`. */
+  bucket: (pipeline: string) => `${pipeline}-output`,
 };
 
 /**

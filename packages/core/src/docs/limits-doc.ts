@@ -28,6 +28,11 @@ function row(key: string, limit: Limit): string {
       fallback = String(limit.default);
       origin = `default ${source(limit.defaultSource)}`;
       break;
+    case 'text':
+      allowed = 'text';
+      fallback = `\`${limit.default}\``;
+      origin = `default ${source(limit.defaultSource)}`;
+      break;
   }
   const note = limit.note ? ` ${limit.note}` : '';
   return `| \`${key}\` | ${limit.description}.${note} | ${allowed} | ${fallback} | ${origin} |`;

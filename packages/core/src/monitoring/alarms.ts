@@ -6,6 +6,8 @@
  * streamkit's additions. Unlike the original, every alarm has its dimensions, treats missing data as not breaching
  * (an idle pipeline is healthy) and notifies an SNS topic.
  */
+import type { ApigwKinesisLambdaSpec } from '../presets/apigw-kinesis-lambda.ts';
+import type { KinesisFirehoseS3Spec } from '../presets/kinesis-firehose-s3.ts';
 import type { PipelineSpec } from '../presets/registry.ts';
 
 export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
@@ -21,14 +23,16 @@ export type AlarmResource =
   | { readonly kind: 'stream' }
   | { readonly kind: 'api' }
   | { readonly kind: 'function'; readonly consumer: string }
-  | { readonly kind: 'queue'; readonly consumer: string };
+  | { readonly kind: 'queue'; readonly consumer: string }
+  | { readonly kind: 'deliveryStream' }
+  | { readonly kind: 'processor' };
 
 export interface AlarmDefinition {
   /** Unique within a pipeline and stable: used for construct ids and local alarm names. */
   readonly id: string;
   readonly description: string;
   readonly resource: AlarmResource;
-  readonly namespace: 'AWS/Kinesis' | 'AWS/Lambda' | 'AWS/SQS' | 'AWS/ApiGateway';
+  readonly namespace: 'AWS/Kinesis' | 'AWS/Lambda' | 'AWS/SQS' | 'AWS/ApiGateway' | 'AWS/Firehose';
   readonly metricName: string;
   readonly statistic: AlarmStatistic;
   readonly periodSeconds: number;
@@ -46,6 +50,9 @@ export const ALARM_DIMENSIONS: Record<AlarmResource['kind'], readonly string[]> 
   api: ['ApiName', 'Stage'],
   function: ['FunctionName'],
   queue: ['QueueName'],
+  // The original passed the delivery stream's ARN here (bug 2), so its Firehose alarm never saw data.
+  deliveryStream: ['DeliveryStreamName'],
+  processor: ['FunctionName'],
 };
 
 const COMPARISON = {
@@ -124,9 +131,19 @@ const STREAM_ALARMS: Row[] = [
 ];
 
 export function alarmsFor(spec: PipelineSpec): AlarmDefinition[] {
-  const alarms = STREAM_ALARMS.map((row) =>
+  const stream = STREAM_ALARMS.map((row) =>
     define(row, { resource: { kind: 'stream' }, namespace: 'AWS/Kinesis', origin: 'original' }),
   );
+  switch (spec.preset) {
+    case 'apigw-kinesis-lambda':
+      return [...stream, ...apiAndConsumerAlarms(spec)];
+    case 'kinesis-firehose-s3':
+      return [...stream, ...deliveryAlarms(spec)];
+  }
+}
+
+function apiAndConsumerAlarms(spec: ApigwKinesisLambdaSpec): AlarmDefinition[] {
+  const alarms: AlarmDefinition[] = [];
   alarms.push(
     define(['ApiServerErrors', '5XXError', 'Sum', '>', 0, 'The ingest API answered with a 5xx error'], {
       resource: { kind: 'api' },
@@ -170,6 +187,107 @@ export function alarmsFor(spec: PipelineSpec): AlarmDefinition[] {
         }),
       );
     }
+  }
+  return alarms;
+}
+
+/**
+ * The original's Firehose alarm (DataFreshness > 900 s over 5 minutes, its §2.3) keyed by the delivery stream's name,
+ * plus streamkit's: failed S3 deliveries, throttled reads of the source stream, and — when the feature is on — the
+ * partition limit, format conversion failures and the record transformation (its success rate and its function).
+ */
+function deliveryAlarms(spec: KinesisFirehoseS3Spec): AlarmDefinition[] {
+  const firehose = (origin: AlarmDefinition['origin']) =>
+    ({ resource: { kind: 'deliveryStream' }, namespace: 'AWS/Firehose', origin, periodSeconds: 300 }) as const;
+  const { delivery } = spec;
+  const alarms = [
+    define(
+      [
+        'DeliveryDataFreshness',
+        'DeliveryToS3.DataFreshness',
+        'Maximum',
+        '>',
+        900,
+        'The oldest record not yet in S3 is more than 15 minutes old',
+      ],
+      firehose('original'),
+    ),
+    define(
+      [
+        'DeliveryToS3Success',
+        'DeliveryToS3.Success',
+        'Average',
+        '<',
+        1,
+        'Some writes to S3 failed (Firehose retries them until the records leave the stream)',
+      ],
+      firehose('streamkit'),
+    ),
+    define(
+      [
+        'DeliveryThrottledGetRecords',
+        'ThrottledGetRecords',
+        'Sum',
+        '>',
+        0,
+        'Firehose’s reads of the source stream were throttled (shards serve 5 reads/s shared by every consumer)',
+      ],
+      firehose('streamkit'),
+    ),
+  ];
+  if (delivery.dynamicPartitioning.enabled) {
+    alarms.push(
+      define(
+        [
+          'DeliveryPartitionCountExceeded',
+          'PartitionCountExceeded',
+          'Maximum',
+          '>',
+          0,
+          'More partitions are active than the delivery stream’s limit; further records go to the error prefix',
+        ],
+        firehose('streamkit'),
+      ),
+    );
+  }
+  if (delivery.dataFormatConversion.enabled) {
+    alarms.push(
+      define(
+        [
+          'DeliveryFormatConversionFailed',
+          'FailedConversion.Records',
+          'Sum',
+          '>',
+          0,
+          'Records could not be converted to Parquet and went to the error prefix',
+        ],
+        firehose('streamkit'),
+      ),
+    );
+  }
+  if (delivery.processor) {
+    const fn = { resource: { kind: 'processor' }, namespace: 'AWS/Lambda', origin: 'streamkit' } as const;
+    alarms.push(
+      define(
+        [
+          'DeliveryProcessingSuccess',
+          'ExecuteProcessing.Success',
+          'Average',
+          '<',
+          1,
+          'Invocations of the record transformation failed; their records go to the error prefix once retries are spent',
+        ],
+        firehose('streamkit'),
+      ),
+      define(
+        ['processorErrors', 'Errors', 'Sum', '>', 0, 'The record transformation function threw, timed out or crashed'],
+        fn,
+      ),
+      define(
+        ['processorThrottles', 'Throttles', 'Sum', '>', 0, 'Invocations of the record transformation were throttled'],
+        fn,
+      ),
+    );
   }
   return alarms;
 }

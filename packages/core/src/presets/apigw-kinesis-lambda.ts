@@ -4,7 +4,14 @@
  */
 import type { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { commonFields, consumerSection, ingestApiSection, streamSection } from '../spec/components.ts';
+import {
+  checkStream,
+  commonFields,
+  consumerSection,
+  ingestApiSection,
+  resolveStream,
+  streamSection,
+} from '../spec/components.ts';
 import { list, section } from '../spec/fields.ts';
 import type { PresetDefinition } from './preset.ts';
 
@@ -15,14 +22,7 @@ const schema = section({
   consumers: list(consumerSection, LIMITS.pipelineShape.consumers),
 })
   .superRefine((spec, ctx) => {
-    if (spec.stream.mode === 'ON_DEMAND' && spec.stream.shardCount !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stream', 'shardCount'],
-        message:
-          'applies only to PROVISIONED streams (stream.mode is ON_DEMAND); remove it or set stream.mode: PROVISIONED',
-      });
-    }
+    checkStream(spec.stream, ctx);
     const seen = new Map<string, number>();
     spec.consumers.forEach((consumer, i) => {
       const first = seen.get(consumer.name);
@@ -55,13 +55,7 @@ const schema = section({
     ...spec,
     name: spec.name ?? 'apigw-kinesis-lambda',
     preset: 'apigw-kinesis-lambda' as const,
-    stream: {
-      ...spec.stream,
-      shardCount:
-        spec.stream.mode === 'PROVISIONED'
-          ? (spec.stream.shardCount ?? LIMITS.kinesis.shardCount.default)
-          : LIMITS.kinesis.onDemandInitialShards.value,
-    },
+    stream: resolveStream(spec.stream),
   }));
 
 export type ApigwKinesisLambdaSpec = z.output<typeof schema>;

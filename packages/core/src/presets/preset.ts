@@ -10,6 +10,7 @@ export interface PipelineComponent {
     | 'lambda-consumer'
     | 'dead-letter-queue'
     | 'firehose'
+    | 'lambda-processor'
     | 's3'
     | 'kafka'
     | 'flink';

@@ -20,6 +20,31 @@ const ENV_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 /** Lambda reserves these environment variables. */
 const RESERVED_ENV = /^(AWS_|LAMBDA_|_HANDLER$|_X_AMZN_TRACE_ID$|TZ$)/;
 
+/** Environment variables of a function: names Lambda does not reserve, values that are text, numbers or booleans. */
+export const environmentVariables = z
+  .record(z.string(), z.unknown(), {
+    error: (i) => `must be a mapping of variable names to values (got ${show(i.input)})`,
+  })
+  .optional()
+  .superRefine((env, ctx) => {
+    for (const [key, value] of Object.entries(env ?? {})) {
+      if (!ENV_NAME.test(key) || RESERVED_ENV.test(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'is not a usable variable name (letters, digits and underscores; AWS_ and LAMBDA_ are reserved)',
+        });
+      } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `must be text, a number or a boolean (got ${show(value)})`,
+        });
+      }
+    }
+  })
+  .transform((env) => Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)])));
+
 export const ingestApiSection = section({
   /** How callers authenticate. @default 'iam' */
   auth: oneOf(A.auth),
@@ -55,6 +80,29 @@ export const streamSection = section({
   shardLevelMetrics,
 });
 
+/** The stream rule every preset with a stream shares: a shard count only for PROVISIONED streams. */
+export function checkStream(stream: z.output<typeof streamSection>, ctx: z.RefinementCtx): void {
+  if (stream.mode === 'ON_DEMAND' && stream.shardCount !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['stream', 'shardCount'],
+      message:
+        'applies only to PROVISIONED streams (stream.mode is ON_DEMAND); remove it or set stream.mode: PROVISIONED',
+    });
+  }
+}
+
+/** The stream with its shard count resolved: the spec's or 2 for PROVISIONED, the 4 AWS starts ON_DEMAND streams with. */
+export function resolveStream(stream: z.output<typeof streamSection>) {
+  return {
+    ...stream,
+    shardCount:
+      stream.mode === 'PROVISIONED'
+        ? (stream.shardCount ?? K.shardCount.default)
+        : LIMITS.kinesis.onDemandInitialShards.value,
+  };
+}
+
 export const consumerSection = section({
   /** Unique within the pipeline; names the function and its alarms. @default 'consumer' */
   name: text({
@@ -69,29 +117,7 @@ export const consumerSection = section({
   export: text({ pattern: JS_IDENTIFIER, rule: 'a JavaScript identifier' }).transform((e) => e ?? 'handler'),
   memorySize: ranged(L.memorySize),
   timeout: ranged(L.timeout, { duration: 's' }),
-  environment: z
-    .record(z.string(), z.unknown(), {
-      error: (i) => `must be a mapping of variable names to values (got ${show(i.input)})`,
-    })
-    .optional()
-    .superRefine((env, ctx) => {
-      for (const [key, value] of Object.entries(env ?? {})) {
-        if (!ENV_NAME.test(key) || RESERVED_ENV.test(key)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: 'is not a usable variable name (letters, digits and underscores; AWS_ and LAMBDA_ are reserved)',
-          });
-        } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `must be text, a number or a boolean (got ${show(value)})`,
-          });
-        }
-      }
-    })
-    .transform((env) => Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]))),
+  environment: environmentVariables,
   batchSize: ranged(E.batchSize),
   maxBatchingWindow: ranged(E.maxBatchingWindow, { duration: 's' }),
   parallelizationFactor: ranged(E.parallelizationFactor),
@@ -160,7 +186,9 @@ export const localSection = section({
   kinesisPort: integer(0, 65_535, LIMITS.local.kinesisPort.value),
   /** Port of the local ingest API; 0 picks a free port. @default 4568 */
   ingestPort: integer(0, 65_535, LIMITS.local.ingestPort.value),
-  /** Where local state (dead-letter queues, handler bundles) lives, relative to the spec file. @default '.streamkit' */
+  /** Port of the local Firehose API (Direct PUT); 0 picks a free port. @default 4573 */
+  firehosePort: integer(0, 65_535, LIMITS.local.firehosePort.value),
+  /** Where local state (dead-letter queues, handler bundles, the object store) lives, relative to the spec file. @default '.streamkit' */
   dataDir: text({ min: 1, max: 1024 }).transform((d) => d ?? '.streamkit'),
 });
 

@@ -7,7 +7,14 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type SpecProblem, SpecValidationError, StreamkitError } from '../errors.ts';
-import { isPresetName, type PipelineSpec, PRESET_NAMES, PRESETS } from '../presets/registry.ts';
+import {
+  isPresetName,
+  type PipelineSpec,
+  PRESET_NAMES,
+  PRESETS,
+  type PresetName,
+  type SpecOf,
+} from '../presets/registry.ts';
 import { closest, show } from './fields.ts';
 
 export interface ParseOptions {
@@ -81,6 +88,8 @@ export function loadSpec(file: string, options: { source?: string } = {}): Pipel
 }
 
 /** The spec of a preset with every default, as `--preset <name>` gives it. */
+export function presetSpec<P extends PresetName>(preset: P, options?: Omit<ParseOptions, 'source'>): SpecOf<P>;
+export function presetSpec(preset: string, options?: Omit<ParseOptions, 'source'>): PipelineSpec;
 export function presetSpec(preset: string, options: Omit<ParseOptions, 'source'> = {}): PipelineSpec {
   return parseSpec({ preset }, { ...options, source: `--preset ${preset}` });
 }
@@ -109,22 +118,45 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): SpecProblem[]
 
 function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  return {
-    ...spec,
-    consumers: spec.consumers.map((c) => ({ ...c, handler: c.handler === undefined ? undefined : abs(c.handler) })),
-    local: { ...spec.local, dataDir: abs(spec.local.dataDir) },
-  };
+  const local = { ...spec.local, dataDir: abs(spec.local.dataDir) };
+  switch (spec.preset) {
+    case 'apigw-kinesis-lambda':
+      return {
+        ...spec,
+        consumers: spec.consumers.map((c) => ({ ...c, handler: c.handler === undefined ? undefined : abs(c.handler) })),
+        local,
+      };
+    case 'kinesis-firehose-s3': {
+      const { processor } = spec.delivery;
+      return {
+        ...spec,
+        delivery: { ...spec.delivery, processor: processor && { ...processor, handler: abs(processor.handler) } },
+        local,
+      };
+    }
+  }
+}
+
+/** The handler files a spec names, with the path of the setting that names each. */
+function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
+  switch (spec.preset) {
+    case 'apigw-kinesis-lambda':
+      return spec.consumers.flatMap((c, i) =>
+        c.handler === undefined ? [] : [{ path: `consumers[${i}].handler`, file: c.handler }],
+      );
+    case 'kinesis-firehose-s3':
+      return spec.delivery.processor
+        ? [{ path: 'delivery.processor.handler', file: spec.delivery.processor.handler }]
+        : [];
+  }
 }
 
 function checkFiles(spec: PipelineSpec, source: string): void {
-  const problems: SpecProblem[] = [];
-  spec.consumers.forEach((consumer, i) => {
-    if (consumer.handler !== undefined && !existsSync(consumer.handler)) {
-      problems.push({
-        path: `consumers[${i}].handler`,
-        message: `consumers[${i}].handler must name an existing file (got ${consumer.handler}, which does not exist)`,
-      });
-    }
-  });
+  const problems: SpecProblem[] = handlerFiles(spec)
+    .filter(({ file }) => !existsSync(file))
+    .map(({ path, file }) => ({
+      path,
+      message: `${path} must name an existing file (got ${file}, which does not exist)`,
+    }));
   if (problems.length > 0) throw new SpecValidationError(source, problems);
 }
