@@ -178,3 +178,48 @@ describe('the local Firehose API (Direct PUT over AWS JSON 1.1)', () => {
     );
   });
 });
+
+describe('an unmodified AWS SDK v3 FirehoseClient against the local Firehose API', () => {
+  test('puts single records and batches that land, all of them, in the delivered objects', async (t) => {
+    const { FirehoseClient, PutRecordBatchCommand, PutRecordCommand, DescribeDeliveryStreamCommand } = await import(
+      '@aws-sdk/client-firehose'
+    );
+    const direct = testDelivery(
+      deliverySettings('compression: UNCOMPRESSED\nbufferingHints: { intervalInSeconds: 60 }'),
+      {
+        name: 'sdk-clicks',
+      },
+    );
+    const api = await startFirehoseApi({ deliveryStreams: [direct.stream] });
+    const firehose = new FirehoseClient({
+      endpoint: api.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'streamkit-local', secretAccessKey: 'streamkit-local-secret' },
+    });
+    t.after(async () => {
+      firehose.destroy();
+      await api.close();
+    });
+
+    const one = await firehose.send(
+      new PutRecordCommand({ DeliveryStreamName: 'sdk-clicks', Record: { Data: Buffer.from('{"n":0}\n') } }),
+    );
+    assert.equal(typeof one.RecordId, 'string');
+    const batch = await firehose.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: 'sdk-clicks',
+        Records: Array.from({ length: 300 }, (_, i) => ({ Data: Buffer.from(`{"n":${i + 1}}\n`) })),
+      }),
+    );
+    assert.equal(batch.FailedPutCount, 0);
+    const described = await firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'sdk-clicks' }));
+    assert.equal(described.DeliveryStreamDescription?.DeliveryStreamType, 'DirectPut');
+
+    await direct.stream.flushAll();
+    const delivered = (await objects(direct.store, 'UNCOMPRESSED')).flatMap((o) => lines(o.content));
+    assert.deepEqual(
+      delivered.map((line) => JSON.parse(line).n),
+      Array.from({ length: 301 }, (_, i) => i),
+    );
+  });
+});
