@@ -1,3 +1,22 @@
+export {
+  AGGREGATED_RECORD_MAGIC,
+  AggregatedRecordBuilder,
+  type AggregatedRecordContents,
+  type AggregatedUserRecord,
+  decodeAggregatedRecord,
+  encodeAggregatedRecord,
+  hasAggregatedRecordMagic,
+  type NotAggregatedReason,
+} from './aggregation/aggregated-record.ts';
+export {
+  type DeaggregatedEventRecord,
+  type DeaggregatedPayloadFields,
+  type DeaggregatedRecord,
+  deaggregate,
+  deaggregateRecord,
+  type KinesisRecordInput,
+  type LambdaKinesisPayload,
+} from './aggregation/deaggregate.ts';
 export { type Clock, systemClock } from './clock.ts';
 export { createRandom, randomSeed } from './generators/prng.ts';
 export {
@@ -19,6 +38,19 @@ export {
   type PutRecordsOutput,
 } from './ingest-client.ts';
 export type { IngestRecord } from './ingest-record.ts';
+export {
+  KinesisProducer,
+  type KinesisProducerOptions,
+  type UserRecordInput,
+  type UserRecordPromise,
+  type UserRecordResult,
+} from './kinesis-producer/kinesis-producer.ts';
+export {
+  type LatencyPercentiles,
+  PRODUCER_METRICS_CHANNEL,
+  type ProducerMetrics,
+  type ProducerMetricsMessage,
+} from './kinesis-producer/producer-metrics.ts';
 export { KinesisStreamWriter, type KinesisStreamWriterOptions } from './kinesis-stream-writer.ts';
 export {
   PRODUCE_DEFAULTS,
