@@ -18,6 +18,13 @@ export {
   type LambdaKinesisPayload,
 } from './aggregation/deaggregate.ts';
 export { type Clock, systemClock } from './clock.ts';
+export {
+  type ClickEvent,
+  type ClickEventType,
+  type ClickstreamOptions,
+  clickstream,
+  type DeviceType,
+} from './generators/clickstream.ts';
 export { createRandom, randomSeed } from './generators/prng.ts';
 export {
   formatEventTime,
@@ -26,6 +33,14 @@ export {
   type StockTickerOptions,
   stockTicker,
 } from './generators/stock-ticker.ts';
+export {
+  haversineKm,
+  NYC_BOUNDS,
+  TAXI_FARE,
+  type TaxiRide,
+  type TaxiRidesOptions,
+  taxiRides,
+} from './generators/taxi-rides.ts';
 export {
   type AwsCredentials,
   type CallOptions,
