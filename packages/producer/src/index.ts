@@ -74,5 +74,6 @@ export {
   type ProduceResult,
   produce,
   type RecordBatchWriter,
+  type UserRecordWriter,
 } from './produce.ts';
 export { RETRIABLE_KINESIS_ERRORS } from './put-records-retries.ts';

@@ -963,10 +963,10 @@ export class KinesisProducer {
     const users = entry.users;
     for (let i = 0; i < users.length; i++) {
       const pending = users[i]!;
-      this.settle(pending);
       this.counts.userRecordsPut++;
       this.counts.userRecordsDataPut += pending.dataBytes;
       this.latency.record(now - pending.addedAt);
+      // The record's own promise first, so its callbacks run before those of a flush() it completes.
       pending.resolve({
         sequenceNumber,
         subSequenceNumber: entry.aggregated ? i : 0,
@@ -974,6 +974,7 @@ export class KinesisProducer {
         aggregated: entry.aggregated,
         attempts: pending.priorAttempts + entry.attempts,
       });
+      this.settle(pending);
     }
   }
 
@@ -982,9 +983,9 @@ export class KinesisProducer {
   }
 
   private fail(pending: Pending, error: StreamkitError): void {
-    this.settle(pending);
     this.counts.userRecordsFailed++;
     pending.reject(error);
+    this.settle(pending);
   }
 
   /** Releases a user record's memory and counts it done for `flush()`. */
