@@ -511,7 +511,7 @@ describe('KinesisProducer concurrency and shard changes', () => {
 
   test('after a reshard, rebuilds the shard map and sends again user records stored on the wrong shard', async () => {
     const [parent] = evenShards(1);
-    const { kinesis, producer } = setup([parent!]);
+    const { clock, kinesis, producer } = setup([parent!]);
     await producer.addUserRecord({ partitionKey: 'warm-up', data: 'x' }).buffered;
     await producer.flush();
     // The shard splits in two: Kinesis now routes by the children, the producer still predicts the parent.
@@ -521,9 +521,17 @@ describe('KinesisProducer concurrency and shard changes', () => {
     kinesis.shards = [{ ...parent!, closed: true }, low, high];
     const keys = [keyIn(low, 0), keyIn(high, 0), keyIn(low, 1), keyIn(high, 1)];
     const acks = keys.map((partitionKey) => producer.addUserRecord({ partitionKey, data: partitionKey }));
-    await producer.flush();
-    const results = await Promise.all(acks);
+    let flushed = false;
+    void producer.flush().then(() => {
+      flushed = true;
+    });
+    await clock.advance(120);
     assert.ok(producer.metrics.wrongShard >= 1);
+    assert.equal(flushed, false, 'the user records stored on the wrong shard wait for the new map');
+    // The map is reloaded at most once a second, so a map proven wrong again and again cannot make the producer spin.
+    while (!flushed) await clock.advance(100);
+    assert.ok(clock.elapsed >= 1000, `${clock.elapsed} ms`);
+    const results = await Promise.all(acks);
     assert.equal(kinesis.listShardsCalls, 2, 'the map was loaded again');
     // Every user record is acknowledged on the shard that holds its hash key (as the KCL would check).
     results.forEach((result, i) => {
@@ -685,6 +693,49 @@ describe('the aggregated records themselves', () => {
         entry.ExplicitHashKey,
         decimal(hashKeyOf({ PartitionKey: contents.records[0]!.partitionKey }).toString(16)),
       );
+    }
+  });
+});
+
+describe('UserRecordPromise', () => {
+  test('works with await, then, catch, finally and Promise.all, without being a native Promise', async () => {
+    const { producer } = setup(1);
+    const a = producer.addUserRecord({ partitionKey: 'k', data: 'a' });
+    const b = producer.addUserRecord({ partitionKey: 'k', data: 'b' });
+    assert.equal(a instanceof Promise, false);
+    assert.equal(Object.prototype.toString.call(a), '[object UserRecordPromise]');
+    let finallyRan = false;
+    const chained = a
+      .then((r) => r.subSequenceNumber)
+      .finally(() => {
+        finallyRan = true;
+      });
+    await producer.flush();
+    assert.deepEqual(
+      (await Promise.all([a, b])).map((r) => r.subSequenceNumber),
+      [0, 1],
+    );
+    assert.equal(await chained, 0);
+    assert.equal(finallyRan, true);
+    assert.equal((await b).subSequenceNumber, 1, 'awaited after it settled');
+  });
+
+  test('a record that fails unobserved is no unhandled rejection; a late handler still sees the failure', async () => {
+    const { kinesis, producer } = setup(1);
+    kinesis.refuse = () => ({ code: 'KMSDisabledException', message: 'key disabled' });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const ack = producer.addUserRecord({ partitionKey: 'k', data: 'x' });
+      await producer.flush();
+      await settle();
+      assert.deepEqual(unhandled, []);
+      assert.equal(producer.metrics.userRecordsFailed, 1);
+      await assert.rejects(ack, isError('SK_UNAVAILABLE', /KMSDisabledException/));
+      assert.equal(await ack.catch(() => 'caught'), 'caught');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
     }
   });
 });

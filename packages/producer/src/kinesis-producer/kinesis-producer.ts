@@ -107,29 +107,127 @@ export interface UserRecordResult {
 }
 
 /**
- * Settles when the record is acknowledged (or rejects with a StreamkitError when it finally fails). `buffered`
- * resolves as soon as the producer has taken the record in: at once while there is room, later under back-pressure.
+ * Settles when the record is acknowledged, or rejects with a StreamkitError when it finally fails: `await` it, hand
+ * it to `Promise.all`, call `then`/`catch`/`finally`. `buffered` resolves as soon as the producer has taken the record
+ * in: at once while there is room, later under back-pressure.
+ *
+ * It has the shape of a Promise but is not a native one (`instanceof Promise` is false): the producer makes a native
+ * promise only once someone calls `then` (or awaits it), so a fire-and-forget caller pays for no promise per record,
+ * and a record that fails unobserved is counted in the metrics instead of crashing the process as an unhandled
+ * rejection.
  */
 export interface UserRecordPromise extends Promise<UserRecordResult> {
   readonly buffered: Promise<void>;
 }
 
-/** One user record being produced. */
-interface Pending {
-  resolve: (result: UserRecordResult) => void;
-  reject: (error: unknown) => void;
-  readonly addedAt: number;
-  readonly expiresAt: number;
+const READY: Promise<void> = Promise.resolve();
+const PENDING = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+
+/** What the user records of one acknowledged Kinesis record share. */
+interface KinesisRecordOutcome {
+  readonly sequenceNumber: string;
+  readonly shardId: string;
+  readonly aggregated: boolean;
+}
+
+/** One user record being produced: its bookkeeping, and the promise-like handed to the caller. */
+class PendingUserRecord implements UserRecordPromise {
+  buffered: Promise<void> = READY;
   /** When it must leave the aggregator. */
   deadline: number;
-  readonly charge: number;
-  readonly dataBytes: number;
-  readonly epoch: number;
-  /** 32-digit hex. */
-  readonly hashKey: string;
-  /** Attempts made by Kinesis records that carried it before (it was sent again). */
-  priorAttempts: number;
+  /** PutRecords attempts of the Kinesis records that carried it (the last one included once settled). */
+  attempts = 0;
+  private state = PENDING;
+  private outcome: KinesisRecordOutcome | StreamkitError | undefined;
+  private subSequenceNumber = 0;
+  /** The native promise, made when someone first calls `then`. */
+  private listener:
+    | {
+        readonly promise: Promise<UserRecordResult>;
+        resolve?: (result: UserRecordResult) => void;
+        reject?: (error: unknown) => void;
+      }
+    | undefined;
+
+  constructor(
+    readonly addedAt: number,
+    readonly expiresAt: number,
+    deadline: number,
+    readonly charge: number,
+    readonly dataBytes: number,
+    readonly epoch: number,
+    /** 32-digit hex. */
+    readonly hashKey: string,
+  ) {
+    this.deadline = deadline;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'UserRecordPromise';
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a promise-like on purpose, see UserRecordPromise.
+  then<A = UserRecordResult, B = never>(
+    onFulfilled?: ((result: UserRecordResult) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.toPromise().then(onFulfilled, onRejected);
+  }
+
+  catch<T = never>(onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<UserRecordResult | T> {
+    return this.toPromise().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<UserRecordResult> {
+    return this.toPromise().finally(onFinally);
+  }
+
+  fulfill(outcome: KinesisRecordOutcome, subSequenceNumber: number, attempts: number): void {
+    this.state = FULFILLED;
+    this.outcome = outcome;
+    this.subSequenceNumber = subSequenceNumber;
+    this.attempts = attempts;
+    this.listener?.resolve?.(this.result());
+  }
+
+  reject(error: StreamkitError): void {
+    this.state = REJECTED;
+    this.outcome = error;
+    this.listener?.reject?.(error);
+  }
+
+  private result(): UserRecordResult {
+    const outcome = this.outcome as KinesisRecordOutcome;
+    return {
+      sequenceNumber: outcome.sequenceNumber,
+      subSequenceNumber: this.subSequenceNumber,
+      shardId: outcome.shardId,
+      aggregated: outcome.aggregated,
+      attempts: this.attempts,
+    };
+  }
+
+  private toPromise(): Promise<UserRecordResult> {
+    if (this.listener === undefined) {
+      if (this.state === FULFILLED) this.listener = { promise: Promise.resolve(this.result()) };
+      else if (this.state === REJECTED) this.listener = { promise: Promise.reject(this.outcome) };
+      else {
+        let resolve!: (result: UserRecordResult) => void;
+        let reject!: (error: unknown) => void;
+        const promise = new Promise<UserRecordResult>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        this.listener = { promise, resolve, reject };
+      }
+    }
+    return this.listener.promise;
+  }
 }
+
+type Pending = PendingUserRecord;
 
 /** A user record waiting for admission. */
 interface Waiting {
@@ -220,9 +318,11 @@ class ShardState {
   }
 }
 
-const READY: Promise<void> = Promise.resolve();
 const AGGREGATED_PARTITION_KEY = 'a';
 const HASH_CACHE_SIZE = 65_536;
+/** Lookups between two decisions to use the partition key hash cache or not. */
+const HASH_CACHE_CHECK_EVERY = 16_384;
+const SHARD_MAP_MIN_INTERVAL_MS = 1000;
 
 export class KinesisProducer {
   private readonly kinesis: Pick<KinesisClient, 'send'>;
@@ -242,6 +342,7 @@ export class KinesisProducer {
   private readonly maxBufferedBytes: number;
   private readonly clock: Clock;
   private readonly random: () => number;
+  private readonly origin: number;
 
   private shardMap: ShardMap | undefined;
   private shards = new Map<string, ShardState>();
@@ -251,7 +352,12 @@ export class KinesisProducer {
   private mapLoading = false;
   /** When the current shard map was applied: answers to requests sent before it say nothing new about it. */
   private mapAppliedAt = Number.NEGATIVE_INFINITY;
+  /** When ListShards was last called. */
+  private mapLoadedAt = Number.NEGATIVE_INFINITY;
   private readonly hashKeys = new Map<string, string>();
+  private hashCacheOn = true;
+  private hashLookups = 0;
+  private hashHits = 0;
 
   private batch: KinesisRecordEntry[] = [];
   private batchBytes = 0;
@@ -292,6 +398,14 @@ export class KinesisProducer {
     backPressureWaits: 0,
   };
 
+  /**
+   * Milliseconds since the producer was made. Times are kept relative so that they stay small integers (V8 stores
+   * those inline; epoch milliseconds would be a heap number per timestamp per record).
+   */
+  private now(): number {
+    return this.clock.now() - this.origin;
+  }
+
   constructor(options: KinesisProducerOptions) {
     if (options.streamName === undefined && options.streamARN === undefined) {
       throw new StreamkitError('SK_VALIDATION', 'streamName or streamARN is required', { path: 'streamName' });
@@ -321,6 +435,7 @@ export class KinesisProducer {
     this.maxBufferedBytes = knob('maxBufferedBytes', options.maxBufferedBytes, P.maxBufferedBytes);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.origin = this.clock.now();
   }
 
   /**
@@ -352,7 +467,11 @@ export class KinesisProducer {
       );
     }
     const data = toBytes(record.data);
-    const size = data.length + (isAscii(partitionKey) ? partitionKey.length : Buffer.byteLength(partitionKey));
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: count bytes exactly only near the limit.
+    let size = data.length + partitionKey.length;
+    if (data.length + 3 * partitionKey.length > LIMITS.kinesis.recordMaxBytes.value) {
+      size = data.length + Buffer.byteLength(partitionKey);
+    }
     if (size > LIMITS.kinesis.recordMaxBytes.value) {
       throw new StreamkitError(
         'SK_VALIDATION',
@@ -361,38 +480,28 @@ export class KinesisProducer {
       );
     }
 
-    const now = this.clock.now();
-    let resolve!: (result: UserRecordResult) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<UserRecordResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    }) as Promise<UserRecordResult> & { buffered: Promise<void> };
-    const pending: Pending = {
-      resolve,
-      reject,
-      addedAt: now,
-      expiresAt: now + this.recordTtl,
-      deadline: now + this.recordMaxBufferedTime,
-      charge: size + P.bufferedRecordOverhead.value,
-      dataBytes: data.length,
-      epoch: this.epoch,
-      hashKey: explicitHashKey === undefined ? this.hashKeyOf(partitionKey) : decimalToHashKey(explicitHashKey),
-      priorAttempts: 0,
-    };
+    const now = this.now();
+    const pending = new PendingUserRecord(
+      now,
+      now + this.recordTtl,
+      now + this.recordMaxBufferedTime,
+      size + P.bufferedRecordOverhead.value,
+      data.length,
+      this.epoch,
+      explicitHashKey === undefined ? this.hashKeyOf(partitionKey) : decimalToHashKey(explicitHashKey),
+    );
     this.counts.userRecordsReceived++;
     this.epochOutstanding++;
 
     if (this.waitingHead === this.waiting.length && this.hasRoomFor(pending.charge)) {
       this.admit(pending, partitionKey, data, explicitHashKey);
-      promise.buffered = READY;
     } else {
       this.counts.backPressureWaits++;
-      promise.buffered = new Promise<void>((admitted) => {
+      pending.buffered = new Promise<void>((admitted) => {
         this.waiting.push({ pending, partitionKey, data, explicitHashKey, admitted });
       });
     }
-    return promise;
+    return pending;
   }
 
   /**
@@ -453,13 +562,13 @@ export class KinesisProducer {
 
   /** Lets waiting records in while there is room. */
   private admitWaiting(): void {
-    const now = this.clock.now();
+    const now = this.now();
     while (this.waitingHead < this.waiting.length) {
       const next = this.waiting[this.waitingHead]!;
       if (next.pending.expiresAt <= now) {
         this.waitingHead++;
         next.admitted();
-        this.fail(next.pending, expired(this.recordTtl, next.pending.priorAttempts));
+        this.fail(next.pending, expired(this.recordTtl, next.pending.attempts));
         continue;
       }
       if (!this.hasRoomFor(next.pending.charge)) break;
@@ -478,13 +587,25 @@ export class KinesisProducer {
 
   // ---- routing and aggregation -----------------------------------------------------------------------------------
 
+  /**
+   * The hash key of a partition key, from a cache while keys repeat (tickers, device ids); when most keys are new
+   * (ride ids, UUIDs) the cache costs more than it saves and is left alone until the next check.
+   */
   private hashKeyOf(partitionKey: string): string {
-    let hashKey = this.hashKeys.get(partitionKey);
-    if (hashKey === undefined) {
-      if (this.hashKeys.size >= HASH_CACHE_SIZE) this.hashKeys.clear();
-      hashKey = partitionKeyHashKey(partitionKey);
-      this.hashKeys.set(partitionKey, hashKey);
+    if (++this.hashLookups === HASH_CACHE_CHECK_EVERY) {
+      this.hashCacheOn = !this.hashCacheOn || this.hashHits * 2 >= HASH_CACHE_CHECK_EVERY;
+      this.hashLookups = 0;
+      this.hashHits = 0;
     }
+    if (!this.hashCacheOn) return partitionKeyHashKey(partitionKey);
+    let hashKey = this.hashKeys.get(partitionKey);
+    if (hashKey !== undefined) {
+      this.hashHits++;
+      return hashKey;
+    }
+    if (this.hashKeys.size >= HASH_CACHE_SIZE) this.hashKeys.clear();
+    hashKey = partitionKeyHashKey(partitionKey);
+    this.hashKeys.set(partitionKey, hashKey);
     return hashKey;
   }
 
@@ -499,7 +620,7 @@ export class KinesisProducer {
     const range = map.shardFor(pending.hashKey);
     if (range === undefined) {
       // No open shard holds the key (the map is out of date): send it alone and let Kinesis route it.
-      this.markShardMapStale(this.clock.now());
+      this.markShardMapStale(this.now());
       this.enqueueAlone(this.unpredicted, pending, partitionKey, data, explicitHashKey);
       return;
     }
@@ -512,7 +633,7 @@ export class KinesisProducer {
     if (open === undefined) open = this.openAggregate(shard);
     let position = open.builder.addIfFits(this.aggregationMaxSize, partitionKey, data, explicitHashKey);
     if (position < 0) {
-      this.seal(shard);
+      this.seal(shard, true);
       open = this.openAggregate(shard);
       position = open.builder.add(partitionKey, data, explicitHashKey);
     }
@@ -529,7 +650,7 @@ export class KinesisProducer {
     if (pending.expiresAt < open.expiresAt) open.expiresAt = pending.expiresAt;
     if (pending.epoch < open.minEpoch) open.minEpoch = pending.epoch;
     if (open.users.length >= this.aggregationMaxCount || open.builder.size >= this.aggregationMaxSize) {
-      this.seal(shard);
+      this.seal(shard, true);
     }
   }
 
@@ -539,13 +660,19 @@ export class KinesisProducer {
     return open;
   }
 
-  /** Closes the shard's open aggregate into a Kinesis record at the end of its queue. */
-  private seal(shard: ShardState): void {
+  /**
+   * Closes the shard's open aggregate into a Kinesis record at the end of its queue. A record closed because it is
+   * full is due at once: waiting cannot make it bigger, and sending it early keeps latency and memory down (the
+   * collector still gives records of other shards its grace to join the request).
+   */
+  private seal(shard: ShardState, full = false): void {
     const open = shard.open;
     if (open === undefined) return;
     shard.open = undefined;
+    if (full) open.deadline = Math.min(open.deadline, this.now());
     if (open.users.length === 1) {
       const pending = open.users[0]!;
+      pending.deadline = Math.min(pending.deadline, open.deadline);
       this.enqueueAlone(shard, pending, open.firstPartitionKey, open.firstData, open.firstExplicitHashKey);
       return;
     }
@@ -610,9 +737,9 @@ export class KinesisProducer {
       const users = this.userRecordsOf(entry);
       entry.users.forEach((pending, index) => {
         const user = users[index]!;
-        pending.priorAttempts += entry.attempts;
+        pending.attempts += entry.attempts;
         if (pending.expiresAt <= now) {
-          this.fail(pending, expired(this.recordTtl, pending.priorAttempts));
+          this.fail(pending, expired(this.recordTtl, pending.attempts));
           return;
         }
         // Like the KPL's retrier: a record sent again may wait half of RecordMaxBufferedTime to be aggregated.
@@ -654,7 +781,12 @@ export class KinesisProducer {
   }
 
   private async loadShardMapWithRetries(): Promise<void> {
+    // A map proven wrong again and again (an endpoint naming shards ListShards does not list) is reloaded at most
+    // once per SHARD_MAP_MIN_INTERVAL_MS, so re-sends caused by it cannot spin.
+    const wait = this.mapLoadedAt + SHARD_MAP_MIN_INTERVAL_MS - this.now();
+    if (wait > 0) await this.clock.sleep(wait);
     for (let attempt = 1; ; attempt++) {
+      this.mapLoadedAt = this.now();
       try {
         const map = await listOpenShards(this.kinesis, this.stream, AbortSignal.timeout(this.requestTimeout));
         this.mapLoading = false;
@@ -669,7 +801,7 @@ export class KinesisProducer {
           for (const waiting of unrouted) this.fail(waiting.pending, failure);
           return;
         }
-        const now = this.clock.now();
+        const now = this.now();
         this.unrouted = this.unrouted.filter((waiting) => {
           if (waiting.pending.expiresAt > now) return true;
           this.fail(waiting.pending, expired(this.recordTtl, 0));
@@ -709,10 +841,10 @@ export class KinesisProducer {
     orphans.push(...this.batch.filter((entry) => entry.shard.retired));
     if (orphans.length > 0) this.removeFromBatch((entry) => entry.shard.retired);
     this.shardMap = map;
-    this.mapAppliedAt = this.clock.now();
+    this.mapAppliedAt = this.now();
     this.shards = next;
     this.shardList = [...next.values()];
-    const now = this.clock.now();
+    const now = this.now();
     this.reroute(orphans, now);
     const unrouted = this.unrouted;
     this.unrouted = [];
@@ -740,7 +872,7 @@ export class KinesisProducer {
   private pump(): void {
     this.pumpQueued = false;
     if (this.waitingHead < this.waiting.length) this.admitWaiting();
-    const now = this.clock.now();
+    const now = this.now();
     let wake = Number.POSITIVE_INFINITY;
     const flushing = this.epoch;
 
@@ -816,7 +948,7 @@ export class KinesisProducer {
     this.batchBytes = 0;
     this.batchCollectBy = Number.POSITIVE_INFINITY;
     this.batchMinEpoch = Number.POSITIVE_INFINITY;
-    const now = this.clock.now();
+    const now = this.now();
     for (const entry of kept) this.addToBatch(entry, now);
   }
 
@@ -825,7 +957,8 @@ export class KinesisProducer {
     const controller = new AbortController();
     this.timer = controller;
     this.timerAt = at;
-    void this.clock.sleep(Math.max(0, at - this.clock.now()), controller.signal).then(() => {
+    // Whole milliseconds, rounded up: a wake never comes before its time, so the pump always finds work due.
+    void this.clock.sleep(Math.max(0, Math.ceil(at - this.now())), controller.signal).then(() => {
       if (this.timer !== controller) return;
       this.timer = undefined;
       this.timerAt = Number.POSITIVE_INFINITY;
@@ -871,7 +1004,7 @@ export class KinesisProducer {
   }
 
   private onAnswer(entries: KinesisRecordEntry[], output: PutRecordsCommandOutput, sentAt: number): void {
-    const now = this.clock.now();
+    const now = this.now();
     this.inFlightRequests--;
     this.counts.putRecordsRequests++;
     for (const entry of entries) entry.shard.inFlight = false;
@@ -906,7 +1039,7 @@ export class KinesisProducer {
   }
 
   private onRequestFailed(entries: KinesisRecordEntry[], error: unknown, sentAt: number): void {
-    const now = this.clock.now();
+    const now = this.now();
     this.inFlightRequests--;
     this.counts.putRecordsRequestsFailed++;
     for (const entry of entries) entry.shard.inFlight = false;
@@ -960,22 +1093,19 @@ export class KinesisProducer {
     }
     this.counts.kinesisRecordsPut++;
     this.counts.kinesisRecordsDataPut += entry.bytes;
+    const outcome: KinesisRecordOutcome = { sequenceNumber, shardId, aggregated: entry.aggregated };
     const users = entry.users;
+    let dataBytes = 0;
     for (let i = 0; i < users.length; i++) {
       const pending = users[i]!;
-      this.counts.userRecordsPut++;
-      this.counts.userRecordsDataPut += pending.dataBytes;
+      dataBytes += pending.dataBytes;
       this.latency.record(now - pending.addedAt);
       // The record's own promise first, so its callbacks run before those of a flush() it completes.
-      pending.resolve({
-        sequenceNumber,
-        subSequenceNumber: entry.aggregated ? i : 0,
-        shardId,
-        aggregated: entry.aggregated,
-        attempts: pending.priorAttempts + entry.attempts,
-      });
-      this.settle(pending);
+      pending.fulfill(outcome, entry.aggregated ? i : 0, pending.attempts + entry.attempts);
     }
+    this.counts.userRecordsPut += users.length;
+    this.counts.userRecordsDataPut += dataBytes;
+    this.settleAll(users);
   }
 
   private failEntry(entry: KinesisRecordEntry, error: StreamkitError): void {
@@ -986,6 +1116,23 @@ export class KinesisProducer {
     this.counts.userRecordsFailed++;
     pending.reject(error);
     this.settle(pending);
+  }
+
+  /** `settle` for every record of an acknowledged Kinesis record, at once. */
+  private settleAll(users: readonly Pending[]): void {
+    let charge = 0;
+    let current = 0;
+    for (const pending of users) {
+      if (pending.epoch !== this.epoch) {
+        this.settle(pending);
+        continue;
+      }
+      charge += pending.charge;
+      current++;
+    }
+    this.buffered -= charge;
+    this.epochOutstanding -= current;
+    if (this.waitingHead < this.waiting.length) this.requestPump();
   }
 
   /** Releases a user record's memory and counts it done for `flush()`. */
@@ -1019,7 +1166,7 @@ export class KinesisProducer {
   /** Exponential backoff with equal jitter before attempt `attempts + 1`. */
   private backoff(attempts: number): number {
     const ceiling = Math.min(P.backoffMaxDelay.value, P.backoffBaseDelay.value * 2 ** Math.max(0, attempts - 1));
-    return ceiling / 2 + this.random() * (ceiling / 2);
+    return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
   }
 
   private publish(entries: readonly KinesisRecordEntry[], refused: number, durationMs: number, error?: string): void {
@@ -1062,11 +1209,6 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   throw new StreamkitError('SK_VALIDATION', `data must be a Uint8Array or a string (got ${describe(data)})`, {
     path: 'data',
   });
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
 
 function describe(value: unknown): string {

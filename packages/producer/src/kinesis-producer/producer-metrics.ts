@@ -80,9 +80,17 @@ export class LatencyHistogram {
   private total = 0;
   private maximum = 0;
 
+  private lastValue = -1;
+  private lastBucket = 0;
+
   record(ms: number, times = 1): void {
     const value = ms < 0 ? 0 : Math.floor(ms);
-    this.counts[bucketOf(value)]! += times;
+    // Records acknowledged together mostly share a latency: skip the bucket arithmetic then.
+    if (value !== this.lastValue) {
+      this.lastValue = value;
+      this.lastBucket = bucketOf(value);
+    }
+    this.counts[this.lastBucket]! += times;
     this.total += times;
     if (value > this.maximum) this.maximum = value;
   }
