@@ -1,0 +1,340 @@
+/**
+ * Producer benchmark: user records per CPU-second and Kinesis records per user record, streamkit's KinesisProducer
+ * side by side with aws-kinesis-agg + the AWS SDK (and plain PutRecords as the no-aggregation reference), in one run,
+ * against the local Kinesis engine running in a separate process (its CPU is not counted).
+ *
+ *   npx tsx benchmarks/producer.bench.ts [--records 200000] [--repeats 5] [--shards 16] [--json]
+ *                                        [--only <text>] [--profile <dir>]
+ *
+ * Method (also in BENCHMARKS.md): the user records of each workload are generated and serialized before timing, so
+ * only producing is measured. Each contender runs once untimed (JIT warm-up), then `repeats` times, the contenders
+ * interleaved (A B C D A B C D …) so that drift in the machine's speed hits all alike; each run writes into a fresh
+ * stream. CPU is `process.cpuUsage()` (user + system) of this process from the first record handed over until every
+ * record is acknowledged; the figure is the median. Every run is checked afterwards: reading the stream back and
+ * deaggregating gives every user record.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  PutRecordsCommand,
+  type PutRecordsRequestEntry,
+} from '@aws-sdk/client-kinesis';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, recordBytes } from '@streamkit/core';
+import {
+  clickstream,
+  deaggregateRecord,
+  KinesisProducer,
+  type KinesisProducerOptions,
+  KinesisStreamWriter,
+  stockTicker,
+  taxiRides,
+} from '@streamkit/producer';
+import * as awsKinesisAggModule from 'aws-kinesis-agg';
+
+/** aws-kinesis-agg's RecordAggregator (exported by the package, missing from its type declarations). */
+interface RecordAggregator {
+  calculateUserRecordSize(record: UserRecord): number;
+  addUserRecord(record: UserRecord): void;
+  build(): { partitionKey: string; data: Buffer } | undefined;
+  length(): number;
+  totalBytes: number;
+}
+const { RecordAggregator } = awsKinesisAggModule as unknown as { RecordAggregator: new () => RecordAggregator };
+
+// ---- the engine, in its own process ----------------------------------------------------------------------------------
+
+if (process.argv.includes('--engine')) {
+  const { startKinesisEngine } = await import('@streamkit/local');
+  const engine = await startKinesisEngine({ port: 0 });
+  process.send?.({ endpoint: engine.endpoint });
+  process.on('disconnect', () => void engine.close().then(() => process.exit(0)));
+} else {
+  await main();
+}
+
+interface UserRecord {
+  readonly partitionKey: string;
+  readonly data: Buffer;
+}
+
+interface Contender {
+  readonly name: string;
+  /** Sends every record and resolves when all are acknowledged; returns the Kinesis records written. */
+  run(kinesis: KinesisClient, stream: string, records: readonly UserRecord[]): Promise<number>;
+}
+
+interface Sample {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  readonly kinesisRecords: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '200000' },
+      repeats: { type: 'string', default: '5' },
+      shards: { type: 'string', default: '16' },
+      json: { type: 'boolean', default: false },
+      /** Only the contenders and workloads whose names contain this text. */
+      only: { type: 'string' },
+      /** A directory to write a CPU profile of every timed run into (open them in Chrome DevTools). */
+      profile: { type: 'string' },
+    },
+  });
+  if (values.profile) mkdirSync(values.profile, { recursive: true });
+  const count = Number(values.records);
+  const repeats = Number(values.repeats);
+  const shards = Number(values.shards);
+
+  const child = fork(fileURLToPath(import.meta.url), ['--engine'], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { endpoint: string }).endpoint));
+    child.once('exit', (code) => reject(new Error(`the engine process exited (${code})`)));
+  });
+  const kinesis = new KinesisClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+  const workloads = {
+    'stock ticks (≈70 B)': generate(stockTicker({ seed: 1, now: () => Date.UTC(2026, 0, 15) }), count),
+    'taxi rides (≈600 B)': generate(taxiRides({ seed: 1, now: () => Date.UTC(2026, 0, 15) }), count / 4),
+    'clickstream (≈500 B)': generate(clickstream({ seed: 1, now: () => Date.UTC(2026, 0, 15) }), count / 4),
+  };
+
+  const contenders: Contender[] = [
+    streamkit('streamkit KinesisProducer', {}),
+    awsKinesisAgg(),
+    streamkit('streamkit KinesisProducer, AggregationMaxSize 1 MiB', { aggregationMaxSize: 1024 * 1024 }),
+    plainPutRecords(),
+  ];
+
+  const report: Record<string, Record<string, ReturnType<typeof summarize>>> = {};
+  let streamNumber = 0;
+  const only = values.only;
+  for (const [workload, records] of Object.entries(workloads)) {
+    if (only !== undefined && !contenders.some((c) => `${workload} ${c.name}`.includes(only))) continue;
+    const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
+    for (let round = 0; round <= repeats; round++) {
+      for (const contender of contenders) {
+        if (only !== undefined && !`${workload} ${contender.name}`.includes(only)) continue;
+        const stream = `bench-${streamNumber++}`;
+        await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: shards }));
+        const profile = values.profile && `${values.profile}/${stream} ${workload} ${contender.name}.cpuprofile`;
+        const sample = await measure(() => contender.run(kinesis, stream, records), profile);
+        await verify(kinesis, stream, records.length, contender.name);
+        await kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
+        if (round > 0) samples.get(contender.name)!.push(sample); // round 0 warms up
+      }
+    }
+    report[workload] = Object.fromEntries(
+      contenders
+        .filter((c) => samples.get(c.name)!.length > 0)
+        .map((c) => [c.name, summarize(samples.get(c.name)!, records.length)]),
+    );
+  }
+
+  kinesis.destroy();
+  child.disconnect();
+
+  if (values.json) {
+    console.log(JSON.stringify({ records: count, repeats, shards, node: process.version, report }, null, 2));
+    return;
+  }
+  console.log(`node ${process.version}, ${shards} shards, median of ${repeats} runs after a warm-up run\n`);
+  for (const [workload, rows] of Object.entries(report)) {
+    const anchor = rows['aws-kinesis-agg + AWS SDK PutRecords'] ?? Object.values(rows)[0]!;
+    console.log(
+      `${workload}: ${Object.values(workloads)[Object.keys(workloads).indexOf(workload)]!.length} user records`,
+    );
+    console.log('  contender'.padEnd(56), 'user rec/CPU-s', ' ratio', ' Kinesis rec/user rec', ' wall ms');
+    for (const [name, row] of Object.entries(rows)) {
+      console.log(
+        `  ${name}`.padEnd(56),
+        String(Math.round(row.userRecordsPerCpuSecond)).padStart(14),
+        `${(row.userRecordsPerCpuSecond / anchor.userRecordsPerCpuSecond).toFixed(2)}×`.padStart(6),
+        row.kinesisRecordsPerUserRecord.toPrecision(3).padStart(21),
+        String(Math.round(row.wallMs)).padStart(8),
+      );
+    }
+    console.log();
+  }
+}
+
+function generate(source: Iterator<{ partitionKey: string; data: unknown }>, n: number): UserRecord[] {
+  return Array.from({ length: n }, () => {
+    const { partitionKey, data } = source.next().value!;
+    return { partitionKey, data: recordBytes(data) };
+  });
+}
+
+async function measure(run: () => Promise<number>, profile: string | undefined): Promise<Sample> {
+  const session = profile === undefined ? undefined : new Session();
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const kinesisRecords = await run();
+  const used = process.cpuUsage(cpu);
+  const sample = { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall, kinesisRecords };
+  if (session) {
+    const { profile: cpuProfile } = await session.post('Profiler.stop');
+    writeFileSync(profile!, JSON.stringify(cpuProfile));
+    session.disconnect();
+  }
+  return sample;
+}
+
+function summarize(samples: Sample[], userRecords: number) {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  };
+  const cpuMs = median(samples.map((s) => s.cpuMs));
+  return {
+    userRecordsPerCpuSecond: userRecords / (cpuMs / 1000),
+    cpuMs,
+    wallMs: median(samples.map((s) => s.wallMs)),
+    kinesisRecordsPerUserRecord: median(samples.map((s) => s.kinesisRecords)) / userRecords,
+  };
+}
+
+/** streamkit's producer, fed one record at a time as a generator-driven application would. */
+function streamkit(name: string, options: Partial<KinesisProducerOptions>): Contender {
+  return {
+    name,
+    async run(kinesis, streamName, records) {
+      // The local engine does not throttle; the rate limit is raised so that it does not decide the wall time.
+      const producer = new KinesisProducer({ kinesis, streamName, rateLimit: 100_000, ...options });
+      for (let i = 0; i < records.length; i++) {
+        await producer.addUserRecord(records[i]!).buffered;
+        if (i % 1000 === 999) await yieldToEventLoop();
+      }
+      await producer.close();
+      const { userRecordsFailed, kinesisRecordsPut } = producer.metrics;
+      if (userRecordsFailed > 0) throw new Error(`${name}: ${userRecordsFailed} user records failed`);
+      return kinesisRecordsPut;
+    },
+  };
+}
+
+/**
+ * aws-kinesis-agg: its RecordAggregator fills Kinesis records regardless of shard, and the AWS SDK sends them in
+ * PutRecords calls of up to 500 records and 5 MiB, four at a time. Its `aggregate()` helper fills records up to 1 MiB
+ * of data, which with the partition key exceeds the 1 MiB record limit (Kinesis refuses such records with
+ * InvalidArgumentException), so each record is closed 256 bytes early here, through the aggregator's own size
+ * accounting.
+ */
+function awsKinesisAgg(): Contender {
+  const limit = 1024 * 1024 - 4 - 16 - 256;
+  return {
+    name: 'aws-kinesis-agg + AWS SDK PutRecords',
+    async run(kinesis, streamName, records) {
+      const encoded: PutRecordsRequestEntry[] = [];
+      const aggregator = new RecordAggregator();
+      const close = () => {
+        const record = aggregator.build()!;
+        encoded.push({ Data: record.data, PartitionKey: record.partitionKey });
+      };
+      for (const record of records) {
+        if (aggregator.length() > 0 && aggregator.totalBytes + aggregator.calculateUserRecordSize(record) > limit)
+          close();
+        aggregator.addUserRecord(record);
+      }
+      if (aggregator.length() > 0) close();
+      await sendAll(kinesis, streamName, encoded);
+      return encoded.length;
+    },
+  };
+}
+
+/** No aggregation: every user record is a Kinesis record, PutRecords of 500 (streamkit's KinesisStreamWriter). */
+function plainPutRecords(): Contender {
+  return {
+    name: 'no aggregation (KinesisStreamWriter, PutRecords of 500)',
+    async run(kinesis, streamName, records) {
+      const writer = new KinesisStreamWriter({ kinesis, streamName });
+      const batches: UserRecord[][] = [];
+      for (let i = 0; i < records.length; i += 500) batches.push(records.slice(i, i + 500) as UserRecord[]);
+      await inParallel(batches, 4, async (batch) => {
+        const output = await writer.putRecords(batch);
+        if (output.failedRecordCount > 0) throw new Error(`${output.failedRecordCount} records refused`);
+      });
+      return records.length;
+    },
+  };
+}
+
+/** PutRecords calls of up to 500 records and 5 MiB, four in flight, refused records sent again. */
+async function sendAll(kinesis: KinesisClient, streamName: string, entries: PutRecordsRequestEntry[]) {
+  const batches: PutRecordsRequestEntry[][] = [];
+  let batch: PutRecordsRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entry.Data!.length + entry.PartitionKey!.length;
+    if (batch.length === 500 || bytes + size > 5 * 1024 * 1024) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  await inParallel(batches, 4, async (records) => {
+    let pending = records;
+    while (pending.length > 0) {
+      const output = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: pending }));
+      pending = pending.filter((_, i) => output.Records?.[i]?.ErrorCode !== undefined);
+    }
+  });
+}
+
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/** Reads the stream back: the user records in it must be exactly the ones produced. */
+async function verify(kinesis: KinesisClient, stream: string, expected: number, name: string): Promise<void> {
+  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: stream }));
+  let users = 0;
+  for (const shard of Shards) {
+    let iterator = (
+      await kinesis.send(
+        new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator;
+    while (iterator !== undefined) {
+      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const r of page.Records ?? []) {
+        users += deaggregateRecord({
+          partitionKey: r.PartitionKey!,
+          sequenceNumber: r.SequenceNumber!,
+          data: r.Data!,
+        }).length;
+      }
+      if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  if (users !== expected) throw new Error(`${name}: ${users} user records read back, ${expected} produced`);
+}
