@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { type _Record, KinesisClient } from '@aws-sdk/client-kinesis';
+import { type _Record, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type KinesisEngine, startKinesisEngine } from '@streamkit/local';
 import { type UserRecord as AggUserRecord, aggregate, deaggregateSync } from 'aws-kinesis-agg';
@@ -67,12 +67,17 @@ function edgeCases() {
 }
 
 /**
- * The shared fixture: user records produced by a KinesisProducer into the local engine and read back with
- * GetRecords, then deaggregated by the KCL — together with the edge cases, in one Maven run.
+ * The shared fixture, built once: user records produced by a KinesisProducer into a 3-shard stream of the local
+ * engine, and user records aggregated by aws-kinesis-agg and put into another 3-shard stream, all read back with
+ * GetRecords; then deaggregated by the KCL the way its record processor does — with the hash key range of the shard
+ * each record was read from — together with the edge cases, in one Maven run.
  */
 const fixture = {} as {
   produced: UserRecordInput[];
   kinesisRecords: _Record[];
+  /** What aws-kinesis-agg aggregated (and the stream holds), and the Kinesis records read back. */
+  aggProduced: AggregatedUserRecord[];
+  aggRecords: _Record[];
   edges: ReturnType<typeof edgeCases>;
   kcl: (KclUserRecord | KclFailure)[];
 };
@@ -90,9 +95,40 @@ before(
     await producer.close();
     const results = await Promise.all(acks);
     assert.ok(results.some((r) => r.aggregated) && results.some((r) => !r.aggregated));
-    fixture.kinesisRecords = (await readStream(kinesis, 'interop')).flatMap((shard) => shard.records);
+    const shards = await readStream(kinesis, 'interop');
+    fixture.kinesisRecords = shards.flatMap((shard) => shard.records);
+
+    // aws-kinesis-agg packs user records of any partition key into one Kinesis record, routed by the first key.
+    await createStream(kinesis, 'agg', 3);
+    fixture.aggProduced = Array.from({ length: 300 }, (_, i) => ({
+      partitionKey: `user-${i % 30}`,
+      data: Buffer.from(`event ${i}`),
+    }));
+    for (const record of await aggAggregate(fixture.aggProduced)) {
+      await kinesis.send(
+        new PutRecordsCommand({
+          StreamName: 'agg',
+          Records: [{ Data: record.data, PartitionKey: record.partitionKey }],
+        }),
+      );
+    }
+    const aggShards = await readStream(kinesis, 'agg');
+    fixture.aggRecords = aggShards.flatMap((shard) => shard.records);
+
     fixture.edges = edgeCases();
-    fixture.kcl = await kclDeaggregate([...fixture.kinesisRecords.map(toInput), ...Object.values(fixture.edges)]);
+    fixture.kcl = await kclDeaggregate([
+      ...shards.flatMap((shard) =>
+        shard.records.map((r) => ({ ...toInput(r), shardHashKeyRange: shard.hashKeyRange })),
+      ),
+      ...aggShards.flatMap((shard) =>
+        shard.records.map((r) => ({
+          ...toInput(r),
+          sequenceNumber: `agg-${r.SequenceNumber}`,
+          shardHashKeyRange: shard.hashKeyRange,
+        })),
+      ),
+      ...Object.values(fixture.edges),
+    ]);
   },
   { timeout: 10 * 60_000 },
 );
@@ -153,6 +189,8 @@ function assertSameUserRecordsInOrder(
 
 describe('KinesisProducer → the KCL deaggregator (Java)', () => {
   test('the KCL reads back every user record, with keys, explicit hash keys and sub-sequence numbers', () => {
+    // The KCL was given each record's shard hash key range, so this also shows that every user record sits in the
+    // shard its hash key belongs to.
     const { produced, kinesisRecords } = fixture;
     assert.ok(kinesisRecords.length < produced.length / 10, `${kinesisRecords.length} Kinesis records`);
     const sequenceNumbers = new Set(kinesisRecords.map((r) => r.SequenceNumber));
@@ -161,6 +199,22 @@ describe('KinesisProducer → the KCL deaggregator (Java)', () => {
     // The KCL numbers user records 0, 1, 2… within each Kinesis record and marks them aggregated — as ours does.
     const ours = kinesisRecords.flatMap((r) => deaggregateRecord(toInput(r)));
     assert.deepEqual(kcl.map(comparable), ours.map(comparable));
+  });
+});
+
+describe('the KCL and records that mix shards', () => {
+  test('aws-kinesis-agg records of a multi-shard stream are dropped whole by the KCL; ours are kept whole', () => {
+    assert.equal(fixture.aggRecords.length, 1, 'aws-kinesis-agg made one Kinesis record of the 300 user records');
+    const [record] = fixture.aggRecords;
+    // The KCL drops every user record of an aggregated record that holds one whose hash key is outside the shard
+    // it was read from — here, all 300 (the record holds keys of all three shards).
+    assert.deepEqual(kclOf(`agg-${record!.SequenceNumber}`), []);
+    // The same record through our deaggregator (as a Lambda handler would use it): all 300 are there.
+    assert.equal(deaggregateRecord(toInput(record!)).length, 300);
+    // KinesisProducer aggregates by predicted shard, so the KCL — given each record's shard range — lost nothing
+    // (checked record by record in the test above); none of its Kinesis records came back empty.
+    const emptied = fixture.kinesisRecords.filter((r) => kclOf(r.SequenceNumber!).length === 0);
+    assert.deepEqual(emptied, []);
   });
 });
 

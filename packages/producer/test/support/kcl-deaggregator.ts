@@ -16,6 +16,11 @@ export interface KclInputRecord {
   readonly partitionKey: string;
   readonly sequenceNumber: string;
   readonly data: Uint8Array;
+  /**
+   * The hash key range (decimal) of the shard the record was read from, which the KCL passes to its deaggregator.
+   * @default - the whole hash key space
+   */
+  readonly shardHashKeyRange?: { readonly startingHashKey: string; readonly endingHashKey: string };
 }
 
 /** A user record as the KCL's `KinesisClientRecord` describes it. */
@@ -46,7 +51,14 @@ export async function kclDeaggregate(records: readonly KclInputRecord[]): Promis
     const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
     await writeFile(
       input,
-      records.map((r) => `${b64(Buffer.from(r.partitionKey))}\t${r.sequenceNumber}\t${b64(r.data)}\n`).join(''),
+      records
+        .map((r) => {
+          const range = r.shardHashKeyRange;
+          const fields = [b64(Buffer.from(r.partitionKey)), r.sequenceNumber, b64(r.data)];
+          fields.push(range?.startingHashKey ?? '', range?.endingHashKey ?? '');
+          return `${fields.join('\t')}\n`;
+        })
+        .join(''),
     );
     await new Promise<void>((resolve, reject) => {
       execFile(

@@ -38,15 +38,23 @@ export async function createStream(kinesis: KinesisClient, streamName: string, s
   await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
 }
 
+export interface ShardRecords {
+  readonly shardId: string;
+  /** The shard's hash key range, decimal. */
+  readonly hashKeyRange: { readonly startingHashKey: string; readonly endingHashKey: string };
+  readonly records: _Record[];
+}
+
 /** Every record of every shard, from the trim horizon to the tip, shard by shard in sequence order. */
-export async function readStream(
-  kinesis: KinesisClient,
-  streamName: string,
-): Promise<{ shardId: string; records: _Record[] }[]> {
+export async function readStream(kinesis: KinesisClient, streamName: string): Promise<ShardRecords[]> {
   const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
-  const shards: { shardId: string; records: _Record[] }[] = [];
+  const shards: ShardRecords[] = [];
   for (const shard of Shards) {
     const shardId = shard.ShardId!;
+    const hashKeyRange = {
+      startingHashKey: shard.HashKeyRange!.StartingHashKey!,
+      endingHashKey: shard.HashKeyRange!.EndingHashKey!,
+    };
     const records: _Record[] = [];
     let iterator = (
       await kinesis.send(
@@ -59,7 +67,7 @@ export async function readStream(
       if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
       iterator = page.NextShardIterator;
     }
-    shards.push({ shardId, records });
+    shards.push({ shardId, hashKeyRange, records });
   }
   return shards;
 }

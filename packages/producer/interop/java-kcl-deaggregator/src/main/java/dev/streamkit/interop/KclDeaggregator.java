@@ -28,11 +28,12 @@ public final class KclDeaggregator {
     Base64.Decoder decoder = Base64.getDecoder();
     Base64.Encoder encoder = Base64.getEncoder();
     List<KinesisClientRecord> records = new ArrayList<>();
+    List<String[]> hashKeyRanges = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.isEmpty()) continue;
         String[] fields = line.split("\t", -1);
-        if (fields.length != 3) throw new IllegalArgumentException("expected 3 tab-separated fields, got: " + line);
+        if (fields.length != 5) throw new IllegalArgumentException("expected 5 tab-separated fields, got: " + line);
         records.add(
             KinesisClientRecord.builder()
                 .partitionKey(new String(decoder.decode(fields[0]), StandardCharsets.UTF_8))
@@ -40,16 +41,22 @@ public final class KclDeaggregator {
                 .data(ByteBuffer.wrap(decoder.decode(fields[2])))
                 .approximateArrivalTimestamp(Instant.EPOCH)
                 .build());
+        hashKeyRanges.add(fields[3].isEmpty() ? null : new String[] {fields[3], fields[4]});
       }
     }
 
     AggregatorUtil aggregatorUtil = new AggregatorUtil();
     try (BufferedWriter out = Files.newBufferedWriter(Path.of(args[1]), StandardCharsets.UTF_8)) {
       // One call per Kinesis record, so that a record the KCL fails on is reported and the others still run.
-      for (KinesisClientRecord record : records) {
+      for (int i = 0; i < records.size(); i++) {
+        KinesisClientRecord record = records.get(i);
+        String[] range = hashKeyRanges.get(i);
         List<KinesisClientRecord> userRecords;
         try {
-          userRecords = aggregatorUtil.deaggregate(List.of(record));
+          // With the hash key range of the shard the record was read from, as the KCL's record processor calls it.
+          userRecords = range == null
+              ? aggregatorUtil.deaggregate(List.of(record))
+              : aggregatorUtil.deaggregate(List.of(record), range[0], range[1]);
         } catch (Throwable failure) {
           out.write(record.sequenceNumber() + "\tERROR\t" + failure.getClass().getName() + ": "
               + String.valueOf(failure.getMessage()).replace('\n', ' ') + "\n");
