@@ -1,11 +1,13 @@
 /**
- * Interop of the KPL aggregation format with the two reference implementations that run here:
- * - the Kinesis Client Library's deaggregator (Java, software.amazon.kinesis:amazon-kinesis-client 3.5.1, run through
- *   Maven — see packages/producer/interop/java-kcl-deaggregator);
+ * Interop of the KPL aggregation format with the reference implementations, all of which run here:
+ * - the Java Kinesis Producer Library 1.1.1 (software.amazon.kinesis:amazon-kinesis-producer, its Java API and native
+ *   daemon, through Maven — packages/producer/interop/java-kpl-producer), writing to the local engine over HTTPS;
+ * - the Kinesis Client Library's deaggregator (Java, software.amazon.kinesis:amazon-kinesis-client 3.5.1, through
+ *   Maven — packages/producer/interop/java-kcl-deaggregator);
  * - aws-kinesis-agg 4.2.8 (npm), the AWS Labs aggregation module for Node.js.
  *
- * Records go through the local Kinesis engine where a producer is involved, so what is checked is what a consumer
- * reads back with GetRecords. The Java KPL itself is not run: see docs/decisions/0005-kpl-aggregation.md.
+ * Records go through the local Kinesis engine wherever a producer is involved, so what is checked is what a consumer
+ * reads back with GetRecords.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -14,10 +16,12 @@ import { type _Record, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type KinesisEngine, startKinesisEngine } from '@streamkit/local';
 import { type UserRecord as AggUserRecord, aggregate, deaggregateSync } from 'aws-kinesis-agg';
+import { type KclFailure, type KclUserRecord, kclDeaggregate } from '../interop/kcl-deaggregator.ts';
+import { runKplProducer } from '../interop/kpl-producer.ts';
+import { startTlsEndpoint, type TlsEndpoint } from '../interop/tls-endpoint.ts';
 import { type AggregatedUserRecord, encodeAggregatedRecord } from '../src/aggregation/aggregated-record.ts';
 import { type DeaggregatedRecord, deaggregateRecord } from '../src/aggregation/deaggregate.ts';
 import { KinesisProducer, type UserRecordInput } from '../src/kinesis-producer/kinesis-producer.ts';
-import { type KclFailure, type KclUserRecord, kclDeaggregate } from './support/kcl-deaggregator.ts';
 import { createStream, readStream } from './support/local-kinesis.ts';
 
 /** User records that exercise the format: shared and unicode keys, explicit hash keys, binary, empty and large data. */
@@ -78,11 +82,15 @@ const fixture = {} as {
   /** What aws-kinesis-agg aggregated (and the stream holds), and the Kinesis records read back. */
   aggProduced: AggregatedUserRecord[];
   aggRecords: _Record[];
+  /** What the Java KPL sent, and the Kinesis records read back with their shards. */
+  kplProduced: (UserRecordInput & { readonly data: Buffer })[];
+  kplShards: Awaited<ReturnType<typeof readStream>>;
   edges: ReturnType<typeof edgeCases>;
   kcl: (KclUserRecord | KclFailure)[];
 };
 let engine: KinesisEngine | undefined;
 let kinesis: KinesisClient | undefined;
+let tls: TlsEndpoint | undefined;
 
 before(
   async () => {
@@ -115,6 +123,21 @@ before(
     const aggShards = await readStream(kinesis, 'agg');
     fixture.aggRecords = aggShards.flatMap((shard) => shard.records);
 
+    // The Java KPL, over HTTPS (the only protocol its daemon speaks).
+    tls = await startTlsEndpoint(engine.endpoint);
+    await createStream(kinesis, 'kpl', 3);
+    fixture.kplProduced = interopUserRecords()
+      .slice(0, 2000)
+      .map((r) => ({ ...r, data: toBytes(r.data) }));
+    const stats = await runKplProducer({
+      host: tls.host,
+      port: tls.port,
+      streamName: 'kpl',
+      records: fixture.kplProduced,
+    });
+    assert.equal(stats.failed, 0);
+    fixture.kplShards = await readStream(kinesis, 'kpl');
+
     fixture.edges = edgeCases();
     fixture.kcl = await kclDeaggregate([
       ...shards.flatMap((shard) =>
@@ -127,6 +150,13 @@ before(
           shardHashKeyRange: shard.hashKeyRange,
         })),
       ),
+      ...fixture.kplShards.flatMap((shard) =>
+        shard.records.map((r) => ({
+          ...toInput(r),
+          sequenceNumber: `kpl-${r.SequenceNumber}`,
+          shardHashKeyRange: shard.hashKeyRange,
+        })),
+      ),
       ...Object.values(fixture.edges),
     ]);
   },
@@ -135,6 +165,7 @@ before(
 
 after(async () => {
   kinesis?.destroy();
+  await tls?.close();
   await engine?.close();
 });
 
@@ -199,6 +230,55 @@ describe('KinesisProducer → the KCL deaggregator (Java)', () => {
     // The KCL numbers user records 0, 1, 2… within each Kinesis record and marks them aggregated — as ours does.
     const ours = kinesisRecords.flatMap((r) => deaggregateRecord(toInput(r)));
     assert.deepEqual(kcl.map(comparable), ours.map(comparable));
+  });
+});
+
+describe('the Java KPL → ours', () => {
+  test('records aggregated by the Java KPL deaggregate to the user records it was given, as the KCL reads them', () => {
+    const records = fixture.kplShards.flatMap((shard) => shard.records);
+    assert.ok(records.length < fixture.kplProduced.length / 10, `${records.length} Kinesis records`);
+    const ours = records.flatMap((r) => deaggregateRecord(toInput(r)));
+    // Every user record, byte for byte. Compared as sets per shard key: the KPL does not promise order (its
+    // aggregators and concurrent requests can swap two records of one key, and here they sometimes do). The first
+    // record goes alone (the Java program's warm-up), and a record sent alone shows consumers no explicit hash key.
+    const { explicitHashKey: _, ...first } = fixture.kplProduced[0]!;
+    const sorted = (groups: Map<string, { data: string }[]>) =>
+      [...groups].map(([key, group]) => [key, group.map((u) => u.data).sort()]).sort();
+    assert.equal(ours.length, fixture.kplProduced.length);
+    assert.deepEqual(
+      sorted(byShardKey(canonical(ours))),
+      sorted(byShardKey(canonical([first, ...fixture.kplProduced.slice(1)]))),
+    );
+    // Record by record, the same as the KCL (given each record's shard range) makes of them.
+    const kcl = records.flatMap((r) => kclOf(`kpl-${r.SequenceNumber}`) as KclUserRecord[]);
+    assert.deepEqual(
+      ours.map((u) => ({ ...comparable(u), sequenceNumber: `kpl-${u.sequenceNumber}` })),
+      kcl.map(comparable),
+    );
+  });
+
+  test('the KPL keys its aggregated records "a" and routes them by their first user record, as KinesisProducer does', () => {
+    let aggregated = 0;
+    for (const shard of fixture.kplShards) {
+      for (const record of shard.records) {
+        const users = deaggregateRecord(toInput(record));
+        if (!users[0]!.aggregated) continue;
+        aggregated++;
+        assert.equal(record.PartitionKey, 'a');
+        const first = users[0]!;
+        const hashKey = BigInt(
+          first.explicitHashKey ?? `0x${createHash('md5').update(first.partitionKey).digest('hex')}`,
+        );
+        const { startingHashKey, endingHashKey } = shard.hashKeyRange;
+        assert.ok(
+          hashKey >= BigInt(startingHashKey) && hashKey <= BigInt(endingHashKey),
+          'in the shard of its first record',
+        );
+      }
+    }
+    assert.ok(aggregated > 0);
+    const ours = fixture.kinesisRecords.filter((r) => deaggregateRecord(toInput(r))[0]!.aggregated);
+    assert.ok(ours.length > 0 && ours.every((r) => r.PartitionKey === 'a'));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Runs the Kinesis Client Library's deaggregator (Java, `AggregatorUtil` from software.amazon.kinesis:
  * amazon-kinesis-client on Maven Central) over Kinesis records, through the Maven project in
- * packages/producer/interop/java-kcl-deaggregator. The first run downloads the KCL into ~/.m2 (about a minute);
+^ * packages/producer/interop/java-kcl-deaggregator. The first run downloads the KCL into ~/.m2 (about a minute);
  * later runs take a few seconds.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const PROJECT = fileURLToPath(new URL('../../interop/java-kcl-deaggregator/', import.meta.url));
+const PROJECT = fileURLToPath(new URL('./java-kcl-deaggregator/', import.meta.url));
 
 export interface KclInputRecord {
   readonly partitionKey: string;
