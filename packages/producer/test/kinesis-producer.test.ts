@@ -207,6 +207,32 @@ describe('KinesisProducer aggregation', () => {
   });
 });
 
+describe('KinesisProducer and the record distribution strategy', () => {
+  test('on an AUTO stream (Kinesis places records itself) sends each user record alone, without explicit hash key', async () => {
+    const { kinesis, producer } = setup(2);
+    kinesis.recordDistributionStrategy = 'AUTO';
+    const acks = Array.from({ length: 20 }, (_, i) =>
+      producer.addUserRecord({ partitionKey: `k${i % 3}`, data: `${i}`, ...(i === 5 ? { explicitHashKey: '7' } : {}) }),
+    );
+    await producer.flush();
+    const results = await Promise.all(acks);
+    const entries = kinesis.calls.flatMap((c) => c.records);
+    assert.equal(entries.length, 20);
+    assert.ok(entries.every((e) => e.ExplicitHashKey === undefined && e.PartitionKey !== 'a'));
+    assert.ok(results.every((r) => !r.aggregated));
+  });
+
+  test('on a USER_PARTITION_KEY stream aggregates as usual', async () => {
+    const { kinesis, producer } = setup(2);
+    kinesis.recordDistributionStrategy = 'USER_PARTITION_KEY';
+    const acks = Array.from({ length: 20 }, (_, i) =>
+      producer.addUserRecord({ partitionKey: `k${i % 3}`, data: `${i}` }),
+    );
+    await producer.flush();
+    assert.ok((await Promise.all(acks)).every((r) => r.aggregated));
+  });
+});
+
 describe('KinesisProducer collection and deadlines', () => {
   test('collects at most CollectionMaxCount Kinesis records and CollectionMaxSize bytes per request', async () => {
     const { kinesis, producer } = setup(8, {

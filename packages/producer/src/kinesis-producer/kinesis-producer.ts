@@ -44,7 +44,13 @@ import {
   type ProducerMetricsMessage,
   producerMetricsChannel,
 } from './producer-metrics.ts';
-import { listOpenShards, type ShardMap, type ShardRange, type StreamRef } from './shard-map.ts';
+import {
+  listOpenShards,
+  recordDistributionStrategy,
+  type ShardMap,
+  type ShardRange,
+  type StreamRef,
+} from './shard-map.ts';
 import { ShardRateLimiter } from './shard-rate-limiter.ts';
 
 const P = LIMITS.producer;
@@ -350,6 +356,8 @@ export class KinesisProducer {
   private readonly unpredicted = new ShardState(undefined, undefined);
   private unrouted: Waiting[] = [];
   private mapLoading = false;
+  /** The stream's RecordDistributionStrategy is AUTO: Kinesis spreads records over shards itself. */
+  private serviceRouted = false;
   /** When the current shard map was applied: answers to requests sent before it say nothing new about it. */
   private mapAppliedAt = Number.NEGATIVE_INFINITY;
   /** When ListShards was last called. */
@@ -617,6 +625,12 @@ export class KinesisProducer {
       this.loadShardMap();
       return;
     }
+    if (this.serviceRouted) {
+      // Kinesis places the records of an AUTO stream itself, ignoring keys: nothing to predict or aggregate (the KPL
+      // sends them alone too), and no explicit hash key to send.
+      this.enqueueAlone(this.unpredicted, pending, partitionKey, data, undefined);
+      return;
+    }
     const range = map.shardFor(pending.hashKey);
     if (range === undefined) {
       // No open shard holds the key (the map is out of date): send it alone and let Kinesis route it.
@@ -788,7 +802,12 @@ export class KinesisProducer {
     for (let attempt = 1; ; attempt++) {
       this.mapLoadedAt = this.now();
       try {
-        const map = await listOpenShards(this.kinesis, this.stream, AbortSignal.timeout(this.requestTimeout));
+        const signal = AbortSignal.timeout(this.requestTimeout);
+        const [map, strategy] = await Promise.all([
+          listOpenShards(this.kinesis, this.stream, signal),
+          recordDistributionStrategy(this.kinesis, this.stream, signal),
+        ]);
+        this.serviceRouted = strategy === 'AUTO';
         this.mapLoading = false;
         this.applyShardMap(map);
         return;

@@ -4,7 +4,12 @@
  * one shard together and limits its rate per shard. The map is rebuilt when a record lands on a shard other than the
  * predicted one (a reshard happened) or Kinesis says the stream changed.
  */
-import { type KinesisClient, ListShardsCommand, type ListShardsCommandOutput } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+  ListShardsCommand,
+  type ListShardsCommandOutput,
+} from '@aws-sdk/client-kinesis';
 import { StreamkitError } from '@streamkit/core';
 import { decimalToHashKey } from './hash-key.ts';
 
@@ -87,4 +92,26 @@ export async function listOpenShards(
     throw new StreamkitError('SK_NOT_FOUND', `Stream ${stream.StreamName ?? stream.StreamARN} has no open shards`);
   }
   return new ShardMap(shards);
+}
+
+/**
+ * The stream's RecordDistributionStrategy (DescribeStreamSummary): AUTO when Kinesis places records itself, ignoring
+ * partition and explicit hash keys (on-demand streams may choose it); USER_PARTITION_KEY, or undefined — the field is
+ * absent for provisioned streams, and when the caller may not call DescribeStreamSummary — when keys decide, as
+ * always. Like the KPL, a producer that cannot tell keeps aggregating.
+ */
+export async function recordDistributionStrategy(
+  kinesis: Pick<KinesisClient, 'send'>,
+  stream: StreamRef,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  try {
+    const { StreamDescriptionSummary } = await kinesis.send(
+      new DescribeStreamSummaryCommand({ ...stream }),
+      signal ? { abortSignal: signal } : {},
+    );
+    return StreamDescriptionSummary?.RecordDistributionStrategy;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  DescribeStreamSummaryCommand,
   type KinesisClient,
   ListShardsCommand,
   type PutRecordsRequestEntry,
@@ -63,6 +64,8 @@ export class FakeKinesis {
   /** What the stream holds, in the order stored. */
   readonly stored: StoredRecord[] = [];
   listShardsCalls = 0;
+  /** What DescribeStreamSummary reports as RecordDistributionStrategy (nothing, like a provisioned stream). */
+  recordDistributionStrategy: 'AUTO' | 'USER_PARTITION_KEY' | undefined;
   /** When true, PutRecords calls wait for `respond()`; otherwise they are answered at once. */
   hold = false;
   /** Decides each record's fate when answered automatically (default: stored). */
@@ -101,6 +104,17 @@ export class FakeKinesis {
   }
 
   private send(command: unknown): Promise<unknown> {
+    if (command instanceof DescribeStreamSummaryCommand) {
+      return Promise.resolve({
+        StreamDescriptionSummary: {
+          StreamName: 'stream',
+          OpenShardCount: this.shards.filter((s) => !s.closed).length,
+          ...(this.recordDistributionStrategy === undefined
+            ? {}
+            : { RecordDistributionStrategy: this.recordDistributionStrategy }),
+        },
+      });
+    }
     if (command instanceof ListShardsCommand) {
       this.listShardsCalls++;
       return Promise.resolve({
