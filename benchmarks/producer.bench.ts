@@ -1,7 +1,8 @@
 /**
  * Producer benchmark: user records per CPU-second and Kinesis records per user record, streamkit's KinesisProducer
- * side by side with aws-kinesis-agg + the AWS SDK (and plain PutRecords as the no-aggregation reference), in one run,
- * against the local Kinesis engine running in a separate process (its CPU is not counted).
+ * side by side with aws-kinesis-agg + the AWS SDK, the Java KPL (its Java API and native daemon, in its own JVM),
+ * and plain PutRecords as the no-aggregation reference, in one run, against the local Kinesis engine running in a
+ * separate process (its CPU is not counted).
  *
  *   npx tsx benchmarks/producer.bench.ts [--records 200000] [--repeats 5] [--shards 16] [--json]
  *                                        [--only <text>] [--profile <dir>]
@@ -15,6 +16,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { Session } from 'node:inspector/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,7 @@ import {
   PutRecordsCommand,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, recordBytes } from '@streamkit/core';
 import {
   clickstream,
@@ -40,6 +43,7 @@ import {
   taxiRides,
 } from '@streamkit/producer';
 import * as awsKinesisAggModule from 'aws-kinesis-agg';
+import { runKplProducer } from '../packages/producer/interop/kpl-producer.ts';
 
 /** aws-kinesis-agg's RecordAggregator (exported by the package, missing from its type declarations). */
 interface RecordAggregator {
@@ -55,9 +59,12 @@ const { RecordAggregator } = awsKinesisAggModule as unknown as { RecordAggregato
 
 if (process.argv.includes('--engine')) {
   const { startKinesisEngine } = await import('@streamkit/local');
+  const { startTlsEndpoint } = await import('../packages/producer/interop/tls-endpoint.ts');
   const engine = await startKinesisEngine({ port: 0 });
-  process.send?.({ endpoint: engine.endpoint });
-  process.on('disconnect', () => void engine.close().then(() => process.exit(0)));
+  // HTTPS in front of it, for the Java KPL (its daemon speaks nothing else) and the HTTPS variant of ours.
+  const tls = await startTlsEndpoint(engine.endpoint);
+  process.send?.({ endpoint: engine.endpoint, tlsPort: tls.port });
+  process.on('disconnect', () => void Promise.all([tls.close(), engine.close()]).then(() => process.exit(0)));
 } else {
   await main();
 }
@@ -69,8 +76,11 @@ interface UserRecord {
 
 interface Contender {
   readonly name: string;
-  /** Sends every record and resolves when all are acknowledged; returns the Kinesis records written. */
-  run(kinesis: KinesisClient, stream: string, records: readonly UserRecord[]): Promise<number>;
+  /**
+   * Sends every record and resolves when all are acknowledged; returns the Kinesis records written, or — for a
+   * contender in another process, which measures itself — a whole sample.
+   */
+  run(kinesis: KinesisClient, stream: string, records: readonly UserRecord[]): Promise<number | Sample>;
 }
 
 interface Sample {
@@ -101,11 +111,20 @@ async function main(): Promise<void> {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message) => resolve((message as { endpoint: string }).endpoint));
+  const { endpoint, tlsPort } = await new Promise<{ endpoint: string; tlsPort: number }>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { endpoint: string; tlsPort: number }));
     child.once('exit', (code) => reject(new Error(`the engine process exited (${code})`)));
   });
   const kinesis = new KinesisClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  // The same engine over HTTPS and HTTP/1.1 (keep-alive), as the Java KPL reaches it.
+  const kinesisOverTls = new KinesisClient({
+    endpoint: `https://127.0.0.1:${tlsPort}`,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    requestHandler: new NodeHttpHandler({
+      httpsAgent: new https.Agent({ rejectUnauthorized: false, keepAlive: true, maxSockets: 64 }),
+    }),
+  });
 
   const workloads = {
     'stock ticks (≈70 B)': generate(stockTicker({ seed: 1, now: () => Date.UTC(2026, 0, 15) }), count),
@@ -117,6 +136,8 @@ async function main(): Promise<void> {
     streamkit('streamkit KinesisProducer', {}),
     awsKinesisAgg(),
     streamkit('streamkit KinesisProducer, AggregationMaxSize 1 MiB', { aggregationMaxSize: 1024 * 1024 }),
+    streamkit('streamkit KinesisProducer over HTTPS/1.1', {}, kinesisOverTls),
+    javaKpl(tlsPort, shards),
     plainPutRecords(),
   ];
 
@@ -132,8 +153,9 @@ async function main(): Promise<void> {
         const stream = `bench-${streamNumber++}`;
         await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: shards }));
         const profile = values.profile && `${values.profile}/${stream} ${workload} ${contender.name}.cpuprofile`;
-        const sample = await measure(() => contender.run(kinesis, stream, records), profile);
-        await verify(kinesis, stream, records.length, contender.name);
+        const measured = await measure(() => contender.run(kinesis, stream, records), profile);
+        // Kinesis records counted in the stream, not as the contender reports them.
+        const sample = { ...measured, kinesisRecords: await verify(kinesis, stream, records, contender.name) };
         await kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
         if (round > 0) samples.get(contender.name)!.push(sample); // round 0 warms up
       }
@@ -146,6 +168,7 @@ async function main(): Promise<void> {
   }
 
   kinesis.destroy();
+  kinesisOverTls.destroy();
   child.disconnect();
 
   if (values.json) {
@@ -179,7 +202,7 @@ function generate(source: Iterator<{ partitionKey: string; data: unknown }>, n: 
   });
 }
 
-async function measure(run: () => Promise<number>, profile: string | undefined): Promise<Sample> {
+async function measure(run: () => Promise<number | Sample>, profile: string | undefined): Promise<Sample> {
   const session = profile === undefined ? undefined : new Session();
   if (session) {
     session.connect();
@@ -188,9 +211,12 @@ async function measure(run: () => Promise<number>, profile: string | undefined):
   }
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  const kinesisRecords = await run();
+  const outcome = await run();
   const used = process.cpuUsage(cpu);
-  const sample = { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall, kinesisRecords };
+  const sample =
+    typeof outcome === 'number'
+      ? { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall, kinesisRecords: outcome }
+      : outcome;
   if (session) {
     const { profile: cpuProfile } = await session.post('Profiler.stop');
     writeFileSync(profile!, JSON.stringify(cpuProfile));
@@ -214,10 +240,11 @@ function summarize(samples: Sample[], userRecords: number) {
 }
 
 /** streamkit's producer, fed one record at a time as a generator-driven application would. */
-function streamkit(name: string, options: Partial<KinesisProducerOptions>): Contender {
+function streamkit(name: string, options: Partial<KinesisProducerOptions>, client?: KinesisClient): Contender {
   return {
     name,
-    async run(kinesis, streamName, records) {
+    async run(defaultClient, streamName, records) {
+      const kinesis = client ?? defaultClient;
       // The local engine does not throttle; the rate limit is raised so that it does not decide the wall time.
       const producer = new KinesisProducer({ kinesis, streamName, rateLimit: 100_000, ...options });
       for (let i = 0; i < records.length; i++) {
@@ -258,6 +285,40 @@ function awsKinesisAgg(): Contender {
       if (aggregator.length() > 0) close();
       await sendAll(kinesis, streamName, encoded);
       return encoded.length;
+    },
+  };
+}
+
+/**
+ * The Java KPL 1.1.1 (Java API and native daemon) in its own JVM, reaching the engine over HTTPS (its daemon speaks
+ * nothing else) with its defaults but RateLimit, raised like ours. It measures itself: CPU of the JVM and the daemon
+ * from its second user record to the last acknowledgement (the first goes alone while the daemon loads the shard map),
+ * scaled to all records, after every record went once into another stream to warm the JIT up.
+ */
+function javaKpl(tlsPort: number, shards: number): Contender {
+  return {
+    name: 'Java KPL 1.1.1 (daemon, over HTTPS/1.1)',
+    async run(kinesis, streamName, records) {
+      const warmUpStreamName = `${streamName}-warm-up`;
+      await kinesis.send(new CreateStreamCommand({ StreamName: warmUpStreamName, ShardCount: shards }));
+      try {
+        const stats = await runKplProducer({
+          host: '127.0.0.1',
+          port: tlsPort,
+          streamName,
+          records,
+          properties: { RateLimit: 100_000 },
+          warmUpStreamName,
+        });
+        if (stats.failed > 0) throw new Error(`Java KPL: ${stats.failed} user records failed`);
+        return {
+          cpuMs: (stats.cpuMs * records.length) / stats.timedUserRecords,
+          wallMs: stats.wallMs,
+          kinesisRecords: stats.kinesisRecords,
+        };
+      } finally {
+        await kinesis.send(new DeleteStreamCommand({ StreamName: warmUpStreamName }));
+      }
     },
   };
 }
@@ -313,10 +374,20 @@ async function inParallel<T>(items: readonly T[], concurrency: number, work: (it
   );
 }
 
-/** Reads the stream back: the user records in it must be exactly the ones produced. */
-async function verify(kinesis: KinesisClient, stream: string, expected: number, name: string): Promise<void> {
+/**
+ * Reads the stream back: it must hold as many user records, and as many data bytes, as were produced (the order across
+ * shards differs, so records are not compared one by one). Returns the number of Kinesis records.
+ */
+async function verify(
+  kinesis: KinesisClient,
+  stream: string,
+  produced: readonly UserRecord[],
+  name: string,
+): Promise<number> {
   const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: stream }));
   let users = 0;
+  let bytes = 0;
+  let kinesisRecords = 0;
   for (const shard of Shards) {
     let iterator = (
       await kinesis.send(
@@ -326,15 +397,25 @@ async function verify(kinesis: KinesisClient, stream: string, expected: number, 
     while (iterator !== undefined) {
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const r of page.Records ?? []) {
-        users += deaggregateRecord({
+        kinesisRecords++;
+        for (const user of deaggregateRecord({
           partitionKey: r.PartitionKey!,
           sequenceNumber: r.SequenceNumber!,
           data: r.Data!,
-        }).length;
+        })) {
+          users++;
+          bytes += user.data.length;
+        }
       }
       if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
       iterator = page.NextShardIterator;
     }
   }
-  if (users !== expected) throw new Error(`${name}: ${users} user records read back, ${expected} produced`);
+  const expectedBytes = produced.reduce((n, r) => n + r.data.length, 0);
+  if (users !== produced.length || bytes !== expectedBytes) {
+    throw new Error(
+      `${name}: read back ${users} user records of ${bytes} bytes, produced ${produced.length} of ${expectedBytes}`,
+    );
+  }
+  return kinesisRecords;
 }
