@@ -176,16 +176,21 @@ async function main(): Promise<void> {
   }
   console.log(`node ${process.version}, ${shards} shards, median of ${repeats} runs after a warm-up run\n`);
   for (const [workload, rows] of Object.entries(report)) {
-    const anchor = rows['aws-kinesis-agg + AWS SDK PutRecords'] ?? Object.values(rows)[0]!;
+    // Ratios to the anchors measured in the same run: aws-kinesis-agg + the SDK, and the Java KPL.
+    const agg = rows['aws-kinesis-agg + AWS SDK PutRecords'];
+    const kpl = rows['Java KPL 1.1.1 (daemon, over HTTPS/1.1)'];
+    const ratio = (row: { userRecordsPerCpuSecond: number }, anchor: typeof agg) =>
+      anchor ? `${(row.userRecordsPerCpuSecond / anchor.userRecordsPerCpuSecond).toFixed(2)}×` : '–';
     console.log(
       `${workload}: ${Object.values(workloads)[Object.keys(workloads).indexOf(workload)]!.length} user records`,
     );
-    console.log('  contender'.padEnd(56), 'user rec/CPU-s', ' ratio', ' Kinesis rec/user rec', ' wall ms');
+    console.log('  contender'.padEnd(56), 'user rec/CPU-s', ' vs agg', ' vs KPL', ' Kinesis rec/user rec', ' wall ms');
     for (const [name, row] of Object.entries(rows)) {
       console.log(
         `  ${name}`.padEnd(56),
         String(Math.round(row.userRecordsPerCpuSecond)).padStart(14),
-        `${(row.userRecordsPerCpuSecond / anchor.userRecordsPerCpuSecond).toFixed(2)}×`.padStart(6),
+        ratio(row, agg).padStart(7),
+        ratio(row, kpl).padStart(7),
         row.kinesisRecordsPerUserRecord.toPrecision(3).padStart(21),
         String(Math.round(row.wallMs)).padStart(8),
       );

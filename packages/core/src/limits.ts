@@ -439,8 +439,9 @@ export const LIMITS = {
       unit: 'milliseconds',
       description: 'Longest time a user record waits to be aggregated and collected before it is sent',
       note:
-        'The KPL’s default (RecordMaxBufferedTime). Like the KPL, a record waiting in a PutRecords batch may wait up to ' +
-        'min(50 ms, a fifth of this) longer so that records of other shards can join the request.',
+        'The KPL’s default (RecordMaxBufferedTime). A full aggregated record goes without waiting; like the KPL, a ' +
+        'record in a PutRecords batch may wait min(50 ms, a fifth of this) more so that records of other shards can ' +
+        'join the request.',
     }),
     recordTtl: range({
       min: 100,

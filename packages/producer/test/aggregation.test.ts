@@ -47,6 +47,9 @@ describe('encodeAggregatedRecord', () => {
     const encoded = encodeAggregatedRecord(VECTOR_1_RECORDS);
     assert.equal(encoded.toString('hex'), framed(VECTOR_1_MESSAGE).toString('hex'));
     assert.deepEqual([...encoded.subarray(0, 4)], [0xf3, 0x89, 0x9a, 0xc2]);
+    // The vector as docs/producer.md spells it out.
+    assert.equal(encoded.length, 57);
+    assert.equal(encoded.subarray(-16).toString('hex'), '661dd3354afde858e981a09025110ed0');
     assert.deepEqual([...AGGREGATED_RECORD_MAGIC], [0xf3, 0x89, 0x9a, 0xc2]);
   });
 
