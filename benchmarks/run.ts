@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- <name>...]`: runs the benchmarks of `benchmarks/*.bench.ts` (all, or those named), writes
- * `benchmarks/results/<name>.json` and regenerates `BENCHMARKS.md`. Never part of `npm test`.
+ * `benchmarks/results/<name>.json` and regenerates `BENCHMARKS.md` (with the reports in `benchmarks/reports/`).
+ * `npm run bench -- --render` only regenerates the file. Never part of `npm test`.
  */
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +15,13 @@ import { type BenchmarkResult, computeRatios, readResults, renderMarkdown, write
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(HERE, 'results');
 const MARKDOWN = path.join(HERE, '..', 'BENCHMARKS.md');
+const REPORTS = path.join(HERE, 'reports');
+
+/** The reports of standalone benchmark scripts (e.g. `npx tsx benchmarks/producer.ts`), kept as they were written. */
+async function readReports(): Promise<string[]> {
+  const files = (await readdir(REPORTS).catch(() => [] as string[])).filter((file) => file.endsWith('.md')).sort();
+  return Promise.all(files.map((file) => readFile(path.join(REPORTS, file), 'utf8')));
+}
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -56,7 +64,7 @@ async function main(names: readonly string[]): Promise<void> {
     };
     log(`wrote ${path.relative(process.cwd(), await writeResult(RESULTS, result))}`);
   }
-  await writeFile(MARKDOWN, renderMarkdown(await readResults(RESULTS)));
+  await writeFile(MARKDOWN, renderMarkdown(await readResults(RESULTS), await readReports()));
   log(`wrote ${path.relative(process.cwd(), MARKDOWN)}`);
 }
 
@@ -81,7 +89,14 @@ function medianOf(
   return { values, details };
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+/** `--render` regenerates BENCHMARKS.md from the saved results and reports without measuring anything. */
+async function render(): Promise<void> {
+  await writeFile(MARKDOWN, renderMarkdown(await readResults(RESULTS), await readReports()));
+  log(`wrote ${path.relative(process.cwd(), MARKDOWN)}`);
+}
+
+const args = process.argv.slice(2);
+(args.includes('--render') ? render() : main(args)).catch((error: unknown) => {
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 /** Regenerates the generated parts of the docs: `npm run docs`. The tests fail when a committed page is stale. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withDiagram } from '../packages/core/src/docs/diagram.ts';
-import { renderLimitsDoc } from '../packages/core/src/docs/limits-doc.ts';
+import { renderLimitsDoc, withLimitsTable } from '../packages/core/src/docs/limits-doc.ts';
 import { PRESETS } from '../packages/core/src/index.ts';
 
 const root = new URL('../', import.meta.url);
@@ -11,6 +11,7 @@ const write = (file: string, text: string) => {
 };
 
 write('docs/limits.md', renderLimitsDoc());
+write('docs/producer.md', withLimitsTable(readFileSync(new URL('docs/producer.md', root), 'utf8'), 'producer'));
 for (const preset of Object.values(PRESETS)) {
   const file = `docs/presets/${preset.name}.md`;
   write(file, withDiagram(readFileSync(new URL(file, root), 'utf8'), preset));

@@ -61,7 +61,11 @@ const number = (value: number) => Math.round(value).toLocaleString('en-US');
 const ratio = (value: number) => (value >= 10 ? `${Math.round(value)}×` : `${value.toFixed(2)}×`);
 const percent = (value: number) => `${Math.round(value * 100)} %`;
 
-export function renderMarkdown(results: readonly BenchmarkResult[]): string {
+/**
+ * Renders BENCHMARKS.md: the harness's results, then the reports of standalone benchmark scripts
+ * (`benchmarks/reports/*.md`, written by whoever ran the script), so that this file has one writer.
+ */
+export function renderMarkdown(results: readonly BenchmarkResult[], reports: readonly string[] = []): string {
   const lines = [
     '# Benchmarks',
     '',
@@ -132,6 +136,7 @@ export function renderMarkdown(results: readonly BenchmarkResult[]): string {
       lines.push('');
     }
   }
+  for (const report of reports) lines.push(report.trim(), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -589,6 +589,143 @@ export const LIMITS = {
       note: 'A shard serves 5 GetRecords calls/s shared by all polling consumers; more than 5 would throttle each other.',
     }),
   },
+  producer: {
+    aggregationEnabled: flag({
+      default: true,
+      defaultSource: 'aws',
+      description:
+        'Pack user records into KPL aggregated records (one Kinesis record holding many user records, for one shard)',
+      note: 'The KPL’s default (AggregationEnabled). Consumers must deaggregate: the KCL does, Lambda does not.',
+    }),
+    aggregationMaxCount: range({
+      min: 1,
+      max: 4_294_967_295,
+      default: 4_294_967_295,
+      defaultSource: 'aws',
+      rangeSource: 'streamkit',
+      unit: 'user records',
+      description: 'User records in one aggregated Kinesis record',
+      note: 'The KPL’s default (AggregationMaxCount), so in practice AggregationMaxSize decides; the KPL allows up to 2^63 − 1.',
+    }),
+    aggregationMaxSize: range({
+      min: 64,
+      max: 1024 * KiB,
+      default: 50 * KiB,
+      defaultSource: 'aws',
+      unit: 'bytes',
+      description: 'Size of one aggregated Kinesis record: magic, protobuf message and MD5 trailer',
+      note: 'The KPL’s default and range (AggregationMaxSize). A user record larger than this is sent alone, not aggregated.',
+    }),
+    collectionMaxCount: range({
+      min: 1,
+      max: 500,
+      default: 500,
+      defaultSource: 'aws',
+      unit: 'Kinesis records',
+      description: 'Kinesis records in one PutRecords request',
+      note: 'The KPL’s default (CollectionMaxCount); the maximum is the PutRecords limit.',
+    }),
+    collectionMaxSize: range({
+      min: 52_224,
+      max: 5 * MiB,
+      default: 5 * MiB,
+      defaultSource: 'aws',
+      unit: 'bytes',
+      description: 'Data plus partition keys in one PutRecords request',
+      note: 'The KPL’s default and minimum (CollectionMaxSize); the maximum is the PutRecords limit.',
+    }),
+    recordMaxBufferedTime: range({
+      min: 0,
+      max: 60_000,
+      default: 100,
+      defaultSource: 'aws',
+      rangeSource: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Longest time a user record waits to be aggregated and collected before it is sent',
+      note:
+        'The KPL’s default (RecordMaxBufferedTime). A full aggregated record goes without waiting; like the KPL, a ' +
+        'record in a PutRecords batch may wait min(50 ms, a fifth of this) more so that records of other shards can ' +
+        'join the request.',
+    }),
+    recordTtl: range({
+      min: 100,
+      max: 86_400_000,
+      default: 30_000,
+      defaultSource: 'aws',
+      rangeSource: 'streamkit',
+      unit: 'milliseconds',
+      description:
+        'Time after `addUserRecord` within which a user record must be acknowledged, else it fails (SK_TIMEOUT)',
+      note: 'The KPL’s default (RecordTtl); capped at a day here where the KPL allows up to 2^63 − 1.',
+    }),
+    requestTimeout: range({
+      min: 100,
+      max: 600_000,
+      default: 6000,
+      defaultSource: 'aws',
+      unit: 'milliseconds',
+      description: 'Longest a PutRecords request may take before it is abandoned and its records retried',
+      note: 'The KPL’s default and range (RequestTimeout).',
+    }),
+    maxConnections: range({
+      min: 1,
+      max: 256,
+      default: 24,
+      defaultSource: 'aws',
+      unit: 'requests',
+      description: 'PutRecords requests in flight at once',
+      note: 'The KPL’s default and range (MaxConnections). At most one request per shard is in flight, so order holds.',
+    }),
+    rateLimit: range({
+      min: 1,
+      max: 100_000,
+      default: 100,
+      defaultSource: 'streamkit',
+      rangeSource: 'streamkit',
+      unit: '% of the shard write limits',
+      description:
+        'Most the producer sends to one shard in any one-second window, as a percentage of 1 MiB/s and 1,000 records/s',
+      note:
+        'The KPL defaults to 150 % (RateLimit) so one producer can saturate a shard, at the cost of throttled requests it ' +
+        'retries; streamkit stays under the shard limits instead. Several producers writing to one shard share its limit: ' +
+        'give each a share.',
+    }),
+    maxBufferedBytes: range({
+      min: 64 * KiB,
+      max: 4096 * MiB,
+      default: 64 * MiB,
+      defaultSource: 'streamkit',
+      rangeSource: 'streamkit',
+      unit: 'bytes',
+      description:
+        'Memory the producer may hold in user records not yet acknowledged (data, partition key and bookkeeping); ' +
+        'beyond it `addUserRecord` waits',
+      note: 'The KPL has no such bound (its callers poll the outstanding record count); 64 MiB covers 16 shards for 4 s.',
+    }),
+    bufferedRecordOverhead: value({
+      value: 256,
+      source: 'streamkit',
+      unit: 'bytes',
+      description: 'Bookkeeping memory charged per buffered user record on top of its data and partition key',
+      note:
+        'Measured on Node.js 20: about 260 bytes per aggregated user record (its promise, callbacks, queue entries and ' +
+        'share of the aggregated record). Unaggregated records in flight cost about three times that (the SDK’s ' +
+        'request), so tiny unaggregated records may use up to ~3 × maxBufferedBytes.',
+    }),
+    backoffBaseDelay: value({
+      value: 100,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Wait before the first retry of a refused Kinesis record; it doubles with each retry, with jitter',
+      note: 'The KPL retries at once and relies on its rate limiter; a backoff stops retries from adding to a throttle.',
+    }),
+    backoffMaxDelay: value({
+      value: 5000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Longest wait between retries of a refused Kinesis record',
+    }),
+  },
   local: {
     kinesisPort: value({
       value: 4567,

@@ -1,24 +1,38 @@
 /**
- * Sends generated records at a steady rate, in PutRecords batches, until a total, a duration or an abort — what
- * `npm start` and `streamkit produce` run.
+ * Sends generated records at a steady rate until a total, a duration or an abort — what `npm start` and
+ * `streamkit produce` run — through one of two kinds of client:
  *
- * Pacing: batches leave every `min(1 s, batchSize / rate)`, each holding the records due by the next departure, so the
- * count sent tracks `rate × elapsed` whatever the batch size. At most `maxInFlight` batches are in flight; when the
- * API is slower than that, the producer waits (and falls below the rate) rather than piling up requests.
- * `produce` settles only after every batch it sent has been answered.
+ * - a batch writer (the IngestClient, the KinesisStreamWriter): records go out in PutRecords batches. Batches leave
+ *   every `min(1 s, batchSize / rate)`, each holding the records due by the next departure, so the count sent tracks
+ *   `rate × elapsed` whatever the batch size. At most `maxInFlight` batches are in flight; when the API is slower than
+ *   that, `produce` waits (and falls below the rate) rather than piling up requests.
+ * - a user record writer (the KinesisProducer): on the same schedule, records are handed over one by one; the
+ *   producer aggregates, collects and rate-limits them, and when it is full (`maxBufferedBytes`) `produce` waits for
+ *   room, so it slows down instead of growing.
+ *
+ * `produce` settles only after every record it handed over has been answered.
  */
-import { LIMITS, StreamkitError } from '@streamkit/core';
+import { LIMITS, recordBytes, StreamkitError } from '@streamkit/core';
 import { type Clock, systemClock } from './clock.ts';
 import type { CallOptions, PutRecordsOutput } from './ingest-client.ts';
 import type { IngestRecord } from './ingest-record.ts';
+import type { UserRecordInput, UserRecordPromise } from './kinesis-producer/kinesis-producer.ts';
 
 /** What `produce` needs of a client: the IngestClient, or anything else that writes batches the same way. */
 export interface RecordBatchWriter {
   putRecords(records: readonly IngestRecord[], options?: CallOptions): Promise<PutRecordsOutput>;
 }
 
+/** What `produce` needs of a record-at-a-time client: the KinesisProducer, or anything that behaves like it. */
+export interface UserRecordWriter {
+  addUserRecord(record: UserRecordInput): UserRecordPromise;
+  flush(): Promise<void>;
+  /** When present, `produce` reports how many Kinesis records carried the user records. */
+  readonly metrics?: { readonly kinesisRecordsPut: number };
+}
+
 export interface ProduceOptions {
-  readonly client: RecordBatchWriter;
+  readonly client: RecordBatchWriter | UserRecordWriter;
   /** Where records come from (a generator such as `stockTicker()`); producing stops early if it runs out. */
   readonly generator: Iterator<IngestRecord> | Iterable<IngestRecord>;
   /** Records per second. */
@@ -27,13 +41,19 @@ export interface ProduceOptions {
   readonly total?: number;
   /** Stop sending new batches after this long. @default - no limit */
   readonly durationMs?: number;
-  /** Records per PutRecords request, at most 500. @default 100 */
+  /**
+   * Records per PutRecords request, at most 500; with a user record writer, the records handed over at each
+   * departure. @default 100
+   */
   readonly batchSize?: number;
-  /** Batches awaiting an answer at once. @default 4 */
+  /** Batches awaiting an answer at once (batch writers only). @default 4 */
   readonly maxInFlight?: number;
-  /** Stops sending new batches; batches in flight are still awaited. */
+  /** Stops sending new records; records in flight are still awaited. */
   readonly signal?: AbortSignal;
-  /** Called after each batch is answered. */
+  /**
+   * Called after each batch is answered (batch writers), or after each departure's records are handed over and once
+   * more when every record is answered (user record writers).
+   */
   readonly onProgress?: (progress: ProduceProgress) => void;
   /** @default systemClock */
   readonly clock?: Clock;
@@ -47,6 +67,8 @@ export interface ProduceResult {
   /** Records sent again after a refusal, a throttle or a server error. */
   readonly retried: number;
   readonly elapsedMs: number;
+  /** Kinesis records that carried the records acknowledged (a user record writer with metrics only). */
+  readonly kinesisRecords?: number;
 }
 
 export interface ProduceProgress extends ProduceResult {
@@ -64,6 +86,7 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
   const batchSize = options.batchSize ?? PRODUCE_DEFAULTS.batchSize;
   const maxInFlight = options.maxInFlight ?? PRODUCE_DEFAULTS.maxInFlight;
   checkOptions({ rate, total, durationMs, batchSize, maxInFlight });
+  if ('addUserRecord' in client) return produceUserRecords(client, options, batchSize);
   const clock = options.clock ?? systemClock;
   const source = toIterator(options.generator);
 
@@ -147,6 +170,100 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
   await Promise.all(inFlight);
   if (failure !== undefined) throw failure.error;
   return { sent, failed, retried, elapsedMs: clock.now() - start };
+}
+
+/** `produce` through a user record writer: the same schedule, records handed over one at a time. */
+async function produceUserRecords(
+  client: UserRecordWriter,
+  options: ProduceOptions,
+  batchSize: number,
+): Promise<ProduceResult> {
+  const { rate, total, durationMs, signal, onProgress } = options;
+  const clock = options.clock ?? systemClock;
+  const source = toIterator(options.generator);
+  const kinesisRecordsBefore = client.metrics?.kinesisRecordsPut;
+  const start = clock.now();
+  const intervalMs = Math.min(MAX_INTERVAL_MS, (batchSize * 1000) / rate);
+  let generated = 0;
+  let sent = 0;
+  let failed = 0;
+  let retried = 0;
+  let inFlight = 0;
+  let exhausted = false;
+  let callbackError: { error: unknown } | undefined;
+
+  const progress = (): ProduceProgress => ({
+    sent,
+    failed,
+    retried,
+    inFlight,
+    elapsedMs: clock.now() - start,
+    ...(kinesisRecordsBefore === undefined
+      ? {}
+      : { kinesisRecords: client.metrics!.kinesisRecordsPut - kinesisRecordsBefore }),
+  });
+  const report = () => {
+    if (callbackError !== undefined || onProgress === undefined) return;
+    try {
+      onProgress(progress());
+    } catch (error) {
+      callbackError = { error };
+    }
+  };
+
+  for (let k = 0; !exhausted && callbackError === undefined && !signal?.aborted; k++) {
+    if (total !== undefined && generated >= total) break;
+    const departure = start + k * intervalMs;
+    if (durationMs !== undefined && departure - start >= durationMs) break;
+    const wait = departure - clock.now();
+    if (wait > 0) await clock.sleep(wait, signal);
+    if (signal?.aborted) break;
+
+    let due = Math.floor(((k + 1) * intervalMs * rate) / 1000 + 1e-9);
+    if (total !== undefined) due = Math.min(due, total);
+    while (generated < due && !signal?.aborted) {
+      const next = source.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const { partitionKey, data, explicitHashKey } = next.value;
+      const ack = client.addUserRecord({
+        partitionKey,
+        data: data instanceof Uint8Array ? data : recordBytes(data),
+        ...(explicitHashKey === undefined ? {} : { explicitHashKey }),
+      });
+      generated++;
+      inFlight++;
+      ack.then(
+        (result) => {
+          inFlight--;
+          sent++;
+          retried += result.attempts - 1;
+        },
+        () => {
+          inFlight--;
+          failed++;
+        },
+      );
+      // Back-pressure: while the producer is full, wait for room before generating more.
+      await ack.buffered;
+    }
+    report();
+  }
+
+  await client.flush();
+  report();
+  if (callbackError !== undefined) throw callbackError.error;
+  return {
+    sent,
+    failed,
+    retried,
+    elapsedMs: clock.now() - start,
+    ...(kinesisRecordsBefore === undefined
+      ? {}
+      : { kinesisRecords: client.metrics!.kinesisRecordsPut - kinesisRecordsBefore }),
+  };
 }
 
 function toIterator(source: Iterator<IngestRecord> | Iterable<IngestRecord>): Iterator<IngestRecord> {

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StreamkitError } from '@streamkit/core';
+import { deaggregateRecord } from '../src/aggregation/deaggregate.ts';
 import type { Clock } from '../src/clock.ts';
+import { clickstream } from '../src/generators/clickstream.ts';
 import { stockTicker } from '../src/generators/stock-ticker.ts';
+import { type TaxiRide, taxiRides } from '../src/generators/taxi-rides.ts';
 import type { PutRecordsOutput } from '../src/ingest-client.ts';
 import type { IngestRecord } from '../src/ingest-record.ts';
-import { type ProduceProgress, produce, type RecordBatchWriter } from '../src/produce.ts';
+import { KinesisProducer, type KinesisProducerOptions } from '../src/kinesis-producer/kinesis-producer.ts';
+import { type ProduceProgress, type ProduceResult, produce, type RecordBatchWriter } from '../src/produce.ts';
+import { evenShards, FakeKinesis } from './support/fake-kinesis.ts';
+import { ManualClock } from './support/manual-clock.ts';
 
 /** A clock that only moves when the producer sleeps. */
 function fakeClock(): Clock & { time: () => number } {
@@ -304,5 +310,99 @@ describe('produce results', () => {
         (error: unknown) => StreamkitError.is(error) && error.code === 'SK_VALIDATION' && message.test(error.message),
       );
     }
+  });
+});
+
+describe('produce with a KinesisProducer', () => {
+  /** A producer over a Kinesis double, both on a clock the test moves. */
+  function producerSetup(options: Partial<KinesisProducerOptions> = {}) {
+    const clock = new ManualClock();
+    const kinesis = new FakeKinesis(evenShards(2), () => clock.now());
+    const producer = new KinesisProducer({ kinesis: kinesis.client, streamName: 's', clock, ...options });
+    return { clock, kinesis, producer };
+  }
+
+  /** Runs `produce` to the end, moving the clock 10 ms at a time; `each` looks at the state after every step. */
+  async function drive(clock: ManualClock, run: Promise<ProduceResult>, each: () => void = () => {}) {
+    let done = false;
+    const finished = run.finally(() => {
+      done = true;
+    });
+    for (let step = 0; !done && step < 100_000; step++) {
+      await clock.advance(10);
+      each();
+    }
+    return finished;
+  }
+
+  test('hands records over at the rate, and they reach Kinesis in far fewer Kinesis records', async () => {
+    const { clock, kinesis, producer } = producerSetup();
+    const progress: ProduceProgress[] = [];
+    const run = produce({
+      client: producer,
+      generator: taxiRides({ seed: 1, now: () => clock.now() }),
+      rate: 1000,
+      total: 3000,
+      batchSize: 100,
+      clock,
+      onProgress: (p) => progress.push(p),
+    });
+    const result = await drive(clock, run, () => {
+      // Never ahead of schedule: by time t, at most rate × (t + one interval) records handed over.
+      const due = Math.floor(((clock.elapsed + 100) * 1000) / 1000);
+      assert.ok(
+        producer.metrics.userRecordsReceived <= due,
+        `${producer.metrics.userRecordsReceived} by ${clock.elapsed} ms`,
+      );
+    });
+    assert.equal(result.sent, 3000);
+    assert.equal(result.failed, 0);
+    assert.equal(result.kinesisRecords, kinesis.stored.length);
+    assert.ok(result.kinesisRecords! <= 3000 / 20, `${result.kinesisRecords} Kinesis records`);
+    assert.ok(result.elapsedMs >= 2900, `${result.elapsedMs} ms for 3 s of records at 1,000/s`);
+    assert.equal(progress.length, 31, 'after each of the 30 departures, and once all is answered');
+    assert.deepEqual(progress.at(-1), { ...result, inFlight: 0 });
+    assert.ok(progress.every((p, i) => i === 0 || p.sent >= progress[i - 1]!.sent));
+    const stored = kinesis.stored.flatMap((r) =>
+      deaggregateRecord({ partitionKey: r.entry.PartitionKey!, sequenceNumber: r.sequenceNumber, data: r.entry.Data! }),
+    );
+    const first = JSON.parse(Buffer.from(stored[0]!.data).toString()) as TaxiRide;
+    assert.equal(stored.length, 3000);
+    assert.equal(stored[0]!.partitionKey, first.ride_id, 'records are JSON, keyed like the generator keys them');
+  });
+
+  test('slows down instead of growing when the producer is full, and finishes when Kinesis answers again', async () => {
+    const { clock, kinesis, producer } = producerSetup({ maxBufferedBytes: 64 * 1024 });
+    kinesis.hold = true;
+    const run = produce({ client: producer, generator: clickstream({ seed: 2 }), rate: 100_000, total: 20_000, clock });
+    for (let i = 0; i < 100; i++) await clock.advance(10);
+    const handedOver = producer.metrics.userRecordsReceived;
+    assert.ok(handedOver < 1000, `only ${handedOver} records handed over while Kinesis is silent`);
+    assert.ok(producer.bufferedBytes <= 64 * 1024);
+    kinesis.hold = false;
+    for (const call of kinesis.open) call.respond();
+    const result = await drive(clock, run);
+    assert.equal(result.sent, 20_000);
+    assert.ok(producer.metrics.peakBufferedBytes <= 64 * 1024);
+  });
+
+  test('counts records the producer finally fails, and the retries of those it delivers', async () => {
+    const { clock, kinesis, producer } = producerSetup({ aggregationEnabled: false, recordTtl: 1000 });
+    kinesis.refuse = (entry, attempt) => {
+      if (entry.PartitionKey === 'AAPL')
+        return { code: 'ProvisionedThroughputExceededException', message: 'Rate exceeded' };
+      return attempt === 1 && entry.PartitionKey === 'AMZN' ? { code: 'InternalFailure', message: 'oops' } : undefined;
+    };
+    const run = produce({
+      client: producer,
+      generator: stockTicker({ seed: 3, tickers: ['AAPL', 'AMZN', 'MSFT'] }),
+      rate: 100,
+      total: 300,
+      clock,
+    });
+    const result = await drive(clock, run);
+    assert.equal(result.sent + result.failed, 300);
+    assert.ok(result.failed > 50 && result.sent > 150, JSON.stringify(result));
+    assert.ok(result.retried >= result.sent / 3, `${result.retried} retries`);
   });
 });
