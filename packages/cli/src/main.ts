@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { PRESET_NAMES } from '@streamkit/core';
+import { DEMO_DATA_NAMES } from '@streamkit/producer';
 /**
  * The `streamkit` command. No business logic lives here: each command resolves its pipeline and calls a package.
  */
@@ -128,7 +129,7 @@ program
 
 program
   .command('produce')
-  .description('send demo stock ticks ({event_time, ticker, price}) to a pipeline at a steady rate')
+  .description('send demo records (stock ticks, taxi rides, clickstream) to a pipeline at a steady rate')
   .argument(specArgument, specHelp)
   .addOption(presetOption())
   .option(
@@ -137,6 +138,12 @@ program
     flag((v) => parsePositiveInt('--rate', v, 100_000)),
     100,
   )
+  .addOption(
+    new Option('-d, --data <kind>', 'demo data: the original’s stock ticks, taxi rides or clickstream events')
+      .choices(DEMO_DATA_NAMES)
+      .default('stock'),
+  )
+  .option('--aggregate', 'with --stream: pack records in the KPL’s aggregated format (consumers must deaggregate)')
   .option(
     '-n, --total <records>',
     'stop after this many records',
@@ -166,7 +173,7 @@ program
   .option('--json', 'print the result as JSON')
   .addHelpText(
     'after',
-    '\nExamples:\n  streamkit produce --rate 500 --total 10000            # to the pipeline `streamkit dev` runs\n  streamkit produce --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --rate 50\n  streamkit produce --stream my-stream --region eu-west-1 --duration 1m',
+    '\nExamples:\n  streamkit produce --rate 500 --total 10000            # to the pipeline `streamkit dev` runs\n  streamkit produce --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --rate 50\n  streamkit produce --stream my-stream --region eu-west-1 --duration 1m\n  streamkit produce --data taxi --stream demo --aggregate  # KPL-aggregated taxi rides',
   )
   .action((spec, opts) => run(() => produce({ spec, ...opts, durationMs: opts.duration })));
 

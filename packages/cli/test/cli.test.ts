@@ -307,3 +307,70 @@ describe('streamkit kinesis', () => {
     assert.equal(await exited, 0);
   });
 });
+
+describe('streamkit produce', () => {
+  test('writes taxi rides straight to a stream, KPL-aggregated, and every ride can be read back', async () => {
+    const { startKinesisEngine } = await import('@streamkit/local');
+    const { deaggregate } = await import('@streamkit/producer');
+    const { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } = await import(
+      '@aws-sdk/client-kinesis'
+    );
+    const engine = await startKinesisEngine({ port: 0 });
+    const kinesis = new KinesisClient({
+      endpoint: engine.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    try {
+      await engine.dispatch('CreateStream', { StreamName: 'rides', ShardCount: 2 });
+      const args = ['produce', '--preset', 'apigw-kinesis-lambda', '--stream', 'rides', '--endpoint', engine.endpoint];
+      const run = await streamkit([
+        ...args,
+        '--data',
+        'taxi',
+        '--aggregate',
+        '--total',
+        '3000',
+        '--rate',
+        '3000',
+        '--seed',
+        '7',
+        '--json',
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      const result = JSON.parse(run.stdout) as { sent: number; failed: number; kinesisRecords: number };
+      assert.equal(result.sent, 3000);
+      assert.equal(result.failed, 0);
+
+      const rides: { ride_id: string; fare_amount: number }[] = [];
+      let stored = 0;
+      const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: 'rides' }));
+      for (const shard of Shards ?? []) {
+        const { ShardIterator } = await kinesis.send(
+          new GetShardIteratorCommand({
+            StreamName: 'rides',
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        );
+        const { Records = [] } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+        stored += Records.length;
+        const event = Records.map((r) => ({
+          kinesis: {
+            data: Buffer.from(r.Data!).toString('base64'),
+            partitionKey: r.PartitionKey!,
+            sequenceNumber: r.SequenceNumber!,
+          },
+        }));
+        for (const user of deaggregate(event as never))
+          rides.push(JSON.parse(Buffer.from(user.kinesis.data, 'base64').toString()));
+      }
+      assert.equal(rides.length, 3000);
+      assert.equal(new Set(rides.map((r) => r.ride_id)).size, 3000);
+      assert.ok(stored < 300, `aggregation packed 3000 rides into ${stored} Kinesis records`);
+    } finally {
+      kinesis.destroy();
+      await engine.close();
+    }
+  });
+});

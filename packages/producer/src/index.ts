@@ -26,6 +26,7 @@ export {
   type DeviceType,
 } from './generators/clickstream.ts';
 export { createRandom, randomSeed } from './generators/prng.ts';
+export { DEMO_DATA, DEMO_DATA_NAMES, type DemoDataName } from './generators/registry.ts';
 export {
   formatEventTime,
   STOCK_TICKERS,

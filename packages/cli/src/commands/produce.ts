@@ -2,12 +2,14 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localNames, requirePreset, StreamkitError } from '@streamkit/core';
 import {
+  DEMO_DATA,
+  type DemoDataName,
   IngestClient,
   type IngestClientAuth,
-  KinesisStreamWriter,
+  KinesisProducer,
   produce as produceRecords,
   type RecordBatchWriter,
-  stockTicker,
+  type UserRecordWriter,
 } from '@streamkit/producer';
 import { localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
@@ -15,6 +17,10 @@ import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
 
 export interface ProduceArgs extends PipelineArgs {
   readonly rate: number;
+  /** Which demo data. @default 'stock' */
+  readonly data?: DemoDataName;
+  /** With --stream: pack records in the KPL's aggregated format. */
+  readonly aggregate?: boolean;
   readonly total?: number;
   readonly durationMs?: number;
   readonly batchSize?: number;
@@ -31,7 +37,7 @@ export interface ProduceArgs extends PipelineArgs {
   readonly json?: boolean;
 }
 
-/** Sends demo stock ticks ({event_time, ticker, price}) to a pipeline at a steady rate. */
+/** Sends demo records (stock ticks, taxi rides or clickstream events) to a pipeline at a steady rate. */
 export async function produce(args: ProduceArgs): Promise<number> {
   const { spec } = resolvePipeline(args);
   const { writer, target, close } = writerFor(args, spec);
@@ -47,7 +53,7 @@ export async function produce(args: ProduceArgs): Promise<number> {
   try {
     const result = await produceRecords({
       client: writer,
-      generator: stockTicker(args.seed === undefined ? {} : { seed: args.seed }),
+      generator: DEMO_DATA[args.data ?? 'stock'](args.seed),
       rate: args.rate,
       signal: abort.signal,
       ...(args.total !== undefined && { total: args.total }),
@@ -56,7 +62,10 @@ export async function produce(args: ProduceArgs): Promise<number> {
       onProgress: (p) => {
         if (!args.json && Date.now() - last > 1000) {
           last = Date.now();
-          output.progress(`sent ${p.sent}, refused ${p.failed}, retried ${p.retried}, in flight ${p.inFlight}`);
+          const kinesis = p.kinesisRecords === undefined ? '' : ` in ${p.kinesisRecords} Kinesis records`;
+          output.progress(
+            `sent ${p.sent}${kinesis}, refused ${p.failed}, retried ${p.retried}, in flight ${p.inFlight}`,
+          );
         }
       },
     });
@@ -70,14 +79,14 @@ export async function produce(args: ProduceArgs): Promise<number> {
     return result.failed > 0 ? 5 : 0;
   } finally {
     process.off('SIGINT', onSignal);
-    close();
+    await close();
   }
 }
 
 function writerFor(
   args: ProduceArgs,
   spec: ReturnType<typeof resolvePipeline>['spec'],
-): { writer: RecordBatchWriter; target: string; close: () => void } {
+): { writer: RecordBatchWriter | UserRecordWriter; target: string; close: () => Promise<void> | void } {
   // A pipeline without an ingest API (kinesis-firehose-s3) takes demo records straight into its stream.
   const hasIngest = spec.preset === 'apigw-kinesis-lambda';
   if (args.stream !== undefined || (args.url === undefined && (args.endpoint !== undefined || !hasIngest))) {
@@ -88,10 +97,15 @@ function writerFor(
       region: args.region ?? (endpoint ? LOCAL_REGION : process.env.AWS_REGION),
       ...(endpoint && { endpoint, credentials: LOCAL_CREDENTIALS }),
     });
+    // The KPL-like producer: per-shard rate limiting under the shard limits, retries, bounded memory.
+    const producer = new KinesisProducer({ kinesis, streamName, aggregationEnabled: args.aggregate ?? false });
     return {
-      writer: new KinesisStreamWriter({ kinesis, streamName }),
-      target: `stream ${streamName}${endpoint ? ` at ${endpoint}` : ''}`,
-      close: () => kinesis.destroy(),
+      writer: producer,
+      target: `stream ${streamName}${endpoint ? ` at ${endpoint}` : ''}${args.aggregate ? ', KPL-aggregated' : ''}`,
+      close: async () => {
+        await producer.close();
+        kinesis.destroy();
+      },
     };
   }
   const ingestSpec = requirePreset(spec, 'apigw-kinesis-lambda', 'the ingest API');
