@@ -187,10 +187,11 @@ export async function startLocalPipeline(
 
   try {
     progress('starting the Kinesis engine');
-    // In memory: the event source mappings' checkpoints are not durable yet, so a restart starts from a fresh stream.
+    // Durable: the stream, the mappings' checkpoints and the queues outlive a restart (or a kill -9) of `dev`.
     const engine = await startKinesisEngine({
       port: options.kinesisPort ?? spec.local.kinesisPort,
       shardLimits: options.shardLimits ?? true,
+      dataDir,
     });
     cleanup.push(() => engine.close());
     const kinesis = new KinesisClient({
@@ -199,15 +200,7 @@ export async function startLocalPipeline(
       credentials: LOCAL_CREDENTIALS,
     });
     cleanup.push(() => kinesis.destroy());
-
-    progress(`creating stream ${streamName} (${spec.stream.mode}, ${spec.stream.shardCount} shards)`);
-    await engine.dispatch('CreateStream', {
-      StreamName: streamName,
-      ...(spec.stream.mode === 'ON_DEMAND'
-        ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' } }
-        : { ShardCount: spec.stream.shardCount }),
-    });
-    await waitForActive(engine.dispatch, streamName);
+    await createOrKeepStream(engine.dispatch, spec, streamName, dataDir, progress);
 
     const counts = zero();
     const common: Common = {
@@ -335,6 +328,7 @@ async function startConsumersAndIngest(spec: ApigwKinesisLambdaSpec, common: Com
       streamArn,
       target: fn,
       settings: consumer,
+      checkpointFile: join(dataDir, 'esm', `${functionName}.json`),
       ...(destination && { destination }),
       ...(options.idlePollMs !== undefined && { idlePollMs: options.idlePollMs }),
       ...(options.retryBaseDelayMs !== undefined && { retryBaseDelayMs: options.retryBaseDelayMs }),
@@ -476,7 +470,75 @@ async function startDeliveryStream(spec: KinesisFirehoseS3Spec, common: Common):
   };
 }
 
-async function waitForActive(dispatch: (action: string, input: object) => Promise<object>, streamName: string) {
+/**
+ * Creates the pipeline's stream, or keeps the one a previous run left in the data directory — brought to the spec's
+ * mode and shard count, as a deployment would update it.
+ */
+async function createOrKeepStream(
+  dispatch: Dispatch,
+  spec: PipelineSpec,
+  streamName: string,
+  dataDir: string,
+  progress: (step: string) => void,
+): Promise<void> {
+  const { mode, shardCount } = spec.stream;
+  const existing = await describeStream(dispatch, streamName);
+  if (!existing) {
+    progress(`creating stream ${streamName} (${mode}, ${shardCount} shards)`);
+    await dispatch('CreateStream', {
+      StreamName: streamName,
+      ...(mode === 'ON_DEMAND' ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' } } : { ShardCount: shardCount }),
+    });
+    return waitForActive(dispatch, streamName);
+  }
+  progress(`keeping stream ${streamName} from ${dataDir} (--reset starts from an empty one)`);
+  await waitForActive(dispatch, streamName);
+  if (existing.StreamModeDetails.StreamMode !== mode) {
+    progress(`switching stream ${streamName} to ${mode}`);
+    await dispatch('UpdateStreamMode', { StreamARN: existing.StreamARN, StreamModeDetails: { StreamMode: mode } });
+    await waitForActive(dispatch, streamName);
+  }
+  if (mode === 'PROVISIONED' && existing.OpenShardCount !== shardCount) {
+    progress(`resharding stream ${streamName} from ${existing.OpenShardCount} to ${shardCount} shards`);
+    try {
+      await dispatch('UpdateShardCount', {
+        StreamName: streamName,
+        TargetShardCount: shardCount,
+        ScalingType: 'UNIFORM_SCALING',
+      });
+    } catch (error) {
+      throw new StreamkitError(
+        'SK_CONFLICT',
+        `stream ${streamName} kept in ${dataDir} has ${existing.OpenShardCount} open shards and cannot be resharded to stream.shardCount ${shardCount}: ${(error as Error).message} — run with --reset to start from an empty stream`,
+        { path: 'stream.shardCount' },
+      );
+    }
+    await waitForActive(dispatch, streamName);
+  }
+}
+
+type Dispatch = (action: string, input: object) => Promise<object>;
+
+interface StreamSummary {
+  readonly StreamARN: string;
+  readonly StreamStatus: string;
+  readonly OpenShardCount: number;
+  readonly StreamModeDetails: { readonly StreamMode: 'PROVISIONED' | 'ON_DEMAND' };
+}
+
+async function describeStream(dispatch: Dispatch, streamName: string): Promise<StreamSummary | undefined> {
+  try {
+    const out = (await dispatch('DescribeStreamSummary', { StreamName: streamName })) as {
+      StreamDescriptionSummary: StreamSummary;
+    };
+    return out.StreamDescriptionSummary;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+async function waitForActive(dispatch: Dispatch, streamName: string) {
   for (let attempt = 0; attempt < 200; attempt++) {
     const summary = (await dispatch('DescribeStreamSummary', { StreamName: streamName })) as {
       StreamDescriptionSummary: { StreamStatus: string };
