@@ -23,3 +23,12 @@ export {
 } from './pipeline/local-pipeline.ts';
 export * from './s3/object-store.ts';
 export { DeadLetterQueue } from './sqs/dead-letter-queue.ts';
+export * from './alarms/alarm-evaluation.ts';
+export * from './alarms/local-alarms.ts';
+export * from './dashboard/activity.ts';
+export { type Dashboard, type DashboardOptions, startDashboard } from './dashboard/server.ts';
+export { type DashboardSnapshot, snapshotOf } from './dashboard/snapshot.ts';
+export * from './metrics/local-monitoring.ts';
+export * from './metrics/metric-store.ts';
+export * from './metrics/pipeline-metrics.ts';
+export * from './metrics/pipeline-resources.ts';

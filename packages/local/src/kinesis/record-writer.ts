@@ -9,7 +9,13 @@
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from './action-context.ts';
-import { type KinesisPutMessage, putChannel } from './channels.ts';
+import {
+  type KinesisPutMessage,
+  type KinesisRecordsMessage,
+  putChannel,
+  RECORD_SAMPLE_SIZE,
+  recordsChannel,
+} from './channels.ts';
 import { KinesisServiceError } from './errors.ts';
 import { explicitHashKeyHex, partitionKeyHashKey } from './hash-key.ts';
 import type { RecordToAppend } from './record-storage.ts';
@@ -121,6 +127,21 @@ export async function writeRecords(
         records: batch.records.length,
         bytes: batch.bytes,
       } satisfies KinesisPutMessage);
+    }
+  }
+  if (recordsChannel.hasSubscribers) {
+    for (const batch of appended) {
+      const from = Math.max(0, batch.records.length - RECORD_SAMPLE_SIZE);
+      recordsChannel.publish({
+        streamName: stream.name,
+        shardId: batch.shard.shardId,
+        arrival,
+        records: batch.records.slice(from).map((record, i) => ({
+          sequenceNumber: (results[batch.entryIndexes[from + i]!] as WrittenRecord).SequenceNumber,
+          partitionKey: record.partitionKey,
+          data: record.data,
+        })),
+      } satisfies KinesisRecordsMessage);
     }
   }
   return results;
