@@ -759,9 +759,10 @@ export const LIMITS = {
   /** The local metrics, alarms and web dashboard of `streamkit dev` (docs/dashboard.md). */
   dashboard: {
     port: value({
-      value: 4580,
+      value: 0,
       source: 'streamkit',
-      description: 'Port of the local web dashboard in `streamkit dev` (0 picks a free port)',
+      description: 'Port of the local web dashboard in `streamkit dev`: 0 picks a free port, printed at start',
+      note: '`streamkit tail` finds it through `<dataDir>/dashboard.json`, which `streamkit dev` writes while it runs.',
     }),
     metricResolutionMs: value({
       value: 1000,
@@ -789,6 +790,13 @@ export const LIMITS = {
       source: 'streamkit',
       unit: 'records',
       description: 'Recent records the dashboard and `streamkit tail` keep as a sample',
+    }),
+    recordSample: value({
+      value: 10,
+      source: 'streamkit',
+      unit: 'records',
+      description: 'Records per shard and put call the engine passes to the record sampler (the last ones of the call)',
+      note: 'A sample, not every record: watching a pipeline must not slow it down.',
     }),
     recentDeadLetters: value({
       value: 20,

@@ -71,7 +71,11 @@ describe('LocalAlarms evaluates the pipeline’s alarm definitions against the l
     const clock = manualClock();
     const store = new MetricStore({ now: clock.now });
     const alarms = new LocalAlarms({ definitions, store, dimensionsOf: (d) => dimensionsOf(resources, d.resource) });
-    const fn = { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: resources.functions.get(consumer)! } };
+    const fn = {
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: resources.functions.get(consumer)! },
+    };
     return { clock, store, alarms, fn };
   }
 
@@ -122,7 +126,11 @@ describe('LocalAlarms evaluates the pipeline’s alarm definitions against the l
 
   test('the Average of a period is over all its samples: 1 throttled record of 200 stays under 1 %, 3 are over', () => {
     const { clock, store, alarms } = setup();
-    const id = { namespace: 'AWS/Kinesis', metricName: 'WriteProvisionedThroughputExceeded', dimensions: { StreamName: resources.streamName } };
+    const id = {
+      namespace: 'AWS/Kinesis',
+      metricName: 'WriteProvisionedThroughputExceeded',
+      dimensions: { StreamName: resources.streamName },
+    };
     store.put(id, 0, 199);
     store.put(id, 1, 1);
     clock.advance(1000);

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, parseSpecText } from '@streamkit/core';
 import { IngestClient } from '@streamkit/producer';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type LocalPipeline, LocalMonitoring, startLocalPipeline } from '../src/index.ts';
+import { LocalMonitoring, type LocalPipeline, startLocalPipeline } from '../src/index.ts';
 
 const CHROMIUM = process.env.STREAMKIT_CHROMIUM ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -32,7 +32,10 @@ describe('the local dashboard in headless Chromium', { skip }, () => {
   const send = async (count: number, poison = false) => {
     const records = Array.from({ length: count }, () => {
       const id = nextId++;
-      return { data: { id, item: `sku-${id % 50}`, ...(poison && { poison: true }) }, partitionKey: `customer-${id % 7}` };
+      return {
+        data: { id, item: `sku-${id % 50}`, ...(poison && { poison: true }) },
+        partitionKey: `customer-${id % 7}`,
+      };
     });
     const result = await client.putRecords(records);
     assert.equal(result.failedRecordCount, 0);
@@ -40,6 +43,15 @@ describe('the local dashboard in headless Chromium', { skip }, () => {
 
   /** The chart's sum over its window, as the page drew it. */
   const chartTotal = async (id: string) => Number(await page.getAttribute(`#chart-${id}`, 'data-total'));
+
+  /** Polls the page until the condition holds; fails after a generous deadline (never decides on timing). */
+  const until = async (condition: () => Promise<boolean>, what: string, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) assert.fail(`not within ${timeoutMs / 1000} s: ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
 
   before(async () => {
     const spec = parseSpecText(
@@ -87,7 +99,12 @@ local:
     }
     await page.waitForSelector('tr[data-alarm="ordersErrors"]', { timeout: 30_000 });
     assert.equal(await page.locator('#alarms tbody tr').count(), pipeline.monitoring.alarms.list().length);
-    for (const chart of ['stream-IncomingRecords', 'ingest-Count', 'consumers-orders-Invocations', 'dlq-orders-ApproximateNumberOfMessagesVisible']) {
+    for (const chart of [
+      'stream-IncomingRecords',
+      'ingest-Count',
+      'consumers-orders-Invocations',
+      'dlq-orders-ApproximateNumberOfMessagesVisible',
+    ]) {
       assert.equal(await page.locator(`#chart-${chart}`).count(), 1, `chart ${chart}`);
     }
     // An idle pipeline is healthy: missing data is not breaching.
@@ -96,15 +113,11 @@ local:
 
   test('the charts move as records flow through the ingest API, the stream and the function', async () => {
     await send(100);
-    await page.waitForFunction(() => Number(document.querySelector('#chart-stream-IncomingRecords')?.getAttribute('data-total')) >= 100, undefined, { timeout: 60_000 });
+    await until(async () => (await chartTotal('stream-IncomingRecords')) >= 100, 'the stream chart counts 100 records');
     const before = await chartTotal('stream-IncomingRecords');
     await send(150);
-    await page.waitForFunction(
-      (was) => Number(document.querySelector('#chart-stream-IncomingRecords')?.getAttribute('data-total')) >= was + 150,
-      before,
-      { timeout: 60_000 },
-    );
-    await page.waitForFunction(() => Number(document.querySelector('#chart-consumers-orders-Invocations')?.getAttribute('data-total')) > 0, undefined, { timeout: 60_000 });
+    await until(async () => (await chartTotal('stream-IncomingRecords')) >= before + 150, 'the stream chart moves');
+    await until(async () => (await chartTotal('consumers-orders-Invocations')) > 0, 'the function chart moves');
     assert.ok((await chartTotal('ingest-Count')) >= 2, 'the API chart counts the two requests');
     assert.ok((await page.locator('#records tbody tr').count()) > 0, 'the record sampler shows records');
     assert.match((await page.textContent('#records tbody')) ?? '', /sku-/);

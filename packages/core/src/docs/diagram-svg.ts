@@ -67,8 +67,8 @@ export function layoutDiagram(components: readonly PipelineComponent[]): Diagram
 export function renderSvg(preset: Pick<PresetDefinition, 'name' | 'title' | 'components'>): string {
   const { width, height, boxes } = layoutDiagram(preset.components);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escape(preset.title)}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="13">`,
-    `  <title>${escape(preset.title)}</title>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(preset.title)}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="13">`,
+    `  <title>${escapeXml(preset.title)}</title>`,
     '  <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
   ];
   for (const c of preset.components) {
@@ -93,7 +93,7 @@ export function renderSvg(preset: Pick<PresetDefinition, 'name' | 'title' | 'com
       `  <g class="component" data-id="${c.id}" data-kind="${c.kind}">`,
       `    <rect x="${x}" y="${y}" width="${BOX_WIDTH}" height="${BOX_HEIGHT}" rx="8" fill="${FILL[c.kind]}" stroke="#444" stroke-width="1.2"/>`,
       `    <text x="${x + BOX_WIDTH / 2}" text-anchor="middle" fill="#111">${lines
-        .map((line, i) => `<tspan x="${x + BOX_WIDTH / 2}" y="${firstY + i * LINE_HEIGHT}">${escape(line)}</tspan>`)
+        .map((line, i) => `<tspan x="${x + BOX_WIDTH / 2}" y="${firstY + i * LINE_HEIGHT}">${escapeXml(line)}</tspan>`)
         .join('')}</text>`,
       '  </g>',
     );
@@ -116,6 +116,6 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }

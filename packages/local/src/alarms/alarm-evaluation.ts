@@ -69,7 +69,11 @@ export function evaluateAlarm(
   }
   if (present.length === 0) {
     const state = treatMissingData === 'missing' ? 'INSUFFICIENT_DATA' : current;
-    return { state, reason: `no datapoints in the last ${datapoints.length} periods (missing data ${treatMissingData})`, breaching: 0 };
+    return {
+      state,
+      reason: `no datapoints in the last ${datapoints.length} periods (missing data ${treatMissingData})`,
+      breaching: 0,
+    };
   }
   const needed = Math.min(datapointsToAlarm, present.length);
   return {

@@ -157,7 +157,13 @@ export class PipelineActivity {
       [
         'streamkit:esm:dead-letter',
         (m) => {
-          const d = m as { functionName: string; records: number; shardId: string; condition: string; delivered: boolean };
+          const d = m as {
+            functionName: string;
+            records: number;
+            shardId: string;
+            condition: string;
+            delivered: boolean;
+          };
           if (!functionNames.has(d.functionName)) return;
           const where = d.delivered ? 'sent to the dead-letter queue' : 'discarded (no dead-letter queue)';
           this.event('warn', 'queue', `${d.records} record(s) of ${d.shardId} ${where}: ${d.condition}`);
@@ -175,7 +181,11 @@ export class PipelineActivity {
         (m) => {
           const request = m as IngestRequestMessage;
           if (request.status === 200) return;
-          this.event(request.status >= 500 ? 'error' : 'warn', 'api', `${request.route} answered ${request.status}: ${request.error ?? ''}`);
+          this.event(
+            request.status >= 500 ? 'error' : 'warn',
+            'api',
+            `${request.route} answered ${request.status}: ${request.error ?? ''}`,
+          );
         },
       ],
       [
@@ -184,7 +194,11 @@ export class PipelineActivity {
           const f = m as FirehoseFlushMessage;
           if (f.deliveryStreamName !== r.deliveryStreamName) return;
           const what = f.kind === 'error' ? 'error records' : 'records';
-          this.event(f.kind === 'error' ? 'warn' : 'info', 'deliveryStream', `${f.records} ${what} → s3://${f.bucket}/${f.key}`);
+          this.event(
+            f.kind === 'error' ? 'warn' : 'info',
+            'deliveryStream',
+            `${f.records} ${what} → s3://${f.bucket}/${f.key}`,
+          );
         },
       ],
       [

@@ -131,4 +131,3 @@ export function componentOfAlarm(
   )[resource.kind];
   return components.find((c) => c.kind === kind)?.id;
 }
-

@@ -99,7 +99,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new StreamkitError('SK_CONFLICT', `dashboard port ${options.port} is in use (pick another with --dashboard-port, or 0 for any free port)`)
+          ? new StreamkitError(
+              'SK_CONFLICT',
+              `dashboard port ${options.port} is in use (pick another with --dashboard-port, or 0 for any free port)`,
+            )
           : error,
       ),
     );

@@ -17,14 +17,11 @@ export const KINESIS_CHANNELS = {
    */
   throttle: 'streamkit:kinesis:throttle',
   /**
-   * A sample of what a put wrote: the last records (at most `RECORD_SAMPLE_SIZE`) of each shard a PutRecord/PutRecords
+   * A sample of what a put wrote: the last records (at most `LIMITS.dashboard.recordSample`) of each shard a PutRecord/PutRecords
    * call wrote to — for the dashboard's record sampler and `streamkit tail`.
    */
   records: 'streamkit:kinesis:records',
 } as const;
-
-/** Records per shard and call that `streamkit:kinesis:records` carries. */
-export const RECORD_SAMPLE_SIZE = 10;
 
 export interface KinesisRecordsMessage {
   readonly streamName: string;

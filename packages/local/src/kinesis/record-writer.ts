@@ -9,13 +9,7 @@
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from './action-context.ts';
-import {
-  type KinesisPutMessage,
-  type KinesisRecordsMessage,
-  putChannel,
-  RECORD_SAMPLE_SIZE,
-  recordsChannel,
-} from './channels.ts';
+import { type KinesisPutMessage, type KinesisRecordsMessage, putChannel, recordsChannel } from './channels.ts';
 import { KinesisServiceError } from './errors.ts';
 import { explicitHashKeyHex, partitionKeyHashKey } from './hash-key.ts';
 import type { RecordToAppend } from './record-storage.ts';
@@ -131,7 +125,7 @@ export async function writeRecords(
   }
   if (recordsChannel.hasSubscribers) {
     for (const batch of appended) {
-      const from = Math.max(0, batch.records.length - RECORD_SAMPLE_SIZE);
+      const from = Math.max(0, batch.records.length - LIMITS.dashboard.recordSample.value);
       recordsChannel.publish({
         streamName: stream.name,
         shardId: batch.shard.shardId,

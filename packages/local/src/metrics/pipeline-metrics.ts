@@ -151,7 +151,8 @@ export class PipelineMetrics {
         'streamkit:sqs:send',
         (m) => {
           const send = m as { queueName: string };
-          if (queueNames.has(send.queueName)) this.put('AWS/SQS', 'NumberOfMessagesSent', { QueueName: send.queueName }, 1);
+          if (queueNames.has(send.queueName))
+            this.put('AWS/SQS', 'NumberOfMessagesSent', { QueueName: send.queueName }, 1);
         },
       ],
     ];

@@ -68,7 +68,8 @@ export function dimensionsOf(resources: PipelineResources, resource: AlarmResour
       }
     }
   })();
-  if (!values) throw new StreamkitError('SK_INTERNAL', `an alarm watches a ${resource.kind} this pipeline does not have`);
+  if (!values)
+    throw new StreamkitError('SK_INTERNAL', `an alarm watches a ${resource.kind} this pipeline does not have`);
   const names = ALARM_DIMENSIONS[resource.kind];
   return Object.fromEntries(names.map((name, i) => [name, values[i]!]));
 }

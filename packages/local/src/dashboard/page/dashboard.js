@@ -1,6 +1,5 @@
 // The streamkit dashboard page: draws each snapshot the server sends over Server-Sent Events (/events).
 // Plain browser JavaScript, no libraries: charts are SVG paths drawn here.
-'use strict';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const CHART_WIDTH = 246;
@@ -91,7 +90,13 @@ function drawAlarms(snapshot) {
     if (alarm.state === 'ALARM') inAlarm++;
     const name = text('td', alarm.id);
     name.title = alarm.description;
-    const tr = row([name, stateBadge(alarm.state), `${alarm.metric} ${alarm.rule}`, alarm.reason, time(alarm.updatedAt)]);
+    const tr = row([
+      name,
+      stateBadge(alarm.state),
+      `${alarm.metric} ${alarm.rule}`,
+      alarm.reason,
+      time(alarm.updatedAt),
+    ]);
     tr.setAttribute('data-alarm', alarm.id);
     tr.setAttribute('data-state', alarm.state);
     tr.title = alarm.history.map((h) => `${time(h.timestamp)} ${h.oldState} → ${h.newState}`).join('\n');
@@ -130,7 +135,10 @@ function drawCharts(snapshot) {
         group = document.createElement('div');
         group.id = `charts-of-${chart.component}`;
         group.className = 'component-charts';
-        group.append(text('h3', chart.component), Object.assign(document.createElement('div'), { className: 'chart-row' }));
+        group.append(
+          text('h3', chart.component),
+          Object.assign(document.createElement('div'), { className: 'chart-row' }),
+        );
         container.append(group);
       }
       node = document.createElement('div');
@@ -145,7 +153,13 @@ function drawCharts(snapshot) {
       svg.setAttribute('width', String(CHART_WIDTH));
       svg.setAttribute('height', String(CHART_HEIGHT));
       const base = document.createElementNS(SVG_NS, 'line');
-      for (const [k, v] of Object.entries({ x1: 0, x2: CHART_WIDTH, y1: CHART_HEIGHT - 2, y2: CHART_HEIGHT - 2, stroke: '#ccd' })) {
+      for (const [k, v] of Object.entries({
+        x1: 0,
+        x2: CHART_WIDTH,
+        y1: CHART_HEIGHT - 2,
+        y2: CHART_HEIGHT - 2,
+        stroke: '#ccd',
+      })) {
         base.setAttribute(k, String(v));
       }
       const path = document.createElementNS(SVG_NS, 'path');
@@ -188,7 +202,9 @@ function drawRecords(snapshot) {
   const body = el('records').tBodies[0];
   body.replaceChildren();
   for (const record of [...snapshot.records].reverse().slice(0, 25)) {
-    const data = text('td', record.data.length > 300 ? `${record.data.slice(0, 300)}…` : record.data, { class: 'data' });
+    const data = text('td', record.data.length > 300 ? `${record.data.slice(0, 300)}…` : record.data, {
+      class: 'data',
+    });
     body.append(row([time(record.arrival), record.shardId, record.partitionKey, data]));
   }
 }
