@@ -74,7 +74,6 @@ local:
     pipeline = await startLocalPipeline(spec, {
       throttle: false,
       retryBaseDelayMs: 1,
-      idlePollMs: 300,
       dashboardPort: 0,
       monitoring: new LocalMonitoring(spec, { alarmEvaluationIntervalMs: 500 }),
     });

@@ -73,7 +73,8 @@ function drawDiagram(snapshot) {
       box.append(label);
     }
     const last = lastValue(chart.points);
-    label.textContent = `${chart.title}: ${formatNumber(last)} / ${snapshot.chartPeriodMs / 1000} s`;
+    const per = chart.statistic === 'Sum' ? ` / ${snapshot.chartPeriodMs / 1000} s` : '';
+    label.textContent = `${chart.title}: ${formatNumber(last)}${per}`;
   }
 }
 
@@ -115,14 +116,16 @@ function chartPath(points, statistic) {
   const max = Math.max(1, ...values);
   const step = CHART_WIDTH / Math.max(1, points.length - 1);
   let d = '';
+  let end;
   points.forEach((p, i) => {
     const value = p === null && counts ? 0 : p;
     if (value === null) return;
     const x = (i * step).toFixed(1);
     const y = (CHART_HEIGHT - 2 - (value / max) * (CHART_HEIGHT - 6)).toFixed(1);
     d += `${d ? 'L' : 'M'}${x},${y} `;
+    if (p !== null) end = { x, y };
   });
-  return { d: d.trim(), max };
+  return { d: d.trim(), max, end };
 }
 
 function drawCharts(snapshot) {
@@ -166,12 +169,22 @@ function drawCharts(snapshot) {
       path.setAttribute('fill', 'none');
       path.setAttribute('stroke', '#0b5cad');
       path.setAttribute('stroke-width', '1.5');
-      svg.append(base, path);
+      // The latest datapoint, so a lone one (a gauge sampled once) shows too.
+      const dot = document.createElementNS(SVG_NS, 'circle');
+      dot.setAttribute('r', '2.5');
+      dot.setAttribute('fill', '#0b5cad');
+      svg.append(base, path, dot);
       node.append(title, svg);
       group.querySelector('.chart-row').append(node);
     }
-    const { d, max } = chartPath(chart.points, chart.statistic);
+    const { d, max, end } = chartPath(chart.points, chart.statistic);
     node.querySelector('path').setAttribute('d', d);
+    const dot = node.querySelector('circle');
+    dot.setAttribute('visibility', end ? 'visible' : 'hidden');
+    if (end) {
+      dot.setAttribute('cx', end.x);
+      dot.setAttribute('cy', end.y);
+    }
     const total = chart.points.reduce((sum, p) => sum + (p || 0), 0);
     node.setAttribute('data-total', String(total));
     node.setAttribute('data-max', String(max));
