@@ -58,6 +58,7 @@ program
   .command('presets')
   .description('list the presets with one-line descriptions')
   .option('--json', 'print as JSON')
+  .addHelpText('after', '\nExamples:\n  streamkit presets\n  streamkit presets --json | jq -r ".[].name"')
   .action((opts) => run(() => presets(opts)));
 
 program

@@ -33,7 +33,20 @@ describe('streamkit tail', () => {
     const dataDir = join(dir, 'state');
     const dev = spawn(
       process.execPath,
-      [bin, 'dev', '--preset', 'apigw-kinesis-lambda', '--produce', '50', '--kinesis-port', '0', '--ingest-port', '0', '--data-dir', dataDir],
+      [
+        bin,
+        'dev',
+        '--preset',
+        'apigw-kinesis-lambda',
+        '--produce',
+        '50',
+        '--kinesis-port',
+        '0',
+        '--ingest-port',
+        '0',
+        '--data-dir',
+        dataDir,
+      ],
       { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
     );
     let out = '';
@@ -44,9 +57,15 @@ describe('streamkit tail', () => {
       while (!/Dashboard {4}(http\S+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.ok(existsSync(join(dataDir, 'dashboard.json')), `dev wrote dashboard.json:\n${out}`);
 
-      const tail = await streamkit(['tail', '--preset', 'apigw-kinesis-lambda', '--data-dir', dataDir, '--json', '-n', '5', '--no-events'], dir);
+      const tail = await streamkit(
+        ['tail', '--preset', 'apigw-kinesis-lambda', '--data-dir', dataDir, '--json', '-n', '5', '--no-events'],
+        dir,
+      );
       assert.equal(tail.code, 0, tail.stderr);
-      const lines = tail.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const lines = tail.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.equal(lines.length, 5);
       for (const line of lines) {
         assert.equal(line.type, 'record');

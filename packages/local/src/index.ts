@@ -21,6 +21,7 @@ export {
 export { bundleHandler, type HandlerBundle } from './lambda/bundle.ts';
 export { type InvocationResult, LocalFunction, type LocalFunctionOptions } from './lambda/local-function.ts';
 export * from './metrics/local-monitoring.ts';
+export * from './metrics/metric-channel.ts';
 export * from './metrics/metric-store.ts';
 export * from './metrics/pipeline-metrics.ts';
 export * from './metrics/pipeline-resources.ts';

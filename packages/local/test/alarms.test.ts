@@ -4,7 +4,9 @@ import { describe, test } from 'node:test';
 import { type AlarmDefinition, alarmsFor, presetSpec } from '@streamkit/core';
 import { evaluateAlarm } from '../src/alarms/alarm-evaluation.ts';
 import { LocalAlarms } from '../src/alarms/local-alarms.ts';
+import { publishMetric } from '../src/metrics/metric-channel.ts';
 import { MetricStore } from '../src/metrics/metric-store.ts';
+import { PipelineMetrics } from '../src/metrics/pipeline-metrics.ts';
 import { dimensionsOf, resourcesOf } from '../src/metrics/pipeline-resources.ts';
 
 /** A clock the test moves by hand; starts on a minute boundary. */
@@ -140,6 +142,28 @@ describe('LocalAlarms evaluates the pipeline’s alarm definitions against the l
     clock.advance(1000);
     alarms.evaluate();
     assert.equal(alarms.get('StreamWriteThrottled')!.state, 'ALARM');
+  });
+});
+
+describe('streamkit:metric', () => {
+  test('a datapoint published by any local component is recorded under its CloudWatch name and dimensions', () => {
+    const spec = presetSpec('apigw-kinesis-lambda');
+    const store = new MetricStore();
+    const metrics = new PipelineMetrics(store, resourcesOf(spec));
+    metrics.start();
+    try {
+      const id = {
+        namespace: 'AWS/Kafka',
+        metricName: 'SumOffsetLag',
+        dimensions: { 'Cluster Name': 'c', Topic: 't' },
+      };
+      publishMetric({ ...id, value: 42 });
+      publishMetric({ ...id, value: 40, count: 2 });
+      const set = store.aggregate(id, 0, Number.MAX_SAFE_INTEGER);
+      assert.deepEqual(set, { sampleCount: 3, sum: 122, minimum: 40, maximum: 42 });
+    } finally {
+      metrics.stop();
+    }
   });
 });
 

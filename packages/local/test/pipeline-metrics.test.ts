@@ -76,6 +76,7 @@ describe('metrics of a local apigw-kinesis-lambda pipeline', () => {
     assert.equal(sum(pipeline, 'AWS/ApiGateway', 'Count', api)?.sum, 3);
     assert.equal(sum(pipeline, 'AWS/ApiGateway', '5XXError', api)?.sum, 0);
     assert.equal(sum(pipeline, 'AWS/Kinesis', 'IncomingRecords', { StreamName: 'shop-stream' })?.sum, 300);
+    assert.equal(sum(pipeline, 'AWS/Kinesis', 'PutRecords.Success', { StreamName: 'shop-stream' })?.minimum, 1);
     assert.equal(sum(pipeline, 'AWS/Lambda', 'Invocations', fn)?.sum, pipeline.counts.invocations);
     assert.equal(sum(pipeline, 'AWS/Lambda', 'Errors', fn)?.sum, 0);
     assert.ok((sum(pipeline, 'AWS/Lambda', 'Duration', fn)?.maximum ?? 0) > 0);
@@ -87,6 +88,10 @@ describe('metrics of a local apigw-kinesis-lambda pipeline', () => {
     );
     pipeline.monitoring.evaluate();
     const inAlarm = pipeline.monitoring.alarms.list().filter((a) => a.state !== 'OK');
-    assert.deepEqual(inAlarm.map((a) => `${a.definition.id}: ${a.reason}`), [], 'a healthy pipeline is OK');
+    assert.deepEqual(
+      inAlarm.map((a) => `${a.definition.id}: ${a.reason}`),
+      [],
+      'a healthy pipeline is OK',
+    );
   });
 });

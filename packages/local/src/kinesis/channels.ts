@@ -39,6 +39,7 @@ export interface KinesisRecordsMessage {
 export interface KinesisPutMessage {
   readonly streamName: string;
   readonly shardId: string;
+  readonly operation: 'PutRecord' | 'PutRecords';
   /** Records accepted into the shard by the call. */
   readonly records: number;
   /** Their size: data plus partition keys, in bytes. */

@@ -118,6 +118,7 @@ export async function writeRecords(
       putChannel.publish({
         streamName: stream.name,
         shardId: batch.shard.shardId,
+        operation,
         records: batch.records.length,
         bytes: batch.bytes,
       } satisfies KinesisPutMessage);

@@ -12,6 +12,7 @@ import type { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
 import type { IngestRequestMessage } from '../ingest-api/server.ts';
 import type { KinesisGetMessage, KinesisPutMessage, KinesisThrottleMessage } from '../kinesis/channels.ts';
 import type { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
+import type { MetricMessage } from './metric-channel.ts';
 import type { Dimensions, MetricId, MetricStore } from './metric-store.ts';
 import type { PipelineResources } from './pipeline-resources.ts';
 
@@ -99,6 +100,8 @@ export class PipelineMetrics {
           kinesis('IncomingBytes', put.bytes);
           // One sample per record written: Average is then the share of records throttled.
           kinesis('WriteProvisionedThroughputExceeded', 0, put.records);
+          // One sample per call and shard written (a call throttled on a shard adds a 0 below).
+          kinesis(`${put.operation}.Success`, 1);
         },
       ],
       [
@@ -120,7 +123,10 @@ export class PipelineMetrics {
           if (throttle.operation === 'GetRecords') {
             kinesis('ReadProvisionedThroughputExceeded', 1);
             kinesis('GetRecords.Success', 0);
-          } else kinesis('WriteProvisionedThroughputExceeded', 1, throttle.records);
+          } else {
+            kinesis('WriteProvisionedThroughputExceeded', 1, throttle.records);
+            kinesis(`${throttle.operation}.Success`, 0);
+          }
         },
       ],
       [
@@ -145,6 +151,13 @@ export class PipelineMetrics {
           const poll = m as { functionName: string; records: number; millisBehindLatest: number };
           if (!functionNames.has(poll.functionName) || poll.records === 0) return;
           this.put('AWS/Lambda', 'IteratorAge', { FunctionName: poll.functionName }, poll.millisBehindLatest);
+        },
+      ],
+      [
+        'streamkit:metric',
+        (m) => {
+          const metric = m as MetricMessage;
+          this.store.put(metric, metric.value, metric.count ?? 1);
         },
       ],
       [
