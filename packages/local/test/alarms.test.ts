@@ -183,6 +183,21 @@ describe('MetricStore', () => {
     assert.equal(store.datapoints(id, 'SampleCount', 60_000, start, start + 60_000)[0]!.value, 4);
   });
 
+  test('a range reads the same whether its buckets are looked up (short) or scanned (long)', () => {
+    const clock = manualClock();
+    const store = new MetricStore({ now: clock.now });
+    const id = { namespace: 'AWS/Kinesis', metricName: 'IncomingRecords', dimensions: { StreamName: 's' } };
+    const start = clock.now();
+    for (let i = 0; i < 100; i++) {
+      store.put(id, i);
+      clock.advance(1000);
+    }
+    // 2.5 s into the series, 3 s long: buckets 3, 4 and 5 (a bucket belongs to the range its start is in).
+    assert.equal(store.aggregate(id, start + 2500, start + 5500)?.sum, 3 + 4 + 5);
+    assert.equal(store.aggregate(id, start - 1_000_000, start + 1_000_000)?.sum, (99 * 100) / 2);
+    assert.equal(store.aggregate(id, start + 2000, start + 3000)?.sum, 2);
+  });
+
   test('dimensions are matched whatever their order', () => {
     const store = new MetricStore();
     store.put({ namespace: 'AWS/ApiGateway', metricName: 'Count', dimensions: { ApiName: 'a', Stage: 'prod' } }, 1);

@@ -138,7 +138,8 @@ function packageJson(name: string, preset: string) {
 }
 
 function fill(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+  // `__name__`, not `{{name}}`: the placeholders must stay valid YAML, which Biome formats.
+  return text.replace(/__([a-z]+)__/g, (whole, key: string) => values[key] ?? whole);
 }
 
 function* walk(dir: string): Generator<string> {

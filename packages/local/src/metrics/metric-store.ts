@@ -112,8 +112,7 @@ export class MetricStore {
     const series = this.series.get(metricKey(id));
     if (!series) return undefined;
     let out: StatisticSet | undefined;
-    for (const [at, set] of series.buckets) {
-      if (at < start || at >= end) continue;
+    const add = (set: StatisticSet) => {
       if (!out) out = { ...set };
       else {
         out.sampleCount += set.sampleCount;
@@ -121,6 +120,16 @@ export class MetricStore {
         out.minimum = Math.min(out.minimum, set.minimum);
         out.maximum = Math.max(out.maximum, set.maximum);
       }
+    };
+    const first = start - (((start % this.resolutionMs) + this.resolutionMs) % this.resolutionMs);
+    if ((end - first) / this.resolutionMs <= series.buckets.size) {
+      // A short range (an alarm period, a chart period): look its buckets up rather than scan hours of them.
+      for (let at = first < start ? first + this.resolutionMs : first; at < end; at += this.resolutionMs) {
+        const set = series.buckets.get(at);
+        if (set) add(set);
+      }
+    } else {
+      for (const [at, set] of series.buckets) if (at >= start && at < end) add(set);
     }
     return out;
   }

@@ -27,6 +27,8 @@ export class PipelineMetrics {
   readonly resources: PipelineResources;
   private readonly listeners: [string, (message: unknown) => void][];
   private gauges: GaugeSources = {};
+  /** Messages in each dead-letter queue: read once from its file, then counted as they are sent. */
+  private readonly queueDepths = new Map<string, number>();
   private started = false;
 
   constructor(store: MetricStore, resources: PipelineResources) {
@@ -51,15 +53,18 @@ export class PipelineMetrics {
   /** Where gauges are read from, once the pipeline's parts exist. */
   watch(sources: GaugeSources): void {
     this.gauges = sources;
+    for (const queue of sources.deadLetterQueues?.values() ?? []) {
+      this.queueDepths.set(queue.queueName, queue.depth);
+    }
   }
 
   /** Records the gauges' current values: SQS queue depth, Firehose data freshness. */
   sample(): void {
     for (const [consumer, queueName] of this.resources.queues) {
-      const queue = this.gauges.deadLetterQueues?.get(consumer);
-      if (!queue) continue;
+      if (!this.gauges.deadLetterQueues?.has(consumer)) continue;
       // The local queue is never received from: every message sent is still visible.
-      this.put('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: queueName }, queue.depth);
+      const depth = this.queueDepths.get(queueName) ?? 0;
+      this.put('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: queueName }, depth);
     }
     const delivery = this.gauges.deliveryStream;
     if (delivery && this.resources.deliveryStreamName) {
@@ -164,8 +169,11 @@ export class PipelineMetrics {
         'streamkit:sqs:send',
         (m) => {
           const send = m as { queueName: string };
-          if (queueNames.has(send.queueName))
-            this.put('AWS/SQS', 'NumberOfMessagesSent', { QueueName: send.queueName }, 1);
+          if (!queueNames.has(send.queueName)) return;
+          this.put('AWS/SQS', 'NumberOfMessagesSent', { QueueName: send.queueName }, 1);
+          // Before `watch` read the queue's file, this message is in what it will read.
+          const depth = this.queueDepths.get(send.queueName);
+          if (depth !== undefined) this.queueDepths.set(send.queueName, depth + 1);
         },
       ],
     ];
