@@ -126,6 +126,43 @@ describe('LocalAlarms evaluates the pipeline’s alarm definitions against the l
     }
   });
 
+  test('M of N over aligned periods: 2 of 3 one-minute Maximums above the threshold, missing periods breaching', () => {
+    const clock = manualClock();
+    const store = new MetricStore({ now: clock.now });
+    const stream = { StreamName: resources.streamName };
+    const base = definitions.find((d) => d.id === 'StreamIteratorAge')!;
+    const definition: AlarmDefinition = {
+      ...base,
+      id: 'SlowConsumer',
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: 'breaching',
+    };
+    const alarms = new LocalAlarms({ definitions: [definition], store, dimensionsOf: () => stream });
+    const age = (ms: number) =>
+      store.put({ namespace: 'AWS/Kinesis', metricName: 'GetRecords.IteratorAgeMilliseconds', dimensions: stream }, ms);
+    const minute = () => {
+      clock.advance(60_000);
+      alarms.evaluate();
+      return alarms.get('SlowConsumer')!.state;
+    };
+    // Minute 0: fine; the two periods before it are missing, which breaches.
+    age(1_000);
+    alarms.evaluate();
+    assert.equal(alarms.get('SlowConsumer')!.state, 'ALARM');
+    age(2_000); // still minute 0: its Maximum is 2000
+    assert.equal(minute(), 'ALARM', 'minute 1 (in progress, empty) and minute -1 are missing: 2 of 3 breach');
+    age(90_000);
+    age(500); // minute 1's Maximum: 90000
+    clock.advance(1000);
+    alarms.evaluate();
+    assert.equal(alarms.get('SlowConsumer')!.state, 'ALARM', '[-, 2000, 90000]: 2 of 3 breach');
+    clock.advance(59_000);
+    age(3_000);
+    alarms.evaluate();
+    assert.equal(alarms.get('SlowConsumer')!.state, 'OK', '[2000, 90000, 3000]: 1 of 3 breaches');
+  });
+
   test('the Average of a period is over all its samples: 1 throttled record of 200 stays under 1 %, 3 are over', () => {
     const { clock, store, alarms } = setup();
     const id = {

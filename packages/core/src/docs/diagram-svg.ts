@@ -12,7 +12,7 @@ import type { PipelineComponent, PresetDefinition } from '../presets/preset.ts';
 const BOX_WIDTH = 200;
 const BOX_HEIGHT = 72;
 const COLUMN_GAP = 64;
-const ROW_GAP = 28;
+const ROW_GAP = 34;
 const MARGIN = 16;
 const LINE_CHARS = 26;
 const LINE_HEIGHT = 15;

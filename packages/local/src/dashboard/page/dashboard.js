@@ -68,8 +68,9 @@ function drawDiagram(snapshot) {
       const rect = box.querySelector('rect');
       label = document.createElementNS(SVG_NS, 'text');
       label.setAttribute('class', 'rate');
-      label.setAttribute('x', String(Number(rect.getAttribute('x')) + 6));
-      label.setAttribute('y', String(Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) - 5));
+      // Under the box, in the gap between rows, so it never covers the box's own label.
+      label.setAttribute('x', String(Number(rect.getAttribute('x')) + 4));
+      label.setAttribute('y', String(Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) + 13));
       box.append(label);
     }
     const last = lastValue(chart.points);
