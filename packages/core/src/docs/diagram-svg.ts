@@ -102,11 +102,12 @@ export function renderSvg(preset: Pick<PresetDefinition, 'name' | 'title' | 'com
   return out.join('\n');
 }
 
-/** Greedy word wrap. */
+/** Greedy word wrap; a word longer than a line (an S3 prefix) is cut into line-long pieces. */
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/)) {
+  const words = text.split(/\s+/).flatMap((w) => w.match(new RegExp(`.{1,${width}}`, 'g')) ?? []);
+  for (const word of words) {
     if (line && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;

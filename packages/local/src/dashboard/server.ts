@@ -4,7 +4,8 @@
  *
  * Routes:
  * - `GET /` the page (`page/index.html`, `dashboard.js`, `dashboard.css`; no libraries, nothing from the internet);
- * - `GET /diagram.svg` the pipeline diagram (`renderSvg` from core);
+ * - `GET /diagram.svg` the running pipeline's diagram (core's `renderSvg`, the drawing of the docs pages, of the
+ *   components the spec has: `componentsOfSpec`);
  * - `GET /api/snapshot` the current snapshot as JSON (what the page draws);
  * - `GET /events` Server-Sent Events: `snapshot` every second; with `?records=1`, `record` and `event` as they happen
  *   (what `streamkit tail` reads); `?snapshots=0` leaves snapshots out.
@@ -14,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { renderSvg, StreamkitError } from '@streamkit/core';
 import type { LocalMonitoring } from '../metrics/local-monitoring.ts';
-import { presetOf, snapshotOf } from './snapshot.ts';
+import { diagramOf, snapshotOf } from './snapshot.ts';
 
 export interface DashboardOptions {
   readonly monitoring: LocalMonitoring;
@@ -39,7 +40,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     '/': { type: 'text/html; charset=utf-8', body: page('index.html') },
     '/dashboard.js': { type: 'text/javascript; charset=utf-8', body: page('dashboard.js') },
     '/dashboard.css': { type: 'text/css; charset=utf-8', body: page('dashboard.css') },
-    '/diagram.svg': { type: 'image/svg+xml; charset=utf-8', body: renderSvg(presetOf(monitoring)) },
+    '/diagram.svg': { type: 'image/svg+xml; charset=utf-8', body: renderSvg(diagramOf(monitoring)) },
   };
   const streams = new Set<ServerResponse>();
 

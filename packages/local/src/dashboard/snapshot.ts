@@ -3,7 +3,7 @@
  * minutes), alarm states with their latest history, the latest dead letters, the record sample and runtime events.
  * The page redraws itself from each snapshot; scripts can read the same JSON from `/api/snapshot`.
  */
-import { PRESETS, type PresetDefinition } from '@streamkit/core';
+import { componentsOfSpec, PRESETS, type PresetDefinition } from '@streamkit/core';
 import type { LocalMonitoring } from '../metrics/local-monitoring.ts';
 import { type ChartDefinition, chartsFor, componentOfAlarm } from './charts.ts';
 
@@ -43,12 +43,23 @@ export function presetOf(monitoring: LocalMonitoring): PresetDefinition {
   return PRESETS[monitoring.spec.preset] as PresetDefinition;
 }
 
+/** What the dashboard draws: the running pipeline's own components (its consumers, only the parts it has). */
+export function diagramOf(monitoring: LocalMonitoring): Pick<PresetDefinition, 'name' | 'title' | 'components'> {
+  const preset = presetOf(monitoring);
+  return {
+    name: preset.name,
+    title: `${monitoring.spec.name}: ${preset.title}`,
+    components: componentsOfSpec(monitoring.spec),
+  };
+}
+
 export function snapshotOf(monitoring: LocalMonitoring): DashboardSnapshot {
   const preset = presetOf(monitoring);
+  const { components } = diagramOf(monitoring);
   const now = monitoring.store.now();
   const end = now - (now % CHART_PERIOD_MS) + CHART_PERIOD_MS;
   const start = end - CHART_WINDOW_MS;
-  const charts = chartsFor(preset.components, monitoring.resources).map((chart) => ({
+  const charts = chartsFor(components, monitoring.resources).map((chart) => ({
     ...chart,
     start,
     points: monitoring.store
@@ -57,7 +68,7 @@ export function snapshotOf(monitoring: LocalMonitoring): DashboardSnapshot {
   }));
   const alarms = monitoring.alarms.list().map((a) => ({
     id: a.definition.id,
-    component: componentOfAlarm(preset.components, a.definition.resource),
+    component: componentOfAlarm(components, a.definition.resource),
     description: a.definition.description,
     metric: `${a.definition.namespace} ${a.definition.metricName} (${a.definition.statistic}, ${a.definition.periodSeconds} s)`,
     rule: `${a.definition.comparison} ${a.definition.threshold}, ${a.definition.datapointsToAlarm} of ${a.definition.evaluationPeriods}, missing data ${a.definition.treatMissingData}`,
