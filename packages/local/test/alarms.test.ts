@@ -163,6 +163,25 @@ describe('LocalAlarms evaluates the pipeline’s alarm definitions against the l
     assert.equal(alarms.get('SlowConsumer')!.state, 'OK', '[2000, 90000, 3000]: 1 of 3 breaches');
   });
 
+  test('an alarm on a resource the local pipeline does not run is listed as not evaluated, not fatal', () => {
+    const store = new MetricStore();
+    const bogus = { ...definitions[0]!, id: 'OtherQueue', resource: { kind: 'queue', consumer: 'nobody' } } as const;
+    const alarms = new LocalAlarms({
+      definitions: [definitions[0]!, bogus],
+      store,
+      dimensionsOf: (d) => dimensionsOf(resources, d.resource),
+    });
+    assert.deepEqual(
+      alarms.list().map((a) => a.definition.id),
+      [definitions[0]!.id],
+    );
+    assert.deepEqual(
+      alarms.unevaluated.map((u) => u.definition.id),
+      ['OtherQueue'],
+    );
+    assert.match(alarms.unevaluated[0]!.reason, /no queue/);
+  });
+
   test('the Average of a period is over all its samples: 1 throttled record of 200 stays under 1 %, 3 are over', () => {
     const { clock, store, alarms } = setup();
     const id = {

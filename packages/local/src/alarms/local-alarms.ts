@@ -55,20 +55,37 @@ interface Slot {
 }
 
 export class LocalAlarms {
+  /**
+   * Definitions the local target cannot evaluate because it does not run the resource they watch (a resource kind
+   * with no local counterpart yet), with the reason. They still exist in the cloud stack.
+   */
+  readonly unevaluated: readonly { readonly definition: AlarmDefinition; readonly reason: string }[];
   private readonly slots: Slot[];
   private readonly store: MetricStore;
 
   constructor(options: LocalAlarmsOptions) {
     this.store = options.store;
     const now = this.store.now();
-    this.slots = options.definitions.map((definition) => ({
-      definition,
-      dimensions: options.dimensionsOf(definition),
-      state: 'INSUFFICIENT_DATA',
-      reason: 'Unchecked: initial alarm creation',
-      updatedAt: now,
-      history: [],
-    }));
+    const unevaluated: { definition: AlarmDefinition; reason: string }[] = [];
+    this.slots = [];
+    for (const definition of options.definitions) {
+      let dimensions: Dimensions;
+      try {
+        dimensions = options.dimensionsOf(definition);
+      } catch (error) {
+        unevaluated.push({ definition, reason: (error as Error).message });
+        continue;
+      }
+      this.slots.push({
+        definition,
+        dimensions,
+        state: 'INSUFFICIENT_DATA',
+        reason: 'Unchecked: initial alarm creation',
+        updatedAt: now,
+        history: [],
+      });
+    }
+    this.unevaluated = unevaluated;
   }
 
   /** Evaluates every alarm now; returns the changes. */

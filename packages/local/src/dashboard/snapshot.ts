@@ -34,6 +34,8 @@ export interface DashboardSnapshot {
     readonly updatedAt: number;
     readonly history: readonly { timestamp: number; oldState: string; newState: string; reason: string }[];
   }[];
+  /** Alarms of the cloud stack the local target cannot evaluate (it does not run what they watch). */
+  readonly unevaluatedAlarms: readonly { readonly id: string; readonly description: string; readonly reason: string }[];
   readonly deadLetters: LocalMonitoring['activity']['deadLetters'];
   readonly records: LocalMonitoring['activity']['records'];
   readonly events: LocalMonitoring['activity']['events'];
@@ -84,6 +86,11 @@ export function snapshotOf(monitoring: LocalMonitoring): DashboardSnapshot {
     chartPeriodMs: CHART_PERIOD_MS,
     charts,
     alarms,
+    unevaluatedAlarms: monitoring.alarms.unevaluated.map((u) => ({
+      id: u.definition.id,
+      description: u.definition.description,
+      reason: u.reason,
+    })),
     deadLetters: activity.deadLetters,
     records: activity.records,
     events: activity.events.slice(-50),

@@ -66,10 +66,14 @@ export function dimensionsOf(resources: PipelineResources, resource: AlarmResour
         const name = resources.functions.get('processor');
         return name === undefined ? undefined : [name];
       }
+      default:
+        // A resource kind of a preset the local target does not measure yet.
+        return undefined;
     }
   })();
-  if (!values)
-    throw new StreamkitError('SK_INTERNAL', `an alarm watches a ${resource.kind} this pipeline does not have`);
-  const names = ALARM_DIMENSIONS[resource.kind];
+  const names = ALARM_DIMENSIONS[resource.kind] as readonly string[] | undefined;
+  if (!values || !names) {
+    throw new StreamkitError('SK_NOT_FOUND', `the local pipeline has no ${resource.kind} of that name to measure`);
+  }
   return Object.fromEntries(names.map((name, i) => [name, values[i]!]));
 }

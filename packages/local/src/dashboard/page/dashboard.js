@@ -104,6 +104,12 @@ function drawAlarms(snapshot) {
     tr.title = alarm.history.map((h) => `${time(h.timestamp)} ${h.oldState} → ${h.newState}`).join('\n');
     body.append(tr);
   }
+  for (const alarm of snapshot.unevaluatedAlarms) {
+    const tr = row([alarm.id, stateBadge('NOT EVALUATED'), alarm.description, alarm.reason, '']);
+    tr.setAttribute('data-alarm', alarm.id);
+    tr.setAttribute('data-state', 'NOT_EVALUATED');
+    body.append(tr);
+  }
   el('alarm-summary').textContent = `${inAlarm} in ALARM of ${snapshot.alarms.length}`;
 }
 
