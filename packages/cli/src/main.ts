@@ -216,7 +216,9 @@ program
   .command('init')
   .description('create a project of your own: spec, TypeScript handler and its test, package.json, README, cdk.json')
   .argument('<dir>', 'where to create it (a new or empty directory)')
-  .addOption(presetOption().makeOptionMandatory())
+  .addOption(
+    new Option('-p, --preset <name>', 'the preset the project starts from').choices(PRESET_NAMES).makeOptionMandatory(),
+  )
   .option('--name <name>', 'the pipeline’s name (default: the directory’s name)')
   .option('--force', 'write into a directory that has files (existing files are kept, never overwritten)')
   .option('--json', 'print what was written as JSON')

@@ -120,3 +120,19 @@ test('init refuses a directory that has files, and names the way out', async () 
   assert.equal(result.code, 4);
   assert.match(result.stderr, /is not empty.*--force/);
 });
+
+test('init refuses a pipeline name the spec would refuse, before writing anything', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'streamkit-init-name-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const result = await run(
+    process.execPath,
+    [bin, 'init', join(dir, 'p'), '--preset', 'apigw-kinesis-lambda', '--name', 'Bad_Name'],
+    dir,
+  );
+  assert.equal(result.code, 2);
+  assert.match(
+    result.stderr,
+    /--name must be 1–40 lowercase letters, digits and hyphens, starting with a letter \(got "Bad_Name"\)/,
+  );
+  assert.ok(!existsSync(join(dir, 'p')));
+});

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSpec, PRESETS, type PresetName, StreamkitError } from '@streamkit/core';
+import { LIMITS, loadSpec, PIPELINE_NAME, PRESETS, type PresetName, StreamkitError } from '@streamkit/core';
 import { output } from '../output.ts';
 
 export interface InitArgs {
@@ -36,6 +36,13 @@ const FROM_NPM = {
 export function init(args: InitArgs): number {
   const dir = resolve(args.dir);
   const name = args.name ?? pipelineNameOf(basename(dir));
+  if (!PIPELINE_NAME.test(name) || name.length > LIMITS.pipeline.nameLength.max) {
+    throw new StreamkitError(
+      'SK_VALIDATION',
+      `--name must be ${LIMITS.pipeline.nameLength.min}–${LIMITS.pipeline.nameLength.max} lowercase letters, digits and hyphens, starting with a letter (got "${name}")`,
+      { path: 'name' },
+    );
+  }
   const preset = PRESETS[args.preset];
   if (existsSync(dir) && readdirSync(dir).length > 0 && !args.force) {
     throw new StreamkitError(
@@ -93,8 +100,8 @@ export function pipelineNameOf(dirName: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^[^a-z]+/, '')
-    .replace(/-+$/, '')
-    .slice(0, 40);
+    .slice(0, LIMITS.pipeline.nameLength.max)
+    .replace(/-+$/, '');
   if (!name) {
     throw new StreamkitError(
       'SK_VALIDATION',
