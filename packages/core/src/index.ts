@@ -1,5 +1,7 @@
 export * from './aws/environment.ts';
 export * from './aws/kinesis-event.ts';
+export { layoutDiagram, renderSvg } from './docs/diagram-svg.ts';
+export { componentsOfSpec } from './docs/spec-diagram.ts';
 export * from './errors.ts';
 export * from './esm/filter-pattern.ts';
 export * from './firehose/metadata-extraction-query.ts';

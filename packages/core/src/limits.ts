@@ -756,6 +756,62 @@ export const LIMITS = {
       description: 'First delay before the local event source mapping retries a failed batch (doubles up to 5 s)',
     }),
   },
+  /** The local metrics, alarms and web dashboard of `streamkit dev` (docs/dashboard.md). */
+  dashboard: {
+    port: value({
+      value: 0,
+      source: 'streamkit',
+      description: 'Port of the local web dashboard in `streamkit dev`: 0 picks a free port, printed at start',
+      note: '`streamkit tail` finds it through `<dataDir>/dashboard.json`, which `streamkit dev` writes while it runs.',
+    }),
+    metricResolutionMs: value({
+      value: 1000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Resolution of the local metrics: every datapoint falls into a one-second bucket',
+      note: 'CloudWatch keeps 1-minute datapoints for AWS service metrics; locally finer, so charts move while you watch.',
+    }),
+    metricRetentionMs: value({
+      value: 3 * 60 * 60 * 1000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'How long the local metrics keep their datapoints (in memory)',
+      note: 'CloudWatch keeps 1-minute datapoints for 15 days; locally three hours, enough for any alarm period (≤ 1 day × evaluation periods is not modelled beyond this).',
+    }),
+    alarmEvaluationIntervalMs: value({
+      value: 10_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'How often the local alarms are evaluated',
+      note: 'CloudWatch evaluates alarms with periods of a minute or more once a minute; locally more often, over the same periods.',
+    }),
+    recentRecords: value({
+      value: 50,
+      source: 'streamkit',
+      unit: 'records',
+      description: 'Recent records the dashboard and `streamkit tail` keep as a sample',
+    }),
+    recordSample: value({
+      value: 10,
+      source: 'streamkit',
+      unit: 'records',
+      description: 'Records per shard and put call the engine passes to the record sampler (the last ones of the call)',
+      note: 'A sample, not every record: watching a pipeline must not slow it down.',
+    }),
+    recentDeadLetters: value({
+      value: 20,
+      source: 'streamkit',
+      unit: 'messages',
+      description: 'Latest dead-letter queue messages the dashboard shows',
+    }),
+    alarmHistory: value({
+      value: 100,
+      source: 'streamkit',
+      unit: 'entries',
+      description: 'State changes kept in each local alarm’s history',
+      note: 'CloudWatch keeps alarm history for 30 days.',
+    }),
+  },
 } as const;
 
 export type StreamMode = (typeof LIMITS.kinesis.streamMode.values)[number];

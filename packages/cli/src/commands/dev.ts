@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { relative } from 'node:path';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
+import { LIMITS, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
 import {
   IngestClient,
@@ -10,6 +10,7 @@ import {
   type RecordBatchWriter,
   stockTicker,
 } from '@streamkit/producer';
+import { writeDashboardFile } from '../dashboard-file.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
@@ -27,6 +28,10 @@ export interface DevArgs extends PipelineArgs {
   readonly logs?: boolean;
   readonly throttle?: boolean;
   readonly shardLimits?: boolean;
+  /** Port of the web dashboard (0 = a free port). */
+  readonly dashboardPort?: number;
+  /** False with --no-dashboard. */
+  readonly dashboard?: boolean;
 }
 
 export async function dev(args: DevArgs): Promise<number> {
@@ -40,8 +45,17 @@ export async function dev(args: DevArgs): Promise<number> {
     ...(args.reset !== undefined && { reset: args.reset }),
     ...(args.throttle !== undefined && { throttle: args.throttle }),
     ...(args.shardLimits !== undefined && { shardLimits: args.shardLimits }),
+    ...(args.dashboard !== false && { dashboardPort: args.dashboardPort ?? LIMITS.dashboard.port.value }),
     onProgress: output.progress,
   });
+  const removeDashboardFile = pipeline.dashboardUrl
+    ? writeDashboardFile(pipeline.dataDir, {
+        url: pipeline.dashboardUrl,
+        pid: process.pid,
+        pipeline: spec.name,
+        startedAt: new Date().toISOString(),
+      })
+    : () => {};
   printBanner(pipeline);
   const stopListening = listen(pipeline, args.logs ?? false);
 
@@ -78,7 +92,7 @@ export async function dev(args: DevArgs): Promise<number> {
   const status = new StatusLine(() => {
     const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
     const producedText = args.produce === undefined ? '' : `produced ${sent}  `;
-    return `[${elapsed}] ${producedText}${countsText(pipeline)}`;
+    return `[${elapsed}] ${producedText}${countsText(pipeline)}${alarmsText(pipeline)}`;
   });
 
   let exitCode = 0;
@@ -104,6 +118,7 @@ export async function dev(args: DevArgs): Promise<number> {
   } finally {
     status.stop();
     stopListening();
+    removeDashboardFile();
     await pipeline.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -130,6 +145,14 @@ function countsText(p: LocalPipeline): string {
     return `ingested ${c.ingested}  delivered ${c.delivered} in ${d.objects} objects  errors ${c.deliveryErrors}${c.dropped ? `  dropped ${c.dropped}` : ''}  buffered ${p.deliveryStream!.bufferedRecords}${c.invocations ? `  invocations ${c.invocations}` : ''}`;
   }
   return `ingested ${c.ingested}  processed ${c.processed}  ${c.filteredOut ? `filtered out ${c.filteredOut}  ` : ''}dead-lettered ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}`;
+}
+
+/** `  alarms: 1 in ALARM (ordersErrors)`, or nothing while no alarm is in ALARM. */
+function alarmsText(p: LocalPipeline): string {
+  const inAlarm = p.monitoring.alarms.list().filter((a) => a.state === 'ALARM');
+  return inAlarm.length === 0
+    ? ''
+    : `  alarms: ${inAlarm.length} in ALARM (${inAlarm.map((a) => a.definition.id).join(', ')})`;
 }
 
 function printBanner(p: LocalPipeline): void {
@@ -164,6 +187,10 @@ function printBanner(p: LocalPipeline): void {
       `  S3           ${rel(p.objectStore.bucketPath(p.bucket!))}/   (bucket ${p.bucket}, one file per object)`,
     );
   }
+  if (p.dashboardUrl)
+    output.line(
+      `  Dashboard    ${p.dashboardUrl}   metrics, alarms, dead letters, records (streamkit tail follows it)`,
+    );
   output.line(
     `  Credentials  ${LOCAL_CREDENTIALS.accessKeyId} / ${LOCAL_CREDENTIALS.secretAccessKey} (region ${LOCAL_REGION})`,
   );
@@ -243,6 +270,14 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
       ],
     );
   }
+  subscriptions.push([
+    'streamkit:alarm:state',
+    (m) => {
+      const change = m as { alarm: string; oldState: string; newState: string; reason: string };
+      const mark = change.newState === 'ALARM' ? '✗' : '✓';
+      event(`  ${mark} alarm ${change.alarm}: ${change.oldState} → ${change.newState} — ${change.reason}`);
+    },
+  ]);
   if (logs) {
     subscriptions.push([
       'streamkit:lambda:log',

@@ -23,6 +23,7 @@ import {
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
 import { checkSpec } from '../check-spec.ts';
+import { type Dashboard, startDashboard } from '../dashboard/server.ts';
 import { KinesisEventSourceMapping } from '../esm/kinesis-event-source-mapping.ts';
 import type { Timer } from '../esm/types.ts';
 import { startFirehoseApi } from '../firehose/api/server.ts';
@@ -34,6 +35,7 @@ import { startIngestApi } from '../ingest-api/index.ts';
 import { startKinesisEngine } from '../kinesis/index.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
 import { LocalFunction } from '../lambda/local-function.ts';
+import { LocalMonitoring } from '../metrics/local-monitoring.ts';
 import { LocalObjectStore, type ObjectFileSystem } from '../s3/object-store.ts';
 import { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
 
@@ -62,6 +64,13 @@ export interface LocalPipelineOptions {
   readonly objectFileSystem?: ObjectFileSystem;
   /** Told about each start-up step, for progress output. */
   readonly onProgress?: (step: string) => void;
+  /**
+   * Where the pipeline's metrics, alarms and activity are recorded (it is started and stopped with the pipeline).
+   * @default a LocalMonitoring of the spec, with core's alarms
+   */
+  readonly monitoring?: LocalMonitoring;
+  /** Serve the web dashboard on this port of 127.0.0.1 (0 = a free port). @default - no dashboard */
+  readonly dashboardPort?: number;
 }
 
 export interface PipelineCounts {
@@ -123,6 +132,10 @@ export interface LocalPipeline {
   flush(timeoutMs?: number): Promise<void>;
   /** A Kinesis client pointed at the local engine. */
   readonly kinesis: KinesisClient;
+  /** Metrics (CloudWatch names and dimensions), alarms evaluated locally, and the activity the dashboard shows. */
+  readonly monitoring: LocalMonitoring;
+  /** The web dashboard, when `dashboardPort` was given. */
+  readonly dashboardUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -185,6 +198,11 @@ export async function startLocalPipeline(
     for (const step of cleanup.splice(0).reverse()) await step();
   };
 
+  // Recording starts before anything runs, so no record goes uncounted.
+  const monitoring = options.monitoring ?? new LocalMonitoring(spec);
+  monitoring.start();
+  cleanup.push(() => monitoring.stop());
+
   try {
     progress('starting the Kinesis engine');
     // Durable: the stream, the mappings' checkpoints and the queues outlive a restart (or a kill -9) of `dev`.
@@ -227,6 +245,18 @@ export async function startLocalPipeline(
         ? await startConsumersAndIngest(spec, common)
         : await startDeliveryStream(spec, common);
 
+    monitoring.watch({
+      deadLetterQueues: common.deadLetterQueues,
+      ...(parts.deliveryStream && { deliveryStream: parts.deliveryStream }),
+    });
+    let dashboard: Dashboard | undefined;
+    if (options.dashboardPort !== undefined) {
+      progress('starting the dashboard');
+      dashboard = await startDashboard({ monitoring, port: options.dashboardPort });
+      const started = dashboard;
+      cleanup.push(() => started.close());
+    }
+
     return {
       spec,
       streamName,
@@ -245,6 +275,8 @@ export async function startLocalPipeline(
       counts,
       consumerCounts: common.consumerCounts,
       kinesis,
+      monitoring,
+      dashboardUrl: dashboard?.url,
       stop,
       async flush(timeoutMs = 30_000) {
         const stream = parts.deliveryStream;
