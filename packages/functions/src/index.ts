@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
+export { estimateFare, type FareEstimate } from './fare-estimate/estimate-fare.ts';
 export {
   type DecodedRecord,
   decodeRecord,
@@ -10,6 +11,8 @@ export {
 /** Entry files of streamkit's built-in handlers; the cloud stack bundles them and the local runtime runs them. */
 export const BUILTIN_HANDLERS = {
   kinesisConsumer: fileURLToPath(new URL('./kinesis-consumer/handler.ts', import.meta.url)),
+  /** The fare API of kinesis-flink-apigw (API Gateway Lambda proxy integration). */
+  fareEstimate: fileURLToPath(new URL('./fare-estimate/handler.ts', import.meta.url)),
 } as const;
 
 /** The handler entry of a consumer: its own file, or the built-in Kinesis consumer. */
