@@ -155,6 +155,22 @@ export class PipelineStack extends Stack {
         rate: spec.producer.rate,
         autoStart: spec.producer.autoStart,
       });
+      // The group publishes its launch and termination events with Auto Scaling's service-linked role, which the
+      // topic's key must let encrypt them (naming the role by condition: it may not exist before the first group).
+      this.monitoring.topicKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowAutoScalingNotifications',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            ArnEquals: {
+              'aws:PrincipalArn': `arn:${this.partition}:iam::${this.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+            },
+            StringEquals: { 'kms:CallerAccount': this.account },
+          },
+        }),
+      );
       new CfnOutput(this, 'ProducerAutoScalingGroupName', {
         description: 'Auto Scaling group of the producer instance; open a session with `aws ssm start-session`',
         value: this.producer.autoScalingGroup.autoScalingGroupName,
