@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
   alarmsFor,
@@ -192,6 +194,25 @@ describe('kpl-kinesis-flink-s3 with every default: a SQL application', () => {
       ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecords'],
     );
     p.template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+  });
+
+  test('the producer’s code asset holds the packages’ sources and lock file, without node_modules or tests', () => {
+    const staged = join(p.assemblyDir, p.stack.producer!.source.assetPath);
+    for (const file of [
+      'package.json',
+      'package-lock.json',
+      'packages/cli/bin/streamkit.js',
+      'packages/cli/src/commands/produce.ts',
+      'packages/core/src/flink/job-contract.ts',
+      'packages/core/src/docs/limits-doc.ts',
+      'packages/core/src/presets/sql/stock-ticks-to-s3.sql',
+      'packages/producer/src/generators/taxi-rides.ts',
+    ]) {
+      assert.ok(existsSync(join(staged, file)), file);
+    }
+    for (const absent of ['node_modules', 'packages/core/node_modules', 'packages/cdk/test', 'docs', 'flink', '.git']) {
+      assert.ok(!existsSync(join(staged, absent)), absent);
+    }
   });
 
   test('the producer’s user data installs Node.js 22, the repository’s packages and runs streamkit produce as a service', () => {
