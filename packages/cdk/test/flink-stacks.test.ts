@@ -12,6 +12,7 @@ import {
 } from '@streamkit/core';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildPipelineApp } from '../src/app.ts';
 import { FEATURE_FLAGS } from '../src/feature-flags.ts';
 import { NOTEBOOK_KINESIS_CONNECTOR } from '../src/flink/studio-notebook.ts';
 import { NAG_ACKNOWLEDGEMENTS } from '../src/nag.ts';
@@ -579,6 +580,15 @@ describe('the Flink presets side by side', () => {
         }
       }
     }
+  });
+
+  test('the CDK app takes the jars from context (-c enrichmentJar=…)', () => {
+    const { stack } = buildPipelineApp({
+      outdir: tempDir(),
+      context: { preset: 'kinesis-flink-apigw', enrichmentJar: FIXTURE_JARS.enrichment, 'aws:cdk:bundling-stacks': [] },
+      env: {},
+    });
+    assert.ok(stack.flinkApplication);
   });
 
   test('a Flink preset without its jar built says how to build it', () => {
