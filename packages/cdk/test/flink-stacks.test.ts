@@ -5,6 +5,7 @@ import { before, describe, test } from 'node:test';
 import {
   alarmsFor,
   FARE_ESTIMATE_ROUTE,
+  FLINK_BUILD_COMMAND,
   FLINK_PROPERTY_GROUPS,
   LAMBDA_RUNTIME,
   type PipelineSpec,
@@ -597,9 +598,7 @@ describe('the Flink presets side by side', () => {
       () =>
         new PipelineStack(app, 'no-jar', { spec: k4(), flinkJobJars: { enrichment: '/nonexistent/enrichment.jar' } }),
       (error: unknown) =>
-        error instanceof StreamkitError &&
-        error.code === 'SK_NOT_FOUND' &&
-        error.message.includes('mvn -f flink/pom.xml -q package'),
+        error instanceof StreamkitError && error.code === 'SK_NOT_FOUND' && error.message.includes(FLINK_BUILD_COMMAND),
     );
   });
 });
