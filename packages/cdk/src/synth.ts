@@ -17,7 +17,7 @@ import { App, type Environment } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { FEATURE_FLAGS } from './feature-flags.ts';
 import { type AppliedAcknowledgement, applyNag } from './nag.ts';
-import { PipelineStack } from './pipeline-stack.ts';
+import { PipelineStack, type PipelineStackProps } from './pipeline-stack.ts';
 
 export interface SynthesizeOptions {
   /** Where the cloud assembly is written (created if missing). */
@@ -32,6 +32,8 @@ export interface SynthesizeOptions {
    * @default - environment-agnostic; `cdk deploy` uses the credentials' account and region
    */
   readonly env?: Environment;
+  /** The Flink presets' job jars. @default - `flink/target/` of this checkout (see PipelineStackProps) */
+  readonly flinkJobJars?: PipelineStackProps['flinkJobJars'];
 }
 
 /** A validation finding nobody acknowledged. */
@@ -80,7 +82,12 @@ export function synthesize(spec: PipelineSpec, options: SynthesizeOptions): Synt
   let acknowledgements: AppliedAcknowledgement[];
   try {
     const app = createPipelineApp(options.outdir);
-    new PipelineStack(app, stackName, { spec, stackName, env: options.env });
+    new PipelineStack(app, stackName, {
+      spec,
+      stackName,
+      env: options.env,
+      ...(options.flinkJobJars && { flinkJobJars: options.flinkJobJars }),
+    });
     acknowledgements = applyNag(app);
     assembly = app.synth();
   } catch (error) {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { PRESET_NAMES, presetSpec } from '@streamkit/core';
 import { synthesize } from '../src/synth.ts';
-import { tempDir } from './support/stacks.ts';
+import { FIXTURE_JARS, tempDir } from './support/stacks.ts';
 
 const CFN_LINT = process.env.STREAMKIT_CFN_LINT ?? 'cfn-lint';
 
@@ -33,7 +33,10 @@ const missing =
 describe('cfn-lint over every preset’s template', { skip: missing }, () => {
   for (const preset of PRESET_NAMES) {
     test(`${preset}: no errors, no unaccepted warnings`, () => {
-      const { templatePath } = synthesize(presetSpec(preset), { outdir: tempDir() });
+      const { templatePath } = synthesize(presetSpec(preset), {
+        outdir: tempDir(),
+        flinkJobJars: FIXTURE_JARS,
+      });
       const run = spawnSync(CFN_LINT, ['--format', 'json', '--', templatePath], {
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,

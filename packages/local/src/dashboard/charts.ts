@@ -119,15 +119,18 @@ export function componentOfAlarm(
   components: readonly PipelineComponent[],
   resource: AlarmResource,
 ): string | undefined {
-  const kind: PipelineComponent['kind'] = (
-    {
-      stream: 'kinesis-stream',
-      api: 'ingest-api',
-      function: 'lambda-consumer',
-      queue: 'dead-letter-queue',
-      deliveryStream: 'firehose',
-      processor: 'lambda-processor',
-    } as const
-  )[resource.kind];
-  return components.find((c) => c.kind === kind)?.id;
+  return components.find((c) => c.kind === COMPONENT_OF_RESOURCE[resource.kind])?.id;
 }
+
+/** Which kind of diagram component draws each kind of alarmed resource. */
+const COMPONENT_OF_RESOURCE: Record<AlarmResource['kind'], PipelineComponent['kind']> = {
+  stream: 'kinesis-stream',
+  api: 'ingest-api',
+  function: 'lambda-consumer',
+  queue: 'dead-letter-queue',
+  deliveryStream: 'firehose',
+  processor: 'lambda-processor',
+  flinkApplication: 'flink',
+  flinkSource: 'kinesis-stream',
+  enrichmentFunction: 'lambda-consumer',
+};
