@@ -1,6 +1,7 @@
 export * from './check-spec.ts';
 export * from './esm/index.ts';
 export * from './firehose/index.ts';
+export * from './flink/index.ts';
 export { INGEST_REQUEST_CHANNEL, type IngestApi, type IngestApiOptions, startIngestApi } from './ingest-api/index.ts';
 export {
   FileRecordStorage,
