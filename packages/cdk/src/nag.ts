@@ -28,13 +28,14 @@ export const NAG_ACKNOWLEDGEMENTS = {
   apiWithoutWaf: {
     id: 'AwsSolutions-APIG3',
     reason:
-      'The ingest API is authenticated (IAM, Cognito or API key), throttled per stage and validates every body against its model; ' +
+      'The REST API (the ingest API, or the fare API the Flink job calls) is authenticated (IAM, Cognito or API key), throttled and validates every body against its model; ' +
       'a WAF web ACL costs a monthly fee per ACL and rule and protects nothing these do not. Associate one with the stage if your policy requires it.',
   },
   iamAuthorizationNotCognito: {
     id: 'AwsSolutions-COG4',
     reason:
-      'ingest.auth is iam: every method requires SigV4-signed requests (AWS_IAM authorization), which is at least as strong as a Cognito authorizer.',
+      'Every method requires SigV4-signed requests (AWS_IAM authorization: ingest.auth iam, and the fare API the Flink job calls with its role), ' +
+      'which is at least as strong as a Cognito authorizer.',
   },
   apiKeyNotCognito: {
     id: 'AwsSolutions-COG4',
@@ -57,11 +58,13 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'The Plus plan (threat protection, formerly Advanced Security) is billed per monthly active user and guards interactive sign-ins; ' +
       'the original solution enabled it by default (bug 16). Producers are administrator-created machine users.',
   },
-  xrayNeedsWildcard: {
+  actionsWithoutResourceLevelPermissions: {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (Resource must be *). ' +
-      'Every other statement of the role names its resource.',
+      'The statement with Resource * holds only actions that support no resource-level permissions, so AWS documents them with Resource *: ' +
+      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords), SSM Session Manager on the producer instance ' +
+      '(ssmmessages:Create/OpenControlChannel, Create/OpenDataChannel, ssm:UpdateInstanceInformation), and Managed Flink’s VPC placement ' +
+      '(ec2:DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeDhcpOptions, DescribeNetworkInterfaces). Every other statement names its resource.',
   },
   deadLetterQueueIsTheDlq: {
     id: 'AwsSolutions-SQS3',
@@ -69,11 +72,13 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'This queue is the dead-letter queue: the on-failure destination of the event source mapping. cdk-nag recognises only SQS redrive and ' +
       'Lambda DeadLetterConfig as DLQ uses; a queue behind it would only move failure records once more.',
   },
-  firehoseWritesObjectsByKey: {
+  namedAtRunTime: {
     id: 'AwsSolutions-IAM5[Resource::<OutputBucket.Arn>/*]',
     reason:
-      'Firehose names each object when it writes it (prefix expressions, timestamps, partition keys, a UUID), so its role may write ' +
-      'objects anywhere in the output bucket — that bucket only, and only the six actions AWS documents for an S3 destination.',
+      'What the grant covers is named only at run time, inside one container the stack creates: Firehose and the Flink file sink name each ' +
+      'object when they write it (prefix expressions, partitions, timestamps, part-file UUIDs), so they may write objects of the output bucket only; ' +
+      'Studio notebook users name their tables in CREATE TABLE, so the notebook may manage tables of its own Glue database only; ' +
+      'Managed Flink creates the network interfaces of a VPC-attached application, so it may manage network interfaces (created in the given subnets only).',
   },
   firehoseSseNotWithStreamSource: {
     id: 'AwsSolutions-KDF1',
@@ -128,17 +133,53 @@ export function acknowledgePipelineFindings(stack: PipelineStack): AppliedAcknow
   }
   if (stack.delivery && stack.output) {
     const bucket = stack.getLogicalId(stack.output.bucket.node.defaultChild as CfnElement);
-    acknowledge(stack.delivery.role, {
-      ...A.firehoseWritesObjectsByKey,
-      id: `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]`,
-    });
+    acknowledge(stack.delivery.role, { ...A.namedAtRunTime, id: `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]` });
     acknowledge(stack.delivery.deliveryStream, A.firehoseSseNotWithStreamSource);
   }
-  if (stack.recordTransformation) acknowledge(stack.recordTransformation.role, A.xrayNeedsWildcard);
+  if (stack.recordTransformation)
+    acknowledge(stack.recordTransformation.role, A.actionsWithoutResourceLevelPermissions);
   for (const consumer of stack.consumers) {
-    acknowledge(consumer.role, A.xrayNeedsWildcard);
+    acknowledge(consumer.role, A.actionsWithoutResourceLevelPermissions);
     if (consumer.deadLetterQueue) acknowledge(consumer.deadLetterQueue, A.deadLetterQueueIsTheDlq);
   }
   if (stack.dataStream.encryptionKey) acknowledge(stack.dataStream.stream, A.streamCustomerManagedKey);
+  acknowledgeFlinkFindings(stack, acknowledge);
   return applied;
+}
+
+/** The Flink presets' acknowledgements: the producer's SSM channels, the sink's objects, the notebook's tables, VPC placement. */
+function acknowledgeFlinkFindings(
+  stack: PipelineStack,
+  ack: (construct: IConstruct, acknowledgement: NagAcknowledgement) => void,
+): void {
+  const A = NAG_ACKNOWLEDGEMENTS;
+  const logicalId = (element: IConstruct) => stack.getLogicalId(element as CfnElement);
+  if (stack.producer) ack(stack.producer.role, A.actionsWithoutResourceLevelPermissions);
+  const fare = stack.fareApi;
+  if (fare) {
+    ack(fare.cloudWatchRole, A.apiGatewayCloudWatchRole);
+    ack(fare.stage, A.apiWithoutWaf);
+    ack(fare.method, A.iamAuthorizationNotCognito);
+  }
+  const flink = stack.flinkApplication ?? stack.studioNotebook;
+  if (flink) {
+    if (stack.output) {
+      const bucket = logicalId(stack.output.bucket.node.defaultChild!);
+      ack(flink.role, { ...A.namedAtRunTime, id: `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]` });
+    }
+    if ('flink' in stack.spec && stack.spec.flink.vpc) {
+      ack(flink.role, A.actionsWithoutResourceLevelPermissions);
+      ack(flink.role, {
+        ...A.namedAtRunTime,
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+      });
+    }
+  }
+  const notebook = stack.studioNotebook;
+  if (notebook) {
+    ack(notebook.role, {
+      ...A.namedAtRunTime,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/<${logicalId(notebook.database)}>/*]`,
+    });
+  }
 }

@@ -57,6 +57,9 @@ function build(props: Partial<PipelineMonitoringProps> = {}): Built {
       function: (name) => ({ FunctionName: ref(consumers[name!]!.function) }),
       deliveryStream: () => assert.fail('this pipeline has no delivery stream'),
       processor: () => assert.fail('this pipeline has no record transformation'),
+      flinkApplication: () => assert.fail('this pipeline has no Flink application'),
+      flinkSource: () => assert.fail('this pipeline has no Flink application'),
+      enrichmentFunction: () => assert.fail('this pipeline has no enrichment endpoint'),
       queue: (name) => {
         assert.equal(name, 'orders', 'only orders has a dead-letter queue');
         return {

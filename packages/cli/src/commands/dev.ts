@@ -151,7 +151,7 @@ function printBanner(p: LocalPipeline): void {
       );
       output.line(`  DLQ          ${dlq ? rel(dlq.file) : 'none (onFailure: none)'}`);
     }
-  } else {
+  } else if (spec.preset === 'kinesis-firehose-s3') {
     const d = spec.delivery;
     const stream = p.deliveryStream!;
     output.line(

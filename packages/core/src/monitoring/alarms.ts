@@ -8,6 +8,7 @@
  */
 import type { ApigwKinesisLambdaSpec } from '../presets/apigw-kinesis-lambda.ts';
 import type { KinesisFirehoseS3Spec } from '../presets/kinesis-firehose-s3.ts';
+import type { KinesisFlinkApigwSpec } from '../presets/kinesis-flink-apigw.ts';
 import type { PipelineSpec } from '../presets/registry.ts';
 
 export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
@@ -25,14 +26,23 @@ export type AlarmResource =
   | { readonly kind: 'function'; readonly consumer: string }
   | { readonly kind: 'queue'; readonly consumer: string }
   | { readonly kind: 'deliveryStream' }
-  | { readonly kind: 'processor' };
+  | { readonly kind: 'processor' }
+  | { readonly kind: 'flinkApplication' }
+  | { readonly kind: 'flinkSource' }
+  | { readonly kind: 'enrichmentFunction' };
 
 export interface AlarmDefinition {
   /** Unique within a pipeline and stable: used for construct ids and local alarm names. */
   readonly id: string;
   readonly description: string;
   readonly resource: AlarmResource;
-  readonly namespace: 'AWS/Kinesis' | 'AWS/Lambda' | 'AWS/SQS' | 'AWS/ApiGateway' | 'AWS/Firehose';
+  readonly namespace:
+    | 'AWS/Kinesis'
+    | 'AWS/Lambda'
+    | 'AWS/SQS'
+    | 'AWS/ApiGateway'
+    | 'AWS/Firehose'
+    | 'AWS/KinesisAnalytics';
   readonly metricName: string;
   readonly statistic: AlarmStatistic;
   readonly periodSeconds: number;
@@ -53,6 +63,11 @@ export const ALARM_DIMENSIONS: Record<AlarmResource['kind'], readonly string[]> 
   // The original passed the delivery stream's ARN here (bug 2), so its Firehose alarm never saw data.
   deliveryStream: ['DeliveryStreamName'],
   processor: ['FunctionName'],
+  // The Flink application (or Studio notebook) by name.
+  flinkApplication: ['Application'],
+  // The Kinesis source of the job: Id is the stream name with "-" written "_", Flow is Input (the original's §2.4).
+  flinkSource: ['Application', 'Id', 'Flow'],
+  enrichmentFunction: ['FunctionName'],
 };
 
 const COMPARISON = {
@@ -139,7 +154,78 @@ export function alarmsFor(spec: PipelineSpec): AlarmDefinition[] {
       return [...stream, ...apiAndConsumerAlarms(spec)];
     case 'kinesis-firehose-s3':
       return [...stream, ...deliveryAlarms(spec)];
+    case 'kpl-kinesis-flink-s3':
+      return [...stream, ...flinkAlarms()];
+    case 'kinesis-flink-apigw':
+      return [...stream, ...flinkAlarms(), ...enrichmentAlarms(spec)];
   }
+}
+
+/**
+ * The original solution's Flink alarms (its §2.4) with its thresholds: downtime, failed checkpoints, CPU, heap, old
+ * generation GC and how far the job is behind the stream. The original's GC alarm was the expression
+ * `oldGenerationGCTime * 100 / 60000 > 60`; over a 60 s period that is `oldGenerationGCTime > 36000` ms, the same
+ * alarm without an expression. Its records-out alarm (≤ 0 records/s) is left out: it fires whenever the producer
+ * pauses. Unlike the original, missing data is not breaching, so a stopped application or notebook is not in ALARM.
+ */
+function flinkAlarms(): AlarmDefinition[] {
+  const app = {
+    resource: { kind: 'flinkApplication' },
+    namespace: 'AWS/KinesisAnalytics',
+    origin: 'original',
+  } as const;
+  const rows: Row[] = [
+    ['FlinkDowntime', 'downtime', 'Average', '>', 0, 'The Flink job is not running (failing or restarting)'],
+    ['FlinkCheckpointFailures', 'numberOfFailedCheckpoints', 'Average', '>', 0, 'Checkpoints of the Flink job failed'],
+    ['FlinkCpuUtilization', 'cpuUtilization', 'Maximum', '>', 80, 'The Flink application uses more than 80 % CPU'],
+    [
+      'FlinkHeapMemoryUtilization',
+      'heapMemoryUtilization',
+      'Maximum',
+      '>',
+      90,
+      'The Flink application uses more than 90 % of its heap',
+    ],
+    [
+      'FlinkOldGenerationGc',
+      'oldGenerationGCTime',
+      'Maximum',
+      '>',
+      36_000,
+      'Old generation garbage collection takes more than 60 % of the time (36 s of each minute)',
+    ],
+  ];
+  return [
+    ...rows.map((row) => define(row, app)),
+    define(
+      [
+        'FlinkMillisBehindLatest',
+        'millisBehindLatest',
+        'Maximum',
+        '>',
+        60_000,
+        'The Flink job reads the stream more than a minute behind its latest record',
+      ],
+      { ...app, resource: { kind: 'flinkSource' } },
+    ),
+  ];
+}
+
+/** streamkit's alarms on the enrichment endpoint: server errors of the REST API, errors and throttles of its function. */
+function enrichmentAlarms(_spec: KinesisFlinkApigwSpec): AlarmDefinition[] {
+  const fn = { resource: { kind: 'enrichmentFunction' }, namespace: 'AWS/Lambda', origin: 'streamkit' } as const;
+  return [
+    define(['EnrichmentApiServerErrors', '5XXError', 'Sum', '>', 0, 'The fare API answered with a 5xx error'], {
+      resource: { kind: 'api' },
+      namespace: 'AWS/ApiGateway',
+      origin: 'streamkit',
+    }),
+    define(['EnrichmentFunctionErrors', 'Errors', 'Sum', '>', 0, 'The fare function threw, timed out or crashed'], fn),
+    define(
+      ['EnrichmentFunctionThrottles', 'Throttles', 'Sum', '>', 0, 'Invocations of the fare function were throttled'],
+      fn,
+    ),
+  ];
 }
 
 function apiAndConsumerAlarms(spec: ApigwKinesisLambdaSpec): AlarmDefinition[] {

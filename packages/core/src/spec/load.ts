@@ -134,10 +134,14 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
         local,
       };
     }
+    case 'kpl-kinesis-flink-s3':
+      return { ...spec, flink: { ...spec.flink, sql: abs(spec.flink.sql) }, local };
+    case 'kinesis-flink-apigw':
+      return { ...spec, local };
   }
 }
 
-/** The handler files a spec names, with the path of the setting that names each. */
+/** The files a spec names (handlers, SQL), with the path of the setting that names each. */
 function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
   switch (spec.preset) {
     case 'apigw-kinesis-lambda':
@@ -148,6 +152,10 @@ function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
       return spec.delivery.processor
         ? [{ path: 'delivery.processor.handler', file: spec.delivery.processor.handler }]
         : [];
+    case 'kpl-kinesis-flink-s3':
+      return spec.flink.mode === 'application' ? [{ path: 'flink.sql', file: spec.flink.sql }] : [];
+    case 'kinesis-flink-apigw':
+      return [];
   }
 }
 

@@ -19,6 +19,7 @@ import {
   LOCAL_REGION,
   localNames,
   type PipelineSpec,
+  requirePreset,
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
@@ -232,7 +233,7 @@ export async function startLocalPipeline(
     const parts =
       spec.preset === 'apigw-kinesis-lambda'
         ? await startConsumersAndIngest(spec, common)
-        : await startDeliveryStream(spec, common);
+        : await startDeliveryStream(requirePreset(spec, 'kinesis-firehose-s3', 'the local target (so far)'), common);
 
     return {
       spec,
