@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -22,8 +22,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { arn, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
-import { buildFlinkJobs, type FlinkJobsBuild, LocalFlinkJob } from '../src/flink/index.ts';
+import {
+  enrichmentJobProperties,
+  FARE_ESTIMATE_ROUTE,
+  LIMITS,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  sqlRunnerProperties,
+} from '@streamkit/core';
+import { buildFlinkJobs, type FlinkJobsBuild, LocalFlinkJob, localEnrichmentProperties } from '../src/flink/index.ts';
 import { type KinesisEngine, startKinesisEngine } from '../src/kinesis/index.ts';
 
 function missingTools(): string | undefined {
@@ -32,6 +39,26 @@ function missingTools(): string | undefined {
 }
 const skip = missingTools();
 const OUTPUT_DEADLINE_MS = 120_000;
+
+/** The preset's SQL with TRIM_HORIZON, a rollover interval (1 s) and the output path as variables. */
+const STOCK_SQL = `
+CREATE TABLE stock_table (
+  ticker VARCHAR(6), price DOUBLE, event_time TIMESTAMP(3),
+  WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+) WITH (
+  'connector' = 'kinesis', 'stream' = '\${STREAM_NAME}', 'aws.region' = '\${AWS_REGION}',
+  'scan.stream.initpos' = 'TRIM_HORIZON', 'format' = 'json', 'json.timestamp-format.standard' = 'SQL'
+);
+CREATE TABLE stock_s3 (ticker VARCHAR(6), price DOUBLE, event_time TIMESTAMP(3), dt STRING, hr STRING)
+PARTITIONED BY (ticker, dt, hr) WITH (
+  'connector' = 'filesystem', 'path' = '\${OUTPUT_PATH}', 'format' = 'json',
+  'sink.rolling-policy.rollover-interval' = '\${ROLLOVER_INTERVAL:-1 s}',
+  'sink.rolling-policy.check-interval' = '\${ROLLOVER_INTERVAL:-1 s}'
+);
+INSERT INTO stock_s3
+SELECT ticker, price, event_time, DATE_FORMAT(event_time, 'yyyy-MM-dd'), DATE_FORMAT(event_time, 'HH')
+FROM stock_table WHERE price > 50;
+`;
 
 describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, timeout: 600_000 }, () => {
   let dataDir: string;
@@ -53,9 +80,8 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function createStream(name: string, shardCount: number): Promise<string> {
+  async function createStream(name: string, shardCount: number): Promise<void> {
     await engine.dispatch('CreateStream', { StreamName: name, ShardCount: shardCount });
-    return arn.stream(name);
   }
 
   async function put(streamName: string, records: readonly { key: string; data: object }[]): Promise<void> {
@@ -68,24 +94,29 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
     }
   }
 
-  function sqlRunner(name: string, streamArn: string, outputDir: string): LocalFlinkJob {
+  /**
+   * The SQL runner on the original's Studio example, with core's job contract for its properties. The SQL is the
+   * preset's (packages/core/src/presets/sql/stock-ticks-to-s3.sql) plus a rollover interval, so that part files are
+   * finished at the next checkpoint instead of after 30 minutes.
+   */
+  async function sqlRunner(name: string, streamName: string, outputDir: string): Promise<LocalFlinkJob> {
+    const jobDir = path.join(dataDir, 'flink', name);
+    await mkdir(jobDir, { recursive: true });
+    const sqlFile = path.join(jobDir, 'job.sql');
+    await writeFile(sqlFile, STOCK_SQL);
     const job = new LocalFlinkJob({
       name,
       kind: 'sqlRunner',
       build,
-      jobDir: path.join(dataDir, 'flink', name),
+      jobDir,
       checkpointIntervalMs: 1500,
-      properties: {
-        SqlRunnerProperties: { SqlFile: 'classpath:sql/stock-ticks-to-s3.sql' },
-        SqlParameters: {
-          InputStreamArn: streamArn,
-          KinesisEndpoint: engine.endpoint,
-          InitialPosition: 'TRIM_HORIZON',
-          OutputPath: pathToFileURL(outputDir).href,
-          MinPrice: '50',
-          RolloverInterval: '1 s',
-        },
-      },
+      properties: sqlRunnerProperties({
+        sqlUri: pathToFileURL(sqlFile).href,
+        streamName,
+        region: LOCAL_REGION,
+        outputPath: pathToFileURL(outputDir).href,
+        kinesisEndpoint: engine.endpoint,
+      }),
     });
     jobs.push(job);
     return job;
@@ -104,12 +135,12 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
   }
 
   test('the SQL runner writes exactly the ticks above the price, partitioned by ticker/date/hour', async () => {
-    const streamArn = await createStream('stock-ticks', 2);
+    await createStream('stock-ticks', 2);
     const input = ticks(0, 2000);
     const expected = input.filter((tick) => tick.data.price > 50).map((tick) => tickId(tick.data));
     await put('stock-ticks', input);
     const output = path.join(dataDir, 's3', 'output-bucket', 'stocks');
-    const job = sqlRunner('stock-sql', streamArn, output);
+    const job = await sqlRunner('stock-sql', 'stock-ticks', output);
     await job.start();
 
     const rows = await waitForRows(output, expected.length, job);
@@ -124,9 +155,9 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
   });
 
   test('kill -9 of the JVM mid-stream: restarted from its last checkpoint, no tick lost', async () => {
-    const streamArn = await createStream('stock-ticks-crash', 2);
+    await createStream('stock-ticks-crash', 2);
     const output = path.join(dataDir, 's3', 'output-bucket', 'crash');
-    const job = sqlRunner('stock-crash', streamArn, output);
+    const job = await sqlRunner('stock-crash', 'stock-ticks-crash', output);
     const first = ticks(10_000, 1000);
     await put('stock-ticks-crash', first);
     const started = Date.now();
@@ -156,19 +187,26 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
   });
 
   test('the enrichment job puts the endpoint’s answer on every ride', async () => {
-    const streamArn = await createStream('taxi-rides', 2);
+    await createStream('taxi-rides', 2);
     const apiKey = 'local-key-7';
     let unauthorized = 0;
     const endpoint = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (req.headers['x-api-key'] !== apiKey) {
-        unauthorized++;
-        res.writeHead(403).end('{"message":"Forbidden"}');
-        return;
-      }
-      const id = Number(url.searchParams.get('ride_request_id'));
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ride_request_id: id, expected_fare: 10 + (id % 90) }));
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        if (
+          req.method !== 'POST' ||
+          req.url !== `/prod/${FARE_ESTIMATE_ROUTE}` ||
+          req.headers['x-api-key'] !== apiKey
+        ) {
+          unauthorized++;
+          res.writeHead(403).end('{"message":"Forbidden"}');
+          return;
+        }
+        const ride = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { trip_id: number };
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ trip_id: ride.trip_id, expected_fare: 10 + (ride.trip_id % 90) }));
+      });
     });
     endpoint.listen(0, '127.0.0.1');
     await new Promise((resolve) => endpoint.once('listening', resolve));
@@ -188,16 +226,19 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
       build,
       jobDir: path.join(dataDir, 'flink', 'enrichment'),
       checkpointIntervalMs: 1500,
-      properties: {
-        EnrichmentProperties: {
-          InputStreamArn: streamArn,
-          KinesisEndpoint: engine.endpoint,
-          InitialPosition: 'TRIM_HORIZON',
-          EndpointUrl: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/predictFare`,
-          ApiKeyFile: keyFile,
-          OutputPath: pathToFileURL(output).href,
-        },
-      },
+      properties: localEnrichmentProperties(
+        enrichmentJobProperties({
+          streamName: 'taxi-rides',
+          region: LOCAL_REGION,
+          endpointUrl: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/prod/`,
+          timeoutMs: LIMITS.flink.enrichmentTimeout.default * 1000,
+          capacity: LIMITS.flink.enrichmentCapacity.default,
+          retries: LIMITS.flink.enrichmentRetries.default,
+          ordered: LIMITS.flink.enrichmentOrdered.default,
+          kinesisEndpoint: engine.endpoint,
+        }),
+        { apiKeyFile: keyFile, outputPath: pathToFileURL(output).href, initialPosition: 'TRIM_HORIZON' },
+      ),
     });
     jobs.push(job);
     await job.start();

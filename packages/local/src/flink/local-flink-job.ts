@@ -37,7 +37,10 @@ export interface LocalFlinkJobOptions {
   readonly stopTimeoutMs?: number;
   /** Restarts after the JVM dies on its own. @default LIMITS.local.flinkMaxRestarts.value */
   readonly maxRestarts?: number;
-  /** Start from the newest retained checkpoint when there is one. @default true */
+  /**
+   * Whether the first start resumes from the newest retained checkpoint (else they are deleted). Restarts after the
+   * JVM died always resume. @default true
+   */
   readonly restore?: boolean;
   /** Environment of the JVM, over the launcher's (local credentials and region). */
   readonly env?: Readonly<Record<string, string>>;
@@ -83,10 +86,11 @@ export class LocalFlinkJob {
   async start(): Promise<void> {
     if (this.child) throw new StreamkitError('SK_CONFLICT', `Flink job ${this.name} is already running`);
     await mkdir(this.options.jobDir, { recursive: true });
-    const restore = this.options.restore ?? true;
+    // A restart after a crash always restores; the first start only when asked (a fresh stream has no past).
+    const restore = this.restarts > 0 || (this.options.restore ?? true);
     this.restored = restore ? await latestRetainedCheckpoint(this.checkpointsDir) : undefined;
     await pruneCheckpoints(this.checkpointsDir, this.restored);
-    const propertiesFile = path.join(this.options.jobDir, 'runtime.properties');
+    const propertiesFile = path.join(this.options.jobDir, 'runtime-properties.json');
     await writeFile(
       propertiesFile,
       formatRuntimeProperties({

@@ -1,43 +1,40 @@
 /**
  * The local side of the jobs' local/managed switch: the property groups Managed Service for Apache Flink would hand
- * the job, written as one Java properties file (`<group>.<key>=<value>`) that the job reads when the environment
- * variable `STREAMKIT_FLINK_PROPERTIES` names it (see `flink/…/runtime/RuntimeProperties.java`).
+ * the job (core's `flink/job-contract.ts`), written as one JSON file `{ "<group>": { "<key>": "<value>" } }` that the
+ * job reads when the environment variable `STREAMKIT_FLINK_PROPERTIES` names it (`RuntimeProperties.java`).
  */
+
+import { FLINK_PROPERTY_GROUPS } from '@streamkit/core';
 
 export type PropertyGroups = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** The group of Flink settings the job applies only locally (checkpointing, restore, parallelism). */
-export const LOCAL_FLINK_CONFIGURATION = 'FlinkConfiguration';
+export const LOCAL_FLINK_CONFIGURATION = 'streamkit.local.flink';
 
-/** Java properties text for the groups; keys and values escaped as `java.util.Properties.load` reads them. */
 export function formatRuntimeProperties(groups: PropertyGroups): string {
-  const lines = ['# Written by the streamkit Flink launcher; read by the job (RuntimeProperties.java).'];
-  for (const [group, properties] of Object.entries(groups)) {
-    for (const [key, value] of Object.entries(properties)) {
-      lines.push(`${escapeProperty(`${group}.${key}`, true)}=${escapeProperty(value, false)}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+  return `${JSON.stringify(groups, null, 2)}\n`;
 }
 
-function escapeProperty(text: string, isKey: boolean): string {
-  let out = '';
-  for (const [index, char] of [...text].entries()) {
-    const code = char.codePointAt(0) ?? 0;
-    if (char === '\\') out += '\\\\';
-    else if (char === '\n') out += '\\n';
-    else if (char === '\r') out += '\\r';
-    else if (char === '\t') out += '\\t';
-    else if (char === '\f') out += '\\f';
-    else if ((isKey && (char === '=' || char === ':' || char === ' ')) || char === '#' || char === '!') {
-      out += `\\${char}`;
-    } else if (char === ' ' && index === 0) out += '\\ ';
-    else if (code < 0x20 || code > 0x7e) {
-      // Properties files are Latin-1: everything else as UTF-16 \u escapes.
-      for (const unit of String.fromCodePoint(code).split('')) {
-        out += `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
-      }
-    } else out += char;
-  }
-  return out;
+/** What a local run of the enrichment job adds to core's contract. */
+export interface LocalEnrichmentOptions {
+  /** A file holding the fare API's key (there is no API Gateway to read it from locally). @default - no key */
+  readonly apiKeyFile?: string;
+  /** Where enriched rides go as JSON lines (`file:///…/s3/<bucket>/<prefix>`). @default - the job's log */
+  readonly outputPath?: string;
+  /** Where shards are first read from without a checkpoint. @default 'LATEST' */
+  readonly initialPosition?: 'TRIM_HORIZON' | 'LATEST';
+}
+
+/** Core's enrichment properties with the local-only keys the job reads (`api.key.file`, `output.path`…). */
+export function localEnrichmentProperties(groups: PropertyGroups, local: LocalEnrichmentOptions): PropertyGroups {
+  const group = FLINK_PROPERTY_GROUPS.enrichment;
+  return {
+    ...groups,
+    [group]: {
+      ...groups[group],
+      ...(local.apiKeyFile && { 'api.key.file': local.apiKeyFile }),
+      ...(local.outputPath && { 'output.path': local.outputPath }),
+      ...(local.initialPosition && { 'initial.position': local.initialPosition }),
+    },
+  };
 }

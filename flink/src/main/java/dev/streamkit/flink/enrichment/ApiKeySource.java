@@ -9,30 +9,29 @@ import java.nio.file.Path;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 
 /**
- * Where the endpoint's API key comes from: a Secrets Manager secret (its SecretString is the key), read when a task
- * starts with the default credentials chain — never a plaintext runtime property (the original put a constant key in
- * its properties, its bug 6). Locally the launcher may instead name a file holding the key (ApiKeyFile), since there
- * is no local Secrets Manager; the job refuses that setting on Managed Service for Apache Flink.
+ * Where the fare API's key comes from: read from API Gateway by the key's id ({@code GetApiKey} with its value), with
+ * the application role's credentials, when a task starts and again after a 403 — never a plaintext runtime property
+ * (the original wrote one constant key into its properties, its bug 6). Locally, where there is no API Gateway, the
+ * launcher may name a file holding the key instead; the job refuses that setting on Managed Service for Apache Flink.
  */
-public record ApiKeySource(String secretArn, String region, String secretsManagerEndpoint, String file)
+public record ApiKeySource(String apiKeyId, String region, String apiGatewayEndpoint, String file)
     implements Serializable {
 
-  /** The key, or null when the endpoint takes none. */
+  /** The key, or null when the API takes none. */
   public String resolve() {
-    if (secretArn != null && !secretArn.isBlank()) {
-      var builder = SecretsManagerClient.builder()
+    if (apiKeyId != null && !apiKeyId.isBlank()) {
+      var builder = ApiGatewayClient.builder()
           .region(Region.of(region))
           .credentialsProvider(DefaultCredentialsProvider.builder().build())
           .httpClientBuilder(ApacheHttpClient.builder());
-      if (secretsManagerEndpoint != null && !secretsManagerEndpoint.isBlank()) {
-        builder.endpointOverride(URI.create(secretsManagerEndpoint));
+      if (apiGatewayEndpoint != null && !apiGatewayEndpoint.isBlank()) {
+        builder.endpointOverride(URI.create(apiGatewayEndpoint));
       }
-      try (SecretsManagerClient client = builder.build()) {
-        return client.getSecretValue(GetSecretValueRequest.builder().secretId(secretArn).build()).secretString();
+      try (ApiGatewayClient client = builder.build()) {
+        return client.getApiKey(request -> request.apiKey(apiKeyId).includeValue(true)).value();
       }
     }
     if (file != null && !file.isBlank()) {

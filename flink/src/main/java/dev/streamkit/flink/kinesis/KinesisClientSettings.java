@@ -46,6 +46,11 @@ public final class KinesisClientSettings implements Serializable {
     return builder.build();
   }
 
+  /** The region of the environment (AWS_REGION, the profile, the instance metadata), for a stream named by name. */
+  public static String defaultRegion() {
+    return new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain().getRegion().id();
+  }
+
   /** The region named by a stream ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}). */
   public static String regionOfArn(String streamArn) {
     String[] parts = streamArn.split(":", 6);

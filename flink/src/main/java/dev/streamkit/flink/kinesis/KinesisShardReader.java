@@ -29,15 +29,15 @@ final class KinesisShardReader implements SplitReader<Record, KinesisShardSplit>
   private static final int GET_RECORDS_LIMIT = 10_000;
 
   private final KinesisClient client;
-  private final String streamArn;
+  private final KinesisStreamRef stream;
   private final long idleIntervalMs;
   private final Map<String, ShardCursor> shards = new LinkedHashMap<>();
   private final Object wakeUpLock = new Object();
   private boolean wokenUp;
 
-  KinesisShardReader(KinesisClient client, String streamArn, long idleIntervalMs) {
+  KinesisShardReader(KinesisClient client, KinesisStreamRef stream, long idleIntervalMs) {
     this.client = client;
-    this.streamArn = streamArn;
+    this.stream = stream;
     this.idleIntervalMs = idleIntervalMs;
   }
 
@@ -66,7 +66,7 @@ final class KinesisShardReader implements SplitReader<Record, KinesisShardSplit>
         cursor.iterator = shardIterator(cursor);
       }
       GetRecordsResponse response = client.getRecords(
-          GetRecordsRequest.builder().shardIterator(cursor.iterator).streamARN(streamArn).limit(GET_RECORDS_LIMIT).build());
+          stream.on(GetRecordsRequest.builder()).shardIterator(cursor.iterator).limit(GET_RECORDS_LIMIT).build());
       List<Record> records = response.records();
       if (!records.isEmpty()) {
         batch.addAll(cursor.split.splitId(), records);
@@ -89,7 +89,7 @@ final class KinesisShardReader implements SplitReader<Record, KinesisShardSplit>
 
   private String shardIterator(ShardCursor cursor) {
     GetShardIteratorRequest.Builder request =
-        GetShardIteratorRequest.builder().streamARN(streamArn).shardId(cursor.split.shardId());
+        stream.on(GetShardIteratorRequest.builder()).shardId(cursor.split.shardId());
     if (cursor.lastSequenceNumber != null) {
       request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
           .startingSequenceNumber(cursor.lastSequenceNumber);

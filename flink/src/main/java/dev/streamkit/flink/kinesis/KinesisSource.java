@@ -21,8 +21,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>Why streamkit's own: Apache Flink's AWS connectors ({@code flink-connector-aws-kinesis-streams}) are not served
  * by the Maven repository this project builds from, and Flink 2.x has no other Kinesis source; see
  * docs/decisions/0007-flink-jobs.md. It reads the stream the same way (ListShards, GetShardIterator, GetRecords) and
- * takes the same table options ({@code stream.arn}, {@code aws.region}, {@code aws.endpoint},
- * {@code source.init.position}).
+ * takes the table options of both Apache connectors ({@code stream} or {@code stream.arn}, {@code aws.region},
+ * {@code aws.endpoint}, {@code scan.stream.initpos} or {@code source.init.position}).
  */
 public final class KinesisSource<T>
     implements Source<T, KinesisShardSplit, KinesisEnumeratorState>, ResultTypeQueryable<T> {
@@ -33,7 +33,7 @@ public final class KinesisSource<T>
   /** An idle shard is polled again after 250 ms (under Kinesis' 5 GetRecords per second per shard). */
   public static final long DEFAULT_IDLE_INTERVAL_MS = 250;
 
-  private final String streamArn;
+  private final KinesisStreamRef stream;
   private final KinesisClientSettings clientSettings;
   private final StartingPosition initialPosition;
   private final DeserializationSchema<T> deserializer;
@@ -41,22 +41,22 @@ public final class KinesisSource<T>
   private final long idleIntervalMs;
 
   public KinesisSource(
-      String streamArn,
+      KinesisStreamRef stream,
       KinesisClientSettings clientSettings,
       StartingPosition initialPosition,
       DeserializationSchema<T> deserializer) {
-    this(streamArn, clientSettings, initialPosition, deserializer, DEFAULT_DISCOVERY_INTERVAL_MS,
+    this(stream, clientSettings, initialPosition, deserializer, DEFAULT_DISCOVERY_INTERVAL_MS,
         DEFAULT_IDLE_INTERVAL_MS);
   }
 
   public KinesisSource(
-      String streamArn,
+      KinesisStreamRef stream,
       KinesisClientSettings clientSettings,
       StartingPosition initialPosition,
       DeserializationSchema<T> deserializer,
       long discoveryIntervalMs,
       long idleIntervalMs) {
-    this.streamArn = Objects.requireNonNull(streamArn, "streamArn");
+    this.stream = Objects.requireNonNull(stream, "stream");
     this.clientSettings = Objects.requireNonNull(clientSettings, "clientSettings");
     this.initialPosition = Objects.requireNonNull(initialPosition, "initialPosition");
     this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
@@ -78,7 +78,7 @@ public final class KinesisSource<T>
   @Override
   public SplitEnumerator<KinesisShardSplit, KinesisEnumeratorState> restoreEnumerator(
       SplitEnumeratorContext<KinesisShardSplit> context, KinesisEnumeratorState state) {
-    return new KinesisSourceEnumerator(context, streamArn, clientSettings, initialPosition, discoveryIntervalMs, state);
+    return new KinesisSourceEnumerator(context, stream, clientSettings, initialPosition, discoveryIntervalMs, state);
   }
 
   @Override
@@ -93,7 +93,7 @@ public final class KinesisSource<T>
 
   @Override
   public SourceReader<T, KinesisShardSplit> createReader(SourceReaderContext context) {
-    return new KinesisSourceReader<>(clientSettings, streamArn, idleIntervalMs, deserializer, context);
+    return new KinesisSourceReader<>(clientSettings, stream, idleIntervalMs, deserializer, context);
   }
 
   @Override

@@ -24,7 +24,7 @@ final class KinesisSourceEnumerator implements SplitEnumerator<KinesisShardSplit
   private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceEnumerator.class);
 
   private final SplitEnumeratorContext<KinesisShardSplit> context;
-  private final String streamArn;
+  private final KinesisStreamRef stream;
   private final KinesisClientSettings clientSettings;
   private final StartingPosition initialPosition;
   private final long discoveryIntervalMs;
@@ -34,13 +34,13 @@ final class KinesisSourceEnumerator implements SplitEnumerator<KinesisShardSplit
 
   KinesisSourceEnumerator(
       SplitEnumeratorContext<KinesisShardSplit> context,
-      String streamArn,
+      KinesisStreamRef stream,
       KinesisClientSettings clientSettings,
       StartingPosition initialPosition,
       long discoveryIntervalMs,
       KinesisEnumeratorState restored) {
     this.context = context;
-    this.streamArn = streamArn;
+    this.stream = stream;
     this.clientSettings = clientSettings;
     this.initialPosition = initialPosition;
     this.discoveryIntervalMs = discoveryIntervalMs;
@@ -59,7 +59,7 @@ final class KinesisSourceEnumerator implements SplitEnumerator<KinesisShardSplit
     String nextToken = null;
     do {
       ListShardsRequest request = nextToken == null
-          ? ListShardsRequest.builder().streamARN(streamArn).build()
+          ? stream.on(ListShardsRequest.builder()).build()
           : ListShardsRequest.builder().nextToken(nextToken).build();
       ListShardsResponse response = client.listShards(request);
       response.shards().stream().map(Shard::shardId).forEach(ids::add);
@@ -71,7 +71,7 @@ final class KinesisSourceEnumerator implements SplitEnumerator<KinesisShardSplit
   private void onShardsListed(List<String> shardIds, Throwable error) {
     if (error != null) {
       // A failed listing is retried at the next interval; shards already handed out keep being read.
-      LOG.warn("listing the shards of {} failed; trying again in {} ms", streamArn, discoveryIntervalMs, error);
+      LOG.warn("listing the shards of {} failed; trying again in {} ms", stream, discoveryIntervalMs, error);
       return;
     }
     for (String shardId : shardIds) {

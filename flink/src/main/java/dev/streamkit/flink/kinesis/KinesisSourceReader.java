@@ -17,12 +17,12 @@ final class KinesisSourceReader<T>
 
   KinesisSourceReader(
       KinesisClientSettings clientSettings,
-      String streamArn,
+      KinesisStreamRef stream,
       long idleIntervalMs,
       DeserializationSchema<T> deserializer,
       SourceReaderContext context) {
     super(
-        () -> new KinesisShardReader(clientSettings.createClient(), streamArn, idleIntervalMs),
+        () -> new KinesisShardReader(clientSettings.createClient(), stream, idleIntervalMs),
         new KinesisRecordEmitter<>(deserializer),
         new Configuration(),
         context);

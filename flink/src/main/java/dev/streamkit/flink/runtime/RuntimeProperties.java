@@ -2,23 +2,26 @@ package dev.streamkit.flink.runtime;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The local/managed switch for a job's runtime properties.
+ * The local/managed switch for a job's runtime properties (the groups and keys are core's contract,
+ * packages/core/src/flink/job-contract.ts).
  *
  * <p>On Managed Service for Apache Flink the properties are the application's property groups, read with
  * {@link KinesisAnalyticsRuntime#getApplicationProperties()}. Locally (the streamkit launcher, or a developer) the
- * environment variable {@value #LOCAL_PROPERTIES_ENV} names a properties file whose keys are {@code group.key}: the
- * same groups and keys, one file. The jobs never read anything else, so the same jar runs in both places.
+ * environment variable {@value #LOCAL_PROPERTIES_ENV} names a JSON file {@code {"<group>": {"<key>": "<value>"}}}:
+ * the same groups and keys. The jobs read nothing else, so the same jar runs in both places.
  *
  * <p>Only the local file may carry the group {@value #LOCAL_FLINK_CONFIGURATION}: Flink settings (checkpoint
  * interval and directory, the checkpoint to restore) that Managed Service for Apache Flink manages itself.
@@ -28,7 +31,7 @@ public final class RuntimeProperties {
   public static final String LOCAL_PROPERTIES_ENV = "STREAMKIT_FLINK_PROPERTIES";
 
   /** The group of Flink configuration keys honoured locally only. */
-  public static final String LOCAL_FLINK_CONFIGURATION = "FlinkConfiguration";
+  public static final String LOCAL_FLINK_CONFIGURATION = "streamkit.local.flink";
 
   private final Map<String, Properties> groups;
   private final boolean local;
@@ -51,30 +54,46 @@ public final class RuntimeProperties {
     }
   }
 
-  /** Reads a local properties file: each key is {@code <group>.<key>}, split at the first dot. */
+  /** Reads a local properties file: a JSON object of groups, each an object of string values. */
   public static RuntimeProperties fromFile(Path file) {
-    Properties flat = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      flat.load(in);
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(Files.readString(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the runtime properties file " + file, e);
     }
-    return fromFlat(flat, true);
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("the runtime properties file " + file + " must hold a JSON object of groups");
+    }
+    Map<String, Properties> groups = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> group = it.next();
+      if (!group.getValue().isObject()) {
+        throw new IllegalArgumentException("runtime property group " + group.getKey() + " in " + file
+            + " must be an object of string values (got " + group.getValue().getNodeType() + ")");
+      }
+      Properties properties = new Properties();
+      group.getValue().fields().forEachRemaining(entry -> {
+        if (!entry.getValue().isTextual()) {
+          throw new IllegalArgumentException("runtime property " + group.getKey() + "." + entry.getKey() + " in "
+              + file + " must be a string (got " + entry.getValue() + ")");
+        }
+        properties.setProperty(entry.getKey(), entry.getValue().asText());
+      });
+      groups.put(group.getKey(), properties);
+    }
+    return new RuntimeProperties(groups, true);
   }
 
-  /** Groups flat {@code <group>.<key>} properties (tests build their properties this way). */
-  public static RuntimeProperties fromFlat(Properties flat, boolean local) {
-    Map<String, Properties> groups = new HashMap<>();
-    for (String name : flat.stringPropertyNames()) {
-      int dot = name.indexOf('.');
-      if (dot <= 0 || dot == name.length() - 1) {
-        throw new IllegalArgumentException(
-            "runtime property " + name + " must be <group>.<key> (for example EnrichmentProperties.InputStreamArn)");
-      }
-      groups.computeIfAbsent(name.substring(0, dot), g -> new Properties())
-          .setProperty(name.substring(dot + 1), flat.getProperty(name));
-    }
-    return new RuntimeProperties(groups, local);
+  /** Properties from groups in memory (tests). */
+  public static RuntimeProperties of(Map<String, Map<String, String>> groups, boolean local) {
+    Map<String, Properties> copy = new HashMap<>();
+    groups.forEach((name, values) -> {
+      Properties properties = new Properties();
+      properties.putAll(values);
+      copy.put(name, properties);
+    });
+    return new RuntimeProperties(copy, local);
   }
 
   /** True when the properties came from the local file. */
@@ -98,12 +117,10 @@ public final class RuntimeProperties {
    * checkpointing and restores).
    */
   public Configuration flinkConfiguration() {
-    Configuration configuration = new Configuration();
-    if (!local) {
-      return configuration;
-    }
     Map<String, String> map = new HashMap<>();
-    group(LOCAL_FLINK_CONFIGURATION).forEach((k, v) -> map.put((String) k, (String) v));
+    if (local) {
+      group(LOCAL_FLINK_CONFIGURATION).forEach((k, v) -> map.put((String) k, (String) v));
+    }
     return Configuration.fromMap(map);
   }
 
@@ -112,7 +129,7 @@ public final class RuntimeProperties {
     String value = group.getProperty(key);
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(
-          "runtime property " + groupName + "." + key + " is required (" + purpose + ") but was not set");
+          "runtime property " + groupName + " / " + key + " is required (" + purpose + ") but was not set");
     }
     return value;
   }
@@ -127,15 +144,26 @@ public final class RuntimeProperties {
     try {
       value = Integer.parseInt(raw.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "runtime property " + groupName + "." + key + " must be an integer between " + min + " and " + max
-              + " (got " + raw + ")");
+      throw new IllegalArgumentException("runtime property " + groupName + " / " + key
+          + " must be an integer between " + min + " and " + max + " (got " + raw + ")");
     }
     if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          "runtime property " + groupName + "." + key + " must be between " + min + " and " + max + " (got " + value
-              + ")");
+      throw new IllegalArgumentException("runtime property " + groupName + " / " + key + " must be between " + min
+          + " and " + max + " (got " + value + ")");
     }
     return value;
+  }
+
+  /** true or false (absent: the fallback); the message names the allowed values and the value received. */
+  public static boolean bool(Properties group, String groupName, String key, boolean fallback) {
+    String raw = group.getProperty(key);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    if (raw.equals("true") || raw.equals("false")) {
+      return Boolean.parseBoolean(raw);
+    }
+    throw new IllegalArgumentException(
+        "runtime property " + groupName + " / " + key + " must be true or false (got " + raw + ")");
   }
 }

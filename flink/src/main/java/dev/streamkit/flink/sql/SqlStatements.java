@@ -8,13 +8,14 @@ import java.util.regex.Pattern;
 
 /** Pure text work on a SQL file: parameter substitution and splitting into statements. */
 public final class SqlStatements {
-  private static final Pattern PARAMETER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
+  private static final Pattern PARAMETER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)(?::-([^}]*))?}");
 
   private SqlStatements() {}
 
   /**
-   * Replaces every {@code ${Name}} with the parameter's value, so one file serves the local run and the managed
-   * application (stream ARN, output path). An unknown name is an error naming it and the names that are known.
+   * Replaces every {@code ${NAME}} with the variable's value, so one file serves the local run and the managed
+   * application (stream, output path); {@code ${NAME:-default}} falls back to the default when the variable is not
+   * set. An unknown name without a default is an error naming it and the names that are set.
    */
   public static String substitute(String sql, Map<String, String> parameters) {
     Matcher matcher = PARAMETER.matcher(sql);
@@ -22,6 +23,9 @@ public final class SqlStatements {
     while (matcher.find()) {
       String name = matcher.group(1);
       String value = parameters.get(name);
+      if (value == null) {
+        value = matcher.group(2);
+      }
       if (value == null) {
         throw new IllegalArgumentException(
             "the SQL uses ${" + name + "} but no such parameter is set (set: " + parameters.keySet() + ")");

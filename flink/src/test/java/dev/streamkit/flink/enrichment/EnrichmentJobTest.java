@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -54,33 +54,50 @@ class EnrichmentJobTest {
   private static final int RIDES = 200;
   private static final String API_KEY = "test-key-123";
   private static final int ALWAYS_FAILING = 13;
+  /** A ride the endpoint holds until the test ends: only the operator's timeout can settle it. */
+  private static final int NEVER_ANSWERED = 1000;
+  private final CountDownLatch release = new CountDownLatch(1);
 
   private HttpServer server;
   private final Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger unauthorized = new AtomicInteger();
+  private final AtomicInteger unsigned = new AtomicInteger();
 
   @BeforeEach
   void startEndpoint() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(8));
-    server.createContext("/predictFare", this::answer);
+    server.createContext("/prod/fare-estimate", this::answer);
     server.start();
   }
 
   @AfterEach
   void stopEndpoint() {
+    release.countDown();
     server.stop(0);
   }
 
-  /** Every 10th ride is slow (300 ms); every 7th fails with 503 on its first call; ride 13 always fails. */
+  /**
+   * A fare API that wants POSTed, signed rides: every 10th ride is slow (300 ms); every 7th fails with 503 on its
+   * first call; ride 13 always fails.
+   */
   private void answer(HttpExchange exchange) throws IOException {
-    String query = exchange.getRequestURI().getQuery();
-    int id = Integer.parseInt(query.substring(query.indexOf('=') + 1));
+    JsonNode ride = JSON.readTree(exchange.getRequestBody());
+    int id = ride.get("trip_id").asInt();
+    String authorization = exchange.getRequestHeaders().getFirst("authorization");
+    if (!exchange.getRequestMethod().equals("POST") || authorization == null
+        || !authorization.startsWith("AWS4-HMAC-SHA256 Credential=test-access-key/")
+        || !authorization.contains("/us-east-1/execute-api/aws4_request")) {
+      unsigned.incrementAndGet();
+    }
     int call = calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
     if (!API_KEY.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
       unauthorized.incrementAndGet();
       respond(exchange, 403, "{\"message\":\"Forbidden\"}");
       return;
+    }
+    if (id == NEVER_ANSWERED) {
+      awaitQuietly(release);
     }
     if (id % 10 == 0) {
       sleep(300);
@@ -89,7 +106,7 @@ class EnrichmentJobTest {
       respond(exchange, 503, "{\"message\":\"unavailable\"}");
       return;
     }
-    respond(exchange, 200, "{\"ride_request_id\":" + id + ",\"expected_fare\":" + (10 + id % 90) + "}");
+    respond(exchange, 200, "{\"trip_id\":" + id + ",\"expected_fare\":" + (10 + id % 90) + "}");
   }
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -100,6 +117,14 @@ class EnrichmentJobTest {
     exchange.close();
   }
 
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
@@ -108,20 +133,19 @@ class EnrichmentJobTest {
     }
   }
 
-  private EnrichmentSettings settings(Path dir, String ordering) throws IOException {
+  private EnrichmentSettings settings(Path dir, boolean ordered) throws IOException {
     Path keyFile = dir.resolve("api-key");
     Files.writeString(keyFile, API_KEY + "\n");
-    Properties flat = new Properties();
-    String g = EnrichmentSettings.GROUP + ".";
-    flat.setProperty(g + "InputStreamArn", "arn:aws:kinesis:us-east-1:000000000000:stream/rides");
-    flat.setProperty(g + "EndpointUrl", "http://127.0.0.1:" + server.getAddress().getPort() + "/predictFare");
-    flat.setProperty(g + "ApiKeyFile", keyFile.toString());
-    flat.setProperty(g + "AsyncOrdering", ordering);
-    flat.setProperty(g + "AsyncCapacity", "10");
-    flat.setProperty(g + "RetryMaxAttempts", "3");
-    flat.setProperty(g + "RetryInitialBackoffMs", "20");
-    flat.setProperty(g + "OutputPath", dir.resolve("out").toUri().toString());
-    return EnrichmentSettings.from(RuntimeProperties.fromFlat(flat, true));
+    Map<String, String> p = new HashMap<>();
+    p.put("stream.name", "rides");
+    p.put("aws.region", "us-east-1");
+    p.put("endpoint.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/prod/");
+    p.put("api.key.file", keyFile.toString());
+    p.put("ordered", String.valueOf(ordered));
+    p.put("capacity", "10");
+    p.put("retries", "3");
+    p.put("retry.initial.backoff.ms", "20");
+    return EnrichmentSettings.from(RuntimeProperties.of(Map.of(EnrichmentSettings.GROUP, p), true));
   }
 
   private static List<String> rides() {
@@ -146,9 +170,9 @@ class EnrichmentJobTest {
 
   @Timeout(180)
   @ParameterizedTest
-  @ValueSource(strings = {"UNORDERED", "ORDERED"})
-  void everyRideComesOutOnceWithTheEndpointsAnswerOrTheReason(String ordering, @TempDir Path dir) throws Exception {
-    EnrichmentSettings settings = settings(dir, ordering);
+  @ValueSource(booleans = {false, true})
+  void everyRideComesOutOnceWithTheEndpointsAnswerOrTheReason(boolean ordered, @TempDir Path dir) throws Exception {
+    EnrichmentSettings settings = settings(dir, ordered);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     List<JsonNode> out = new ArrayList<>();
@@ -176,7 +200,8 @@ class EnrichmentJobTest {
     }
     assertEquals(2, calls.get(7).get(), "a ride failed once is asked again");
     assertEquals(0, unauthorized.get(), "the API key travels with every request");
-    if (ordering.equals("ORDERED")) {
+    assertEquals(0, unsigned.get(), "every request is POSTed and signed for execute-api");
+    if (ordered) {
       for (int i = 0; i < RIDES; i++) {
         assertEquals(i, out.get(i).get("trip_id").asInt(), "ordered results keep the input order");
       }
@@ -184,45 +209,37 @@ class EnrichmentJobTest {
   }
 
   @Test
-  void aSlowEndpointTimesOutIntoAMarkedRideNotAFailedJob(@TempDir Path dir) throws Exception {
-    EnrichmentSettings base = settings(dir, "UNORDERED");
-    EnrichmentSettings settings = new EnrichmentSettings(base.inputStreamArn(), base.kinesis(), base.initialPosition(),
-        base.endpointUrl(), base.requestMethod(), base.requestIdField(), base.queryParameter(), base.apiKey(),
-        150, base.asyncCapacity(), false, base.requestTimeoutMs(), 0, 1, 1, base.outputPath());
+  void anUnansweredRideTimesOutIntoAMarkedRideNotAFailedJob(@TempDir Path dir) throws Exception {
+    EnrichmentSettings base = settings(dir, false);
+    EnrichmentSettings settings = new EnrichmentSettings(base.stream(), base.kinesis(), base.initialPosition(),
+        base.fareEstimateUrl(), base.apiKey(), base.region(), 500, base.capacity(), false, 60_000, 0, 1, 1,
+        base.outputPath());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    List<String> slow = List.of("{\"trip_id\":10}", "{\"trip_id\":1}");
     List<JsonNode> out = new ArrayList<>();
-    try (var results = EnrichmentJob.enrich(env.fromData(slow), settings).executeAndCollect()) {
+    String ride = "{\"trip_id\":" + NEVER_ANSWERED + "}";
+    try (var results = EnrichmentJob.enrich(env.fromData(List.of(ride)), settings).executeAndCollect()) {
       while (results.hasNext()) {
         out.add(JSON.readTree(results.next()));
       }
     }
-    assertEquals(2, out.size());
-    JsonNode timedOut = out.stream().filter(r -> r.get("trip_id").asInt() == 10).findFirst().orElseThrow();
-    assertTrue(timedOut.get("enrichment_error").asText().startsWith("timed out after 150 ms"), timedOut.toString());
-    JsonNode quick = out.stream().filter(r -> r.get("trip_id").asInt() == 1).findFirst().orElseThrow();
-    assertEquals(11, quick.at("/enrichment/expected_fare").asInt());
+    assertEquals(1, out.size());
+    assertEquals("timed out after 500 ms", out.get(0).get("enrichment_error").asText(), out.get(0).toString());
+    assertEquals(NEVER_ANSWERED, out.get(0).get("trip_id").asInt());
   }
 
   @Test
   void refusesAPlaintextApiKeyProperty() {
-    Properties flat = new Properties();
-    flat.setProperty(EnrichmentSettings.GROUP + ".ApiKey", "secret");
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> EnrichmentSettings.from(RuntimeProperties.fromFlat(flat, false)));
-    assertTrue(error.getMessage().contains("ApiKeySecretArn"), error.getMessage());
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> EnrichmentSettings.from(
+        RuntimeProperties.of(Map.of(EnrichmentSettings.GROUP, Map.of("api.key", "secret")), false)));
+    assertTrue(error.getMessage().contains("api.key.id"), error.getMessage());
   }
 
   @Test
   void refusesAnApiKeyFileOnManagedFlink() {
-    Properties flat = new Properties();
-    String g = EnrichmentSettings.GROUP + ".";
-    flat.setProperty(g + "InputStreamArn", "arn:aws:kinesis:us-east-1:000000000000:stream/rides");
-    flat.setProperty(g + "EndpointUrl", "https://example.invalid/predictFare");
-    flat.setProperty(g + "OutputPath", "s3://bucket/enriched");
-    flat.setProperty(g + "ApiKeyFile", "/tmp/key");
+    Map<String, String> p = Map.of("stream.name", "rides", "aws.region", "us-east-1",
+        "endpoint.url", "https://example.invalid/prod/", "api.key.file", "/tmp/key");
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> EnrichmentSettings.from(RuntimeProperties.fromFlat(flat, false)));
+        () -> EnrichmentSettings.from(RuntimeProperties.of(Map.of(EnrichmentSettings.GROUP, p), false)));
     assertTrue(error.getMessage().contains("local runs only"), error.getMessage());
   }
 }

@@ -29,6 +29,7 @@ class SqlStatementsTest {
   void substitutesParametersAndNamesUnknownOnes() {
     assertEquals("SELECT 'arn:x' FROM s3://b/p",
         SqlStatements.substitute("SELECT '${Arn}' FROM ${Out}", Map.of("Arn", "arn:x", "Out", "s3://b/p")));
+    assertEquals("'1 min' 'set'", SqlStatements.substitute("'${ROLL:-1 min}' '${SET:-unused}'", Map.of("SET", "set")));
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
         () -> SqlStatements.substitute("SELECT ${Missing}", Map.of("Arn", "x")));
     assertTrue(error.getMessage().contains("${Missing}"), error.getMessage());

@@ -2,6 +2,7 @@ package dev.streamkit.flink.kinesis.table;
 
 import dev.streamkit.flink.kinesis.KinesisClientSettings;
 import dev.streamkit.flink.kinesis.KinesisSource;
+import dev.streamkit.flink.kinesis.KinesisStreamRef;
 import dev.streamkit.flink.kinesis.StartingPosition;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.table.connector.ChangelogMode;
@@ -14,7 +15,7 @@ import org.apache.flink.table.types.DataType;
 
 /** The planner's view of a Kinesis table: an append-only scan decoded by the table's format. */
 final class KinesisTableSource implements ScanTableSource {
-  private final String streamArn;
+  private final KinesisStreamRef stream;
   private final KinesisClientSettings clientSettings;
   private final StartingPosition initialPosition;
   private final long discoveryIntervalMs;
@@ -22,13 +23,13 @@ final class KinesisTableSource implements ScanTableSource {
   private final DataType physicalType;
 
   KinesisTableSource(
-      String streamArn,
+      KinesisStreamRef stream,
       KinesisClientSettings clientSettings,
       StartingPosition initialPosition,
       long discoveryIntervalMs,
       DecodingFormat<DeserializationSchema<RowData>> format,
       DataType physicalType) {
-    this.streamArn = streamArn;
+    this.stream = stream;
     this.clientSettings = clientSettings;
     this.initialPosition = initialPosition;
     this.discoveryIntervalMs = discoveryIntervalMs;
@@ -44,18 +45,18 @@ final class KinesisTableSource implements ScanTableSource {
   @Override
   public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
     DeserializationSchema<RowData> deserializer = format.createRuntimeDecoder(context, physicalType);
-    return SourceProvider.of(new KinesisSource<>(streamArn, clientSettings, initialPosition, deserializer,
+    return SourceProvider.of(new KinesisSource<>(stream, clientSettings, initialPosition, deserializer,
         discoveryIntervalMs, KinesisSource.DEFAULT_IDLE_INTERVAL_MS));
   }
 
   @Override
   public DynamicTableSource copy() {
-    return new KinesisTableSource(streamArn, clientSettings, initialPosition, discoveryIntervalMs, format,
+    return new KinesisTableSource(stream, clientSettings, initialPosition, discoveryIntervalMs, format,
         physicalType);
   }
 
   @Override
   public String asSummaryString() {
-    return "Kinesis(" + streamArn + ")";
+    return "Kinesis(" + stream + ")";
   }
 }
