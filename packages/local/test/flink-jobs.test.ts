@@ -28,10 +28,14 @@ import {
   LIMITS,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
+  parseSpecText,
   sqlRunnerProperties,
 } from '@streamkit/core';
+import { taxiRides } from '@streamkit/producer';
 import { buildFlinkJobs, type FlinkJobsBuild, LocalFlinkJob, localEnrichmentProperties } from '../src/flink/index.ts';
+import { type LocalPipeline, startLocalPipeline } from '../src/index.ts';
 import { type KinesisEngine, startKinesisEngine } from '../src/kinesis/index.ts';
+import { countOutputLines } from '../src/pipeline/flink-presets.ts';
 
 function missingTools(): string | undefined {
   const missing = ['mvn', 'java'].filter((tool) => spawnSync(tool, ['-version'], { stdio: 'ignore' }).error);
@@ -256,6 +260,101 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
   });
 });
 
+describe('streamkit dev with the Flink presets (startLocalPipeline)', {
+  skip: skip && `skipped: ${skip}`,
+  timeout: 600_000,
+}, () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'streamkit-flink-dev-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function putAll(pipeline: LocalPipeline, records: readonly { key: string; data: string }[]) {
+    for (let i = 0; i < records.length; i += 500) {
+      const Records = records.slice(i, i + 500).map((r) => ({ PartitionKey: r.key, Data: Buffer.from(r.data) }));
+      const out = await pipeline.kinesis.send(new PutRecordsCommand({ StreamName: pipeline.streamName, Records }));
+      assert.equal(out.FailedRecordCount, 0);
+    }
+  }
+
+  test('kpl-kinesis-flink-s3: ticks produced = ticks above $50 in the output bucket, exactly', async (t) => {
+    // The preset's SQL reads ${ROLLOVER_INTERVAL:-…} here so part files are finished at local checkpoints.
+    const sqlFile = path.join(dir, 'stocks.sql');
+    await writeFile(sqlFile, STOCK_SQL);
+    const spec = parseSpecText(
+      `name: stocks\npreset: kpl-kinesis-flink-s3\nflink:\n  sql: ${sqlFile}\nlocal:\n  kinesisPort: 0\n  dataDir: ${path.join(dir, 'stocks')}\n`,
+      { source: 'e2e spec' },
+    );
+    const pipeline = await startLocalPipeline(spec, { flinkCheckpointIntervalMs: 1500 });
+    t.after(() => pipeline.stop());
+    assert.equal(pipeline.flinkJobs.get('sql')?.state, 'running');
+
+    const input = Array.from({ length: 1500 }, (_, i) => {
+      const tick = {
+        ticker: ['AAPL', 'AMZN', 'MSFT'][i % 3],
+        price: ((i * 37) % 100) + 0.5,
+        event_time: `2026-11-26 10:00:${String(i % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}`,
+      };
+      return { key: String(tick.ticker), data: JSON.stringify(tick) };
+    });
+    const expected = input.filter((r) => (JSON.parse(r.data) as { price: number }).price > 50).length;
+    await putAll(pipeline, input);
+
+    const output = pipeline.objectStore.bucketPath(pipeline.bucket ?? '');
+    await waitFor(
+      async () => (await countOutputLines(output)) >= expected,
+      OUTPUT_DEADLINE_MS,
+      'the ticks are written',
+    );
+    assert.equal(await countOutputLines(output), expected);
+    assert.ok(await pipeline.drain(60_000), 'the pipeline settles');
+    assert.equal(pipeline.counts.ingested, input.length);
+    assert.equal(pipeline.counts.processed, input.length, 'Flink read every tick');
+  });
+
+  // todo: the fare-estimate bundle cannot load yet — @streamkit/core evaluates `new URL(…, import.meta.url)` when
+  // loaded (presets/kpl-kinesis-flink-s3.ts), which a CommonJS bundle cannot do, so every call answers 502 (on AWS
+  // too). The test runs and reports; it counts once core is fixed.
+  test('kinesis-flink-apigw: every ride reaches the output with the fare API’s answer', {
+    todo: 'the fare-estimate handler bundle fails to load (import.meta.url in core, CJS bundle)',
+  }, async (t) => {
+    const spec = parseSpecText(
+      `name: rides\npreset: kinesis-flink-apigw\nlocal:\n  kinesisPort: 0\n  dataDir: ${path.join(dir, 'rides')}\n`,
+      { source: 'e2e spec' },
+    );
+    const pipeline = await startLocalPipeline(spec, { flinkCheckpointIntervalMs: 1500 });
+    t.after(() => pipeline.stop());
+    assert.ok(pipeline.fareApiUrl);
+
+    const generator = taxiRides({ seed: 7 });
+    const rides = Array.from({ length: 200 }, () => {
+      const record = generator.next().value;
+      return { key: record.partitionKey, data: JSON.stringify(record.data) };
+    });
+    await putAll(pipeline, rides);
+
+    const output = path.join(pipeline.objectStore.bucketPath(pipeline.bucket ?? ''), 'enriched');
+    await waitFor(
+      async () => (await countOutputLines(output)) >= rides.length,
+      OUTPUT_DEADLINE_MS,
+      'the rides are written',
+    );
+    const rows = await readRows(output);
+    assert.equal(rows.length, rides.length);
+    const sent = new Map(rides.map((r) => [(JSON.parse(r.data) as { ride_id: string }).ride_id, r]));
+    for (const row of rows) {
+      assert.equal(row.enrichment_error, undefined, JSON.stringify(row));
+      const answer = row.enrichment as { ride_id?: string; expected_fare?: number; currency?: string };
+      assert.ok(sent.has(String(row.ride_id)), 'a ride that was produced');
+      assert.equal(answer.ride_id, row.ride_id, 'the answer is about this ride');
+      assert.equal(typeof answer.expected_fare, 'number');
+      assert.equal(answer.currency, 'USD');
+    }
+    assert.equal(new Set(rows.map((row) => row.ride_id)).size, rides.length, 'each ride once');
+  });
+});
+
 interface OutputRow {
   readonly file: string;
   readonly [field: string]: unknown;
@@ -307,9 +406,9 @@ async function waitForRows(
   }
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
