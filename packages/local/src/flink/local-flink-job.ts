@@ -57,6 +57,8 @@ export class LocalFlinkJob {
   private currentState: FlinkJobState = 'stopped';
   private restarts = 0;
   private restored: RetainedCheckpoint | undefined;
+  /** Set by stop(): a restart in progress gives up instead of spawning a JVM nobody would stop. */
+  private stopRequested = false;
 
   constructor(options: LocalFlinkJobOptions) {
     this.options = options;
@@ -85,6 +87,7 @@ export class LocalFlinkJob {
 
   async start(): Promise<void> {
     if (this.child) throw new StreamkitError('SK_CONFLICT', `Flink job ${this.name} is already running`);
+    if (this.restarts === 0) this.stopRequested = false;
     await mkdir(this.options.jobDir, { recursive: true });
     // A restart after a crash always restores; the first start only when asked (a fresh stream has no past).
     const restore = this.restarts > 0 || (this.options.restore ?? true);
@@ -104,6 +107,11 @@ export class LocalFlinkJob {
     const job = FLINK_JOBS[this.options.kind];
     const classpath = [this.options.build.jars[this.options.kind], ...this.options.build.runtimeClasspath];
     const logHandle = await open(this.logFile, 'a');
+    if (this.stopRequested && this.restarts > 0) {
+      await logHandle.close();
+      this.setState('stopped');
+      return;
+    }
     this.setState('starting');
     const child = spawn(
       'java',
@@ -145,6 +153,7 @@ export class LocalFlinkJob {
 
   /** SIGTERM, then SIGKILL after the deadline; resolves once the JVM is gone. */
   async stop(): Promise<void> {
+    this.stopRequested = true;
     const child = this.child;
     const exit = this.exit;
     if (!child || !exit) return;
@@ -215,7 +224,7 @@ export class LocalFlinkJob {
     }
     this.setState('crashed', how);
     // A JVM that never got going (start() rejected) is the caller's to handle; one that died while running restarts.
-    if (!wasRunning) return;
+    if (!wasRunning || this.stopRequested) return;
     if (this.restarts < (this.options.maxRestarts ?? LIMITS.local.flinkMaxRestarts.value)) {
       this.restarts++;
       this.start().catch(() => this.setState('crashed', 'restart failed'));

@@ -75,6 +75,10 @@ public final class FareEstimateFunction extends RichAsyncFunction<String, Enrich
     key.thenCompose(value -> http.sendAsync(request(event, value), HttpResponse.BodyHandlers.ofString()))
         .whenComplete((response, error) -> {
           if (error != null) {
+            if (key.isCompletedExceptionally()) {
+              // Reading the key failed (API Gateway unreachable, throttled): read it again for the next attempt.
+              refreshApiKey(key);
+            }
             resultFuture.complete(List.of(failure(event, describe(error), true)));
             return;
           }

@@ -21,7 +21,9 @@ final class KinesisRecordEmitter<T> implements RecordEmitter<Record, T, KinesisS
   @Override
   public void emitRecord(Record record, SourceOutput<T> output, KinesisShardSplitState state) throws Exception {
     collector.output = output;
-    collector.timestamp = record.approximateArrivalTimestamp().toEpochMilli();
+    collector.timestamp = record.approximateArrivalTimestamp() == null
+        ? Long.MIN_VALUE
+        : record.approximateArrivalTimestamp().toEpochMilli();
     deserializer.deserialize(record.data().asByteArrayUnsafe(), collector);
     state.emitted(record.sequenceNumber());
   }
