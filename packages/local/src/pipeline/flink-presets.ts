@@ -28,6 +28,7 @@ import {
 } from '@streamkit/core';
 import { BUILTIN_HANDLERS } from '@streamkit/functions';
 import { startLambdaProxyApi } from '../api-gateway/lambda-proxy-api.ts';
+import { FLINK_CHANNELS, type FlinkBuildMessage } from '../flink/channels.ts';
 import { latestRetainedCheckpoint } from '../flink/checkpoints.ts';
 import { buildFlinkJobs } from '../flink/job-build.ts';
 import { LocalFlinkJob } from '../flink/local-flink-job.ts';
@@ -120,8 +121,10 @@ async function startJob(
   properties: Record<string, Record<string, string>>,
 ): Promise<LocalFlinkJob> {
   const { dataDir, cleanup, progress } = common;
-  progress('building the Flink jobs (Maven, once per change of flink/)');
-  const build = await buildFlinkJobs();
+  // Maven's first run can take minutes: its progress messages reach the CLI's progress output.
+  const onBuild = (message: unknown) => progress((message as FlinkBuildMessage).message);
+  subscribe(FLINK_CHANNELS.build, onBuild);
+  const build = await buildFlinkJobs().finally(() => unsubscribe(FLINK_CHANNELS.build, onBuild));
   const job = new LocalFlinkJob({
     name,
     kind,
