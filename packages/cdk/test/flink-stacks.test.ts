@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
   alarmsFor,
   FARE_ESTIMATE_ROUTE,
+  FLINK_BUILD_COMMAND,
   FLINK_PROPERTY_GROUPS,
   LAMBDA_RUNTIME,
   type PipelineSpec,
@@ -10,6 +13,7 @@ import {
 } from '@streamkit/core';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildPipelineApp } from '../src/app.ts';
 import { FEATURE_FLAGS } from '../src/feature-flags.ts';
 import { NOTEBOOK_KINESIS_CONNECTOR } from '../src/flink/studio-notebook.ts';
 import { NAG_ACKNOWLEDGEMENTS } from '../src/nag.ts';
@@ -192,6 +196,25 @@ describe('kpl-kinesis-flink-s3 with every default: a SQL application', () => {
       ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecords'],
     );
     p.template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+  });
+
+  test('the producer’s code asset holds the packages’ sources and lock file, without node_modules or tests', () => {
+    const staged = join(p.assemblyDir, p.stack.producer!.source.assetPath);
+    for (const file of [
+      'package.json',
+      'package-lock.json',
+      'packages/cli/bin/streamkit.js',
+      'packages/cli/src/commands/produce.ts',
+      'packages/core/src/flink/job-contract.ts',
+      'packages/core/src/docs/limits-doc.ts',
+      'packages/core/src/presets/sql/stock-ticks-to-s3.sql',
+      'packages/producer/src/generators/taxi-rides.ts',
+    ]) {
+      assert.ok(existsSync(join(staged, file)), file);
+    }
+    for (const absent of ['node_modules', 'packages/core/node_modules', 'packages/cdk/test', 'docs', 'flink', '.git']) {
+      assert.ok(!existsSync(join(staged, absent)), absent);
+    }
   });
 
   test('the producer’s user data installs Node.js 22, the repository’s packages and runs streamkit produce as a service', () => {
@@ -560,15 +583,22 @@ describe('the Flink presets side by side', () => {
     }
   });
 
+  test('the CDK app takes the jars from context (-c enrichmentJar=…)', () => {
+    const { stack } = buildPipelineApp({
+      outdir: tempDir(),
+      context: { preset: 'kinesis-flink-apigw', enrichmentJar: FIXTURE_JARS.enrichment, 'aws:cdk:bundling-stacks': [] },
+      env: {},
+    });
+    assert.ok(stack.flinkApplication);
+  });
+
   test('a Flink preset without its jar built says how to build it', () => {
     const app = new App({ outdir: tempDir(), context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
     assert.throws(
       () =>
         new PipelineStack(app, 'no-jar', { spec: k4(), flinkJobJars: { enrichment: '/nonexistent/enrichment.jar' } }),
       (error: unknown) =>
-        error instanceof StreamkitError &&
-        error.code === 'SK_NOT_FOUND' &&
-        error.message.includes('mvn -f flink/pom.xml -q package'),
+        error instanceof StreamkitError && error.code === 'SK_NOT_FOUND' && error.message.includes(FLINK_BUILD_COMMAND),
     );
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StreamkitError, TAXI_FARE } from '@streamkit/core';
+import { taxiRides } from '@streamkit/producer';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { estimateFare } from '../src/fare-estimate/estimate-fare.ts';
 import { handler } from '../src/fare-estimate/handler.ts';
@@ -80,6 +81,23 @@ describe('estimateFare', () => {
     const five = estimateFare(ride({ passenger_count: 5 }));
     assert.equal(Math.round((five.expected_minutes - one.expected_minutes) * 10) / 10, 2);
     assert.equal(five.expected_fare, Math.round((one.expected_fare + 2 * TAXI_FARE.perSlowMinute) * 100) / 100);
+  });
+
+  test('the estimates meet the producer’s metered fares: half of 5000 seeded rides within 10 %, nine in ten within 30 %', () => {
+    let now = Date.UTC(2026, 0, 26);
+    const rides = taxiRides({ seed: 42, now: () => (now += 47_000) });
+    const errors: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const { data } = rides.next().value;
+      if (data.rate_code_id !== 1) continue; // the JFK flat fare is not metered
+      errors.push(Math.abs(estimateFare(data).expected_fare - data.fare_amount) / data.fare_amount);
+    }
+    errors.sort((a, b) => a - b);
+    assert.ok(errors[Math.floor(errors.length / 2)]! < 0.1, `median error ${errors[Math.floor(errors.length / 2)]}`);
+    assert.ok(
+      errors[Math.floor(errors.length * 0.9)]! < 0.3,
+      `90th percentile ${errors[Math.floor(errors.length * 0.9)]}`,
+    );
   });
 
   test('ISO-8601 pickup times are read too', () => {

@@ -1,6 +1,6 @@
 /**
  * Where the cloud stack finds what it uploads for the Flink presets: the two job jars `mvn package` builds in
- * `flink/` (core's `FLINK_JARS`), and this repository's packages for the producer instance.
+ * `flink/target/` (core's `FLINK_JARS`), and this repository's packages for the producer instance.
  *
  * The jars are assets as built — Managed Flink runs a jar, it cannot build one — so synthesizing a Flink preset
  * needs them built first, and says so when they are not. Tests point `PipelineStack` at a small file instead.
@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FLINK_JARS, StreamkitError } from '@streamkit/core';
+import { FLINK_BUILD_COMMAND, FLINK_JARS, StreamkitError } from '@streamkit/core';
 
 /** The repository root: the directory of the root `package.json`, `package-lock.json` and `packages/`. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -21,7 +21,7 @@ export function flinkJobJar(job: FlinkJob, override?: string): string {
   if (!existsSync(path)) {
     throw new StreamkitError(
       'SK_NOT_FOUND',
-      `the Flink job jar ${path} does not exist: build the jobs first with \`mvn -f flink/pom.xml -q package\``,
+      `the Flink job jar ${path} does not exist: build the jobs first with \`${FLINK_BUILD_COMMAND}\``,
       { path: FLINK_JARS[job] },
     );
   }

@@ -12,7 +12,7 @@
  * - Its own small VPC: public subnets without NAT gateways (the instance needs outbound HTTPS only), with flow logs.
  */
 import { LIMITS } from '@streamkit/core';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, IgnoreMode, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -50,22 +50,21 @@ export interface ProducerInstanceProps {
   readonly autoStart?: boolean;
 }
 
-/** What of the repository the instance needs: the packages and the lock file. */
-const SOURCE_EXCLUDES = [
-  '**/node_modules',
-  '.git',
-  '.ci',
-  'cdk.out',
-  '**/cdk.out',
-  '.streamkit',
-  '**/.streamkit',
-  'benchmarks',
-  'docs',
-  'interop',
-  'flink',
-  'packages/*/test',
-  'packages/*/interop',
-  '*.md',
+/**
+ * What of the repository the instance needs, in .gitignore syntax: the root package.json and lock file and the
+ * packages' sources — not node_modules (npm ci installs them), tests, interop projects, build output or local state.
+ */
+export const PRODUCER_SOURCE_IGNORE = [
+  '/*',
+  '!/package.json',
+  '!/package-lock.json',
+  '!/packages/',
+  'node_modules/',
+  'cdk.out/',
+  '.streamkit/',
+  '/packages/*/test/',
+  '/packages/*/interop/',
+  '/packages/*/examples/',
 ];
 
 export class ProducerInstance extends Construct {
@@ -133,7 +132,11 @@ export class ProducerInstance extends Construct {
     props.stream.grant(this.role, 'kinesis:PutRecords', 'kinesis:ListShards', 'kinesis:DescribeStreamSummary');
     props.stream.encryptionKey?.grant(this.role, 'kms:GenerateDataKey');
 
-    this.source = new s3assets.Asset(this, 'Source', { path: props.sourceDirectory, exclude: SOURCE_EXCLUDES });
+    this.source = new s3assets.Asset(this, 'Source', {
+      path: props.sourceDirectory,
+      exclude: PRODUCER_SOURCE_IGNORE,
+      ignoreMode: IgnoreMode.GIT,
+    });
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTheCode',

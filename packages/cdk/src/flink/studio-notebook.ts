@@ -72,7 +72,8 @@ export class StudioNotebook extends Construct {
       new iam.PolicyStatement({
         sid: 'UseItsDatabase',
         actions: ['glue:GetDatabase', 'glue:GetUserDefinedFunction', 'glue:GetUserDefinedFunctions'],
-        resources: [glueArn('catalog'), glueArn(`database/${this.database.ref}`)],
+        // `hive` as the original's notebook role named it: the notebook's catalog looks the Hive default database up.
+        resources: [glueArn('catalog'), glueArn(`database/${this.database.ref}`), glueArn('database/hive')],
       }),
     );
     this.role.addToPolicy(

@@ -9,11 +9,14 @@
  * starts and again after a 403 (the original wrote a constant key into these properties in clear text, its bug 6).
  */
 
-/** Where `mvn package` in `flink/` puts the two jars, relative to the repository root. */
+/** Where `mvn -f flink/pom.xml package` puts the two shaded job jars, relative to the repository root. */
 export const FLINK_JARS = {
-  sqlRunner: 'flink/sql-runner/target/sql-runner.jar',
-  enrichment: 'flink/enrichment/target/enrichment.jar',
+  sqlRunner: 'flink/target/streamkit-sql-runner.jar',
+  enrichment: 'flink/target/streamkit-enrichment.jar',
 } as const;
+
+/** The command that builds them. */
+export const FLINK_BUILD_COMMAND = 'mvn -f flink/pom.xml -q -DskipTests package';
 
 /** The property group ids. */
 export const FLINK_PROPERTY_GROUPS = {

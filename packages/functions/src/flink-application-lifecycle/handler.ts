@@ -35,7 +35,17 @@ export const handler = async (event: CloudFormationCustomResourceEvent, context:
       logger.info('lifecycle', { requestType: event.RequestType, applicationName, status, step: step.kind });
       if (step.kind === 'done') break;
       if (step.kind === 'start') {
-        await client.send(new StartApplicationCommand({ ApplicationName: applicationName }));
+        await client.send(
+          new StartApplicationCommand({
+            ApplicationName: applicationName,
+            // A new application has no snapshot to restore; later starts follow the application's own setting.
+            ...(event.RequestType === 'Create' && {
+              RunConfiguration: {
+                ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' },
+              },
+            }),
+          }),
+        );
         break;
       }
       if (step.kind === 'stop' && !stopRequested) {
