@@ -971,6 +971,37 @@ export const LIMITS = {
       unit: 'milliseconds',
       description: 'First delay before the local event source mapping retries a failed batch (doubles up to 5 s)',
     }),
+    flinkCheckpointIntervalMs: value({
+      value: 10_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Checkpoint interval of the local Flink jobs (their file outputs appear at each checkpoint)',
+      note: 'Shorter than the 60 s of Managed Service for Apache Flink, so output shows up while you watch.',
+    }),
+    flinkParallelism: value({
+      value: 1,
+      source: 'streamkit',
+      description: 'Parallelism of a local Flink job (its MiniCluster runs in one JVM)',
+      note: 'One task slot per operator keeps a laptop responsive; every shard is still read.',
+    }),
+    flinkHeapMb: value({
+      value: 512,
+      source: 'streamkit',
+      unit: 'MiB',
+      description: 'Java heap of the JVM that runs one local Flink job',
+    }),
+    flinkStopTimeoutMs: value({
+      value: 15_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'How long a local Flink JVM gets to stop after SIGTERM before it is killed',
+    }),
+    flinkMaxRestarts: value({
+      value: 5,
+      source: 'streamkit',
+      description: 'How many times the launcher restarts a local Flink JVM that died, from its latest checkpoint',
+      note: 'Bounded so a job that cannot start (bad SQL) fails instead of looping.',
+    }),
   },
   /** The local metrics, alarms and web dashboard of `streamkit dev` (docs/dashboard.md). */
   dashboard: {

@@ -6,6 +6,7 @@ export { type Dashboard, type DashboardOptions, startDashboard } from './dashboa
 export { type DashboardSnapshot, snapshotOf } from './dashboard/snapshot.ts';
 export * from './esm/index.ts';
 export * from './firehose/index.ts';
+export * from './flink/index.ts';
 export { INGEST_REQUEST_CHANNEL, type IngestApi, type IngestApiOptions, startIngestApi } from './ingest-api/index.ts';
 export {
   FileRecordStorage,

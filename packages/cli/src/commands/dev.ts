@@ -9,6 +9,7 @@ import {
   produce,
   type RecordBatchWriter,
   stockTicker,
+  taxiRides,
 } from '@streamkit/producer';
 import { writeDashboardFile } from '../dashboard-file.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
@@ -76,7 +77,8 @@ export async function dev(args: DevArgs): Promise<number> {
       ? undefined
       : produce({
           client: demoWriter(pipeline),
-          generator: stockTicker(),
+          // The enrichment job asks the fare API about taxi rides; every other preset gets stock ticks.
+          generator: pipeline.spec.preset === 'kinesis-flink-apigw' ? taxiRides() : stockTicker(),
           rate: args.produce,
           signal: stopping.signal,
           ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
@@ -140,6 +142,10 @@ function demoWriter(p: LocalPipeline): RecordBatchWriter {
 
 function countsText(p: LocalPipeline): string {
   const c = p.counts;
+  if (p.flinkJobs.size > 0) {
+    const restarts = [...p.flinkJobs.values()].reduce((n, job) => n + job.restartCount, 0);
+    return `ingested ${c.ingested}  read by Flink ${c.processed}  written ${c.delivered}${restarts ? `  JVM restarts ${restarts}` : ''}`;
+  }
   if (p.spec.preset === 'kinesis-firehose-s3') {
     const d = p.deliveryStream!.counts;
     return `ingested ${c.ingested}  delivered ${c.delivered} in ${d.objects} objects  errors ${c.deliveryErrors}${c.dropped ? `  dropped ${c.dropped}` : ''}  buffered ${p.deliveryStream!.bufferedRecords}${c.invocations ? `  invocations ${c.invocations}` : ''}`;
@@ -185,6 +191,17 @@ function printBanner(p: LocalPipeline): void {
     if (p.jq) output.line(`  jq           ${p.jq.description}`);
     output.line(
       `  S3           ${rel(p.objectStore.bucketPath(p.bucket!))}/   (bucket ${p.bucket}, one file per object)`,
+    );
+  }
+  if (p.fareApiUrl) output.line(`  Fare API     POST ${p.fareApiUrl}fare-estimate   (Lambda proxy, API key)`);
+  for (const job of p.flinkJobs.values()) {
+    output.line(
+      `  Flink        ${job.name} job, JVM ${job.pid}   log ${rel(job.logFile)}   checkpoints ${rel(job.checkpointsDir)}`,
+    );
+  }
+  if (p.flinkJobs.size > 0 && p.bucket) {
+    output.line(
+      `  S3           ${rel(p.objectStore.bucketPath(p.bucket))}/   (Flink's part files appear at checkpoints)`,
     );
   }
   if (p.dashboardUrl)

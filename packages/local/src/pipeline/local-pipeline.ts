@@ -3,7 +3,9 @@
  * - apigw-kinesis-lambda: the handler bundles and their functions, dead-letter queues, event source mappings and the
  *   ingest API;
  * - kinesis-firehose-s3: the delivery stream reading the stream (with its processor function and jq), the object
- *   store it writes to, and the Firehose API.
+ *   store it writes to, and the Firehose API;
+ * - kpl-kinesis-flink-s3 and kinesis-flink-apigw: the Flink jobs in local JVMs (and the fare API), see
+ *   `flink-presets.ts`.
  * `streamkit dev` and the end-to-end tests both start pipelines through here; `stop()` ends everything it started.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -32,6 +34,7 @@ import { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
 import { findJq } from '../firehose/jq/find-jq.ts';
 import type { JqEngine } from '../firehose/jq/jq-engine.ts';
 import { KinesisStreamSource } from '../firehose/kinesis-stream-source.ts';
+import type { LocalFlinkJob } from '../flink/local-flink-job.ts';
 import { startIngestApi } from '../ingest-api/index.ts';
 import { startKinesisEngine } from '../kinesis/index.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
@@ -39,6 +42,7 @@ import { LocalFunction } from '../lambda/local-function.ts';
 import { LocalMonitoring } from '../metrics/local-monitoring.ts';
 import { LocalObjectStore, type ObjectFileSystem } from '../s3/object-store.ts';
 import { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
+import { startEnrichment, startFlinkSql } from './flink-presets.ts';
 
 export interface LocalPipelineOptions {
   /** Overrides `spec.local.kinesisPort`; 0 picks a free port. */
@@ -63,6 +67,8 @@ export interface LocalPipelineOptions {
   readonly timer?: Timer;
   /** How the object store writes files; tests inject failures. @default the real file system */
   readonly objectFileSystem?: ObjectFileSystem;
+  /** Checkpoint interval of the Flink jobs (their output appears at checkpoints). @default LIMITS.local.flinkCheckpointIntervalMs */
+  readonly flinkCheckpointIntervalMs?: number;
   /** Told about each start-up step, for progress output. */
   readonly onProgress?: (step: string) => void;
   /**
@@ -116,6 +122,10 @@ export interface LocalPipeline {
   readonly bucket: string | undefined;
   /** The jq dynamic partitioning runs with, when it does. */
   readonly jq: JqEngine | undefined;
+  /** The Flink jobs in local JVMs (Flink presets), by name: `sql`, `enrichment`. */
+  readonly flinkJobs: ReadonlyMap<string, LocalFlinkJob>;
+  /** The local fare API's stage URL (kinesis-flink-apigw). */
+  readonly fareApiUrl: string | undefined;
   /** Live counters, summed over the consumers. */
   readonly counts: Readonly<PipelineCounts>;
   /** Live counters of each consumer, by consumer name. */
@@ -153,20 +163,22 @@ const zero = (): PipelineCounts => ({
 });
 
 /** What starting a preset's own parts adds to the pipeline. */
-interface PresetParts {
+export interface PresetParts {
   readonly ingestUrl?: string;
   readonly firehoseEndpoint?: string;
   readonly deliveryStream?: LocalDeliveryStream;
   readonly deliverySource?: KinesisStreamSource;
   readonly bucket?: string;
   readonly jq?: JqEngine;
+  /** The local fare API's stage URL (kinesis-flink-apigw). */
+  readonly fareApiUrl?: string;
   /** True once everything ingested is settled. */
   readonly settled: () => boolean;
   /** True once the delivery stream has taken in everything ingested. */
   readonly readAll?: () => boolean;
 }
 
-interface Common {
+export interface Common {
   readonly spec: PipelineSpec;
   readonly options: LocalPipelineOptions;
   readonly dataDir: string;
@@ -179,6 +191,7 @@ interface Common {
   readonly functions: Map<string, LocalFunction>;
   readonly deadLetterQueues: Map<string, DeadLetterQueue<KinesisBatchFailureRecord>>;
   readonly objectStore: LocalObjectStore;
+  readonly flinkJobs: Map<string, LocalFlinkJob>;
   readonly cleanup: (() => Promise<void> | void)[];
   readonly progress: (step: string) => void;
 }
@@ -234,6 +247,7 @@ export async function startLocalPipeline(
       consumerCounts: new Map(),
       functions: new Map(),
       deadLetterQueues: new Map(),
+      flinkJobs: new Map(),
       objectStore: new LocalObjectStore({
         root: join(dataDir, 's3'),
         ...(options.objectFileSystem && { fileSystem: options.objectFileSystem }),
@@ -244,7 +258,14 @@ export async function startLocalPipeline(
     const parts =
       spec.preset === 'apigw-kinesis-lambda'
         ? await startConsumersAndIngest(spec, common)
-        : await startDeliveryStream(requirePreset(spec, 'kinesis-firehose-s3', 'the local target (so far)'), common);
+        : spec.preset === 'kpl-kinesis-flink-s3'
+          ? await startFlinkSql(spec, common)
+          : spec.preset === 'kinesis-flink-apigw'
+            ? await startEnrichment(spec, common)
+            : await startDeliveryStream(
+                requirePreset(spec, 'kinesis-firehose-s3', 'the local target (so far)'),
+                common,
+              );
 
     monitoring.watch({
       deadLetterQueues: common.deadLetterQueues,
@@ -273,6 +294,8 @@ export async function startLocalPipeline(
       objectStore: common.objectStore,
       bucket: parts.bucket,
       jq: parts.jq,
+      flinkJobs: common.flinkJobs,
+      fareApiUrl: parts.fareApiUrl,
       counts,
       consumerCounts: common.consumerCounts,
       kinesis,
