@@ -59,10 +59,10 @@ describe('kpl-kinesis-flink-s3 with every default: a SQL application', () => {
     p = synth(k2());
   });
 
-  test('the application runs the SQL runner jar on FLINK-1_20 with AWS’s defaults, written out', () => {
+  test('the application runs the SQL runner jar on FLINK-2_2 with AWS’s defaults, written out', () => {
     const app = only(p, 'AWS::KinesisAnalyticsV2::Application');
     p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-      RuntimeEnvironment: 'FLINK-1_20',
+      RuntimeEnvironment: 'FLINK-2_2',
       ApplicationConfiguration: {
         ApplicationCodeConfiguration: {
           CodeContentType: 'ZIPFILE',

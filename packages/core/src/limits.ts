@@ -591,11 +591,11 @@ export const LIMITS = {
   },
   flink: {
     runtime: choice({
-      values: ['FLINK-1_20', 'FLINK-1_19', 'FLINK-1_18', 'FLINK-1_15'],
-      default: 'FLINK-1_20',
+      values: ['FLINK-2_2'],
+      default: 'FLINK-2_2',
       defaultSource: 'streamkit',
       description: 'Apache Flink runtime of the Managed Service for Apache Flink application (RuntimeEnvironment)',
-      note: 'The newest runtime MSF supports; the original used FLINK-1_15.',
+      note: 'The jobs in flink/ are built against Apache Flink 2.2, the newest runtime MSF supports; jars built for 2.2 do not run on 1.x runtimes. The original used FLINK-1_15.',
       docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_CreateApplication.html',
     }),
     notebookRuntime: choice({

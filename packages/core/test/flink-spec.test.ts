@@ -68,7 +68,7 @@ describe('kpl-kinesis-flink-s3: defaults', () => {
       mode: 'application',
       sql: DEFAULT_FLINK_SQL,
       notebookRuntime: 'ZEPPELIN-FLINK-3_0',
-      runtime: 'FLINK-1_20',
+      runtime: 'FLINK-2_2',
       parallelism: 1,
       parallelismPerKpu: 1,
       autoScaling: true,
@@ -173,7 +173,7 @@ describe('the Flink presets: invalid settings are rejected with the field, the a
       'a runtime MSF does not offer',
       'kpl-kinesis-flink-s3',
       'flink: { runtime: FLINK-2_0 }',
-      'flink.runtime must be one of FLINK-1_20, FLINK-1_19, FLINK-1_18, FLINK-1_15 (got "FLINK-2_0")',
+      'flink.runtime must be one of FLINK-2_2 (got "FLINK-2_0")',
     ],
     [
       'an unknown mode',
@@ -304,8 +304,8 @@ describe('the Flink presets: invalid settings are rejected with the field, the a
     [
       'a runtime for a notebook',
       'kpl-kinesis-flink-s3',
-      'flink: { mode: notebook, runtime: FLINK-1_20 }',
-      'flink.runtime applies only when flink.mode is application; a Studio notebook sets it in its own paragraphs (got "FLINK-1_20")',
+      'flink: { mode: notebook, runtime: FLINK-2_2 }',
+      'flink.runtime applies only when flink.mode is application; a Studio notebook sets it in its own paragraphs (got "FLINK-2_2")',
     ],
     [
       'a SQL file for a notebook',
@@ -405,7 +405,7 @@ describe('kinesis-flink-apigw: defaults and valid settings', () => {
       ordered: false,
       throttling: { rateLimit: 20, burstLimit: 100 },
     });
-    assert.equal(spec.flink.runtime, 'FLINK-1_20');
+    assert.equal(spec.flink.runtime, 'FLINK-2_2');
     assert.equal(spec.flink.checkpointInterval, 60);
     assert.equal('mode' in spec.flink, false);
   });

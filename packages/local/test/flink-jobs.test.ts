@@ -313,12 +313,7 @@ describe('streamkit dev with the Flink presets (startLocalPipeline)', {
     assert.equal(pipeline.counts.processed, input.length, 'Flink read every tick');
   });
 
-  // todo: the fare-estimate bundle cannot load yet — @streamkit/core evaluates `new URL(…, import.meta.url)` when
-  // loaded (presets/kpl-kinesis-flink-s3.ts), which a CommonJS bundle cannot do, so every call answers 502 (on AWS
-  // too). The test runs and reports; it counts once core is fixed.
-  test('kinesis-flink-apigw: every ride reaches the output with the fare API’s answer', {
-    todo: 'the fare-estimate handler bundle fails to load (import.meta.url in core, CJS bundle)',
-  }, async (t) => {
+  test('kinesis-flink-apigw: every ride reaches the output with the fare API’s answer', async (t) => {
     const spec = parseSpecText(
       `name: rides\npreset: kinesis-flink-apigw\nlocal:\n  kinesisPort: 0\n  dataDir: ${path.join(dir, 'rides')}\n`,
       { source: 'e2e spec' },

@@ -32,7 +32,7 @@ export interface FlinkVpcConfiguration {
 export interface FlinkApplicationProps {
   /** The bucket and key of the application's jar. */
   readonly code: { readonly bucket: s3.IBucket; readonly key: string };
-  /** @default 'FLINK-1_20' */
+  /** @default 'FLINK-2_2' */
   readonly runtime?: FlinkRuntime;
   /** @default 1 */
   readonly parallelism?: number;

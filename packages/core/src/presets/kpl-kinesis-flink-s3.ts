@@ -23,7 +23,11 @@ import {
 import type { PresetDefinition } from './preset.ts';
 
 /** The SQL file kpl-kinesis-flink-s3 runs when the spec names none. */
-export const DEFAULT_FLINK_SQL = fileURLToPath(new URL('./sql/stock-ticks-to-s3.sql', import.meta.url));
+// Guarded: core is also bundled into CommonJS Lambda handlers, where import.meta.url is empty.
+export const DEFAULT_FLINK_SQL =
+  typeof import.meta.url === 'string' && import.meta.url !== ''
+    ? fileURLToPath(new URL('./sql/stock-ticks-to-s3.sql', import.meta.url))
+    : '';
 
 const schema = section({
   ...commonFields,

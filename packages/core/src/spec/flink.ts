@@ -69,7 +69,7 @@ export const flinkVpcSection = section({
  * `resolveFlinkApplication`. In a Studio notebook only `logLevel` and `vpc` apply.
  */
 export const flinkApplicationFields = {
-  /** @default 'FLINK-1_20' */
+  /** @default 'FLINK-2_2' */
   runtime: optionalChoice(F.runtime.values),
   /** @default 1 */
   parallelism: optionalRanged(F.parallelism),

@@ -29,7 +29,10 @@ CREATE TABLE stock_s3 (
   'path' = '${OUTPUT_PATH}',
   'format' = 'json',
   'sink.partition-commit.policy.kind' = 'success-file',
-  'sink.partition-commit.delay' = '1 min'
+  'sink.partition-commit.delay' = '1 min',
+  -- Part files are finished at the first checkpoint after this long (Flink's default is 30 minutes).
+  'sink.rolling-policy.rollover-interval' = '${ROLLOVER_INTERVAL:-1 min}',
+  'sink.rolling-policy.check-interval' = '${ROLLOVER_INTERVAL:-1 min}'
 );
 
 INSERT INTO stock_s3
