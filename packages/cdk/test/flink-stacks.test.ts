@@ -288,7 +288,6 @@ describe('kpl-kinesis-flink-s3 with every application setting away from its defa
     p = synth(
       k2(`
 flink:
-  runtime: FLINK-1_19
   parallelism: 8
   parallelismPerKpu: 2
   autoScaling: false
@@ -306,7 +305,7 @@ bucket: { intelligentTieringDays: 30 }
 
   test('each setting reaches the application', () => {
     p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-      RuntimeEnvironment: 'FLINK-1_19',
+      RuntimeEnvironment: 'FLINK-2_2',
       ApplicationConfiguration: {
         FlinkApplicationConfiguration: {
           CheckpointConfiguration: { CheckpointInterval: 120_000, MinPauseBetweenCheckpoints: 10_000 },

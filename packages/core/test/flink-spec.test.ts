@@ -102,7 +102,6 @@ name: ticks
 producer: { instanceType: t4g.small, rate: 250, autoStart: false }
 flink:
   sql: queries/ticks.sql
-  runtime: FLINK-1_19
   parallelism: 8
   parallelismPerKpu: 2
   autoScaling: false
@@ -116,7 +115,7 @@ flink:
     securityGroupIds: [sg-0123456789abcdef0]
 bucket: { intelligentTieringDays: 30 }
 `);
-    assert.equal(spec.flink.runtime, 'FLINK-1_19');
+    assert.equal(spec.flink.runtime, 'FLINK-2_2');
     assert.equal(spec.flink.parallelism, 8);
     assert.equal(spec.flink.parallelismPerKpu, 2);
     assert.equal(spec.flink.autoScaling, false);
