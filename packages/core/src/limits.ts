@@ -755,6 +755,53 @@ export const LIMITS = {
       unit: 'milliseconds',
       description: 'First delay before the local event source mapping retries a failed batch (doubles up to 5 s)',
     }),
+    kafkaVersion: text({
+      default: '4.4.0',
+      defaultSource: 'streamkit',
+      description: 'Apache Kafka release the local broker runs (org.apache.kafka:kafka_2.13 from Maven Central)',
+      note: 'The newest 4.x release on Maven Central that runs on Java 17 (Kafka 4 brokers need Java 17); it speaks every protocol version the MSK versions do.',
+    }),
+    kafkaHeapMb: value({
+      value: 512,
+      source: 'streamkit',
+      unit: 'MiB',
+      description: 'Largest heap of each local Kafka broker JVM (-Xmx)',
+      note: 'Enough for development traffic; keeps three brokers light on a 2-core machine.',
+    }),
+    kafkaStartTimeoutSeconds: value({
+      value: 180,
+      source: 'streamkit',
+      unit: 'seconds',
+      description: 'How long the local Kafka waits for its brokers to start (after the first fetch from Maven)',
+    }),
+    kafkaStopTimeoutSeconds: value({
+      value: 30,
+      source: 'streamkit',
+      unit: 'seconds',
+      description: 'How long a local Kafka broker may take to shut down after SIGTERM before it is killed',
+    }),
+    kafkaAutoCreateTopics: flag({
+      default: false,
+      defaultSource: 'aws',
+      description:
+        'Whether the local Kafka creates a topic when a client first writes to it (auto.create.topics.enable)',
+      note: 'MSK’s default configuration turns it off. https://docs.aws.amazon.com/msk/latest/developerguide/msk-default-configuration.html',
+    }),
+    kafkaEsmDefaultBatchingWindowMs: value({
+      value: 500,
+      source: 'aws',
+      unit: 'milliseconds',
+      description: 'Batching window of a Kafka event source mapping whose maxBatchingWindow is not set',
+      note: 'https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching',
+    }),
+    kafkaEsmRetryAttemptsWithDestination: value({
+      value: 10,
+      source: 'aws',
+      unit: 'retries',
+      description:
+        'Retries a Kafka event source mapping applies when retryAttempts is -1 and it has an on-failure destination',
+      note: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html',
+    }),
   },
 } as const;
 
