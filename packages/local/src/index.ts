@@ -2,6 +2,7 @@ export * from './check-spec.ts';
 export * from './esm/index.ts';
 export * from './firehose/index.ts';
 export { INGEST_REQUEST_CHANNEL, type IngestApi, type IngestApiOptions, startIngestApi } from './ingest-api/index.ts';
+export * from './kafka/index.ts';
 export {
   FileRecordStorage,
   KINESIS_CHANNELS,
