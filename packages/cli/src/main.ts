@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { dev } from './commands/dev.ts';
+import { kafka } from './commands/kafka.ts';
 import { kinesis } from './commands/kinesis.ts';
 import { presets } from './commands/presets.ts';
 import { produce } from './commands/produce.ts';
@@ -202,5 +203,31 @@ program
     '\nExamples:\n  streamkit kinesis\n  streamkit kinesis --port 0 --create-stream orders:4 --create-stream clicks\n  aws kinesis list-streams --endpoint-url http://127.0.0.1:4567 --region us-east-1',
   )
   .action((opts) => run(() => kinesis(opts)));
+
+program
+  .command('kafka')
+  .description('run a real Apache Kafka (KRaft, no Docker) on 127.0.0.1, for any Kafka client or test suite')
+  .option(
+    '--port <port>',
+    'client port of the first broker on 127.0.0.1 (default: a free port, or the one the data dir used last)',
+    flag((v) => parsePort('--port', v)),
+  )
+  .addOption(
+    new Option('--brokers <count>', 'brokers: 1, or 3 for a three-voter quorum and replication factor 3')
+      .choices(['1', '3'])
+      .default('1'),
+  )
+  .option('--data-dir <dir>', 'keep the brokers’ data here across runs (default: a temporary dir, removed on exit)')
+  .option(
+    '--topic <name[:partitions]>',
+    'create a topic at start, replicated on every broker (repeatable)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('--auto-create-topics', 'let clients create topics by writing to them (off by default, as on MSK)')
+  .addHelpText(
+    'after',
+    "\nThe first run fetches Apache Kafka from Maven Central into ~/.m2 through Maven (about 45 MB, once); it needs\nJava 17+ and mvn. Stops cleanly on Ctrl-C.\n\nExamples:\n  streamkit kafka\n  streamkit kafka --port 9092 --topic orders:6 --topic clicks\n  streamkit kafka --brokers 3 --topic payments:3 --data-dir .streamkit/kafka\n  kcat -b 127.0.0.1:9092 -t orders -P <<< 'hello'",
+  )
+  .action((opts) => run(() => kafka(opts)));
 
 await program.parseAsync();

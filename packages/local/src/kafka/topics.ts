@@ -82,7 +82,7 @@ export async function createTopics(
       try {
         await client.createTopics({
           topics: [topic.name],
-          partitions: topic.partitions ?? defaultPartitions(),
+          partitions: topic.partitions ?? defaultTopicPartitions(),
           replicas,
         });
       } catch (error) {
@@ -120,7 +120,8 @@ async function waitForLeaders(client: Admin, names: readonly string[], deadline:
   throw new StreamkitError('SK_TIMEOUT', `partitions of ${names.join(', ')} have no leader yet`);
 }
 
-function defaultPartitions(): number {
+/** Partitions of a topic that does not say: the MSK presets’ default when core has it, else Kafka’s 1. */
+export function defaultTopicPartitions(): number {
   const msk = (LIMITS as { msk?: { partitions?: { default?: number } } }).msk;
   return msk?.partitions?.default ?? 1;
 }
