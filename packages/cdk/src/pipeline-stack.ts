@@ -7,8 +7,10 @@ import {
   type ApigwKinesisLambdaSpec,
   alarmsFor,
   type KinesisFirehoseS3Spec,
+  type KinesisPipelineSpec,
   type PipelineSpec,
   PRESETS,
+  requireKinesisSpec,
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
@@ -28,7 +30,7 @@ export interface PipelineStackProps extends StackProps {
 }
 
 export class PipelineStack extends Stack {
-  readonly spec: PipelineSpec;
+  readonly spec: KinesisPipelineSpec;
   readonly dataStream: DataStream;
   /** The REST API producers write to (apigw-kinesis-lambda). */
   readonly ingestApi: KinesisIngestApi | undefined;
@@ -43,7 +45,8 @@ export class PipelineStack extends Stack {
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
-    const { spec, ...stackProps } = props;
+    const { spec: input, ...stackProps } = props;
+    const spec = requireKinesisSpec(input, 'PipelineStack');
     super(scope, id, {
       ...stackProps,
       description: stackProps.description ?? describe(spec),
