@@ -1,4 +1,5 @@
 export * from './aws/environment.ts';
+export * from './aws/kafka-event.ts';
 export * from './aws/kinesis-event.ts';
 export * from './errors.ts';
 export * from './esm/filter-pattern.ts';

@@ -853,6 +853,31 @@ export const LIMITS = {
       note: 'As the Kinesis presets; each consumer group reads every record of its topic.',
     }),
   },
+  firehoseForwarder: {
+    attempts: range({
+      min: 1,
+      max: 10,
+      default: 4,
+      defaultSource: 'streamkit',
+      rangeSource: 'streamkit',
+      unit: 'attempts',
+      description:
+        'PutRecordBatch attempts of the msk-lambda-firehose-s3 forwarder for records Firehose refuses, before it fails the invocation',
+      note: 'The original tried 4 times too, then dropped the records (bug 9); streamkit fails the invocation instead, so the event source mapping retries the batch and finally hands it to the on-failure destination.',
+    }),
+    backoffBaseDelayMs: value({
+      value: 100,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Wait before the forwarder’s first retry; it doubles with each retry, with full jitter',
+    }),
+    backoffMaxDelayMs: value({
+      value: 2000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Longest wait between the forwarder’s retries (they must fit in the function’s timeout)',
+    }),
+  },
   mskConnect: {
     connectVersion: choice({
       values: ['2.7.1', '3.7.x'],
