@@ -681,26 +681,21 @@ export const LIMITS = {
       description: 'Open monitoring with Prometheus: the JMX and Node exporters on every Standard broker',
       note: 'The original turned it on; it only helps with a Prometheus server that scrapes the brokers, which streamkit does not deploy.',
     }),
-    brokerLogs: flag({
-      default: true,
+    brokerLogs: choice({
+      values: ['cloudwatch', 's3'],
+      default: 'cloudwatch',
       defaultSource: 'streamkit',
-      description: 'Broker logs delivered to a CloudWatch Logs group of the stack (retention: logs.retentionDays)',
-      note: 'As the original, but with a bounded retention instead of 731 days.',
+      description:
+        'Where the brokers of a provisioned cluster send their logs: a CloudWatch Logs group (retention: logs.retentionDays) or the stack’s log bucket',
+      note: 'Always on, as the original (which kept them 731 days); S3 is cheaper for chatty clusters.',
     }),
     auth: choice({
       values: ['iam', 'scram', 'tls', 'unauthenticated'],
       default: 'iam',
       defaultSource: 'streamkit',
       description:
-        'How Kafka clients authenticate: IAM (SASL/IAM), SASL/SCRAM with a Secrets Manager secret, mutual TLS, or not at all',
+        'How Kafka clients authenticate: IAM (SASL/IAM), SASL/SCRAM with a Secrets Manager secret, mutual TLS, or not at all (always over TLS: streamkit clusters take no plaintext)',
       note: 'The original’s default: IAM needs no secret and works with the Lambda event source mapping, MSK Connect and Flink alike. MSK Serverless supports only IAM.',
-    }),
-    encryptionInTransit: choice({
-      values: ['TLS', 'TLS_PLAINTEXT', 'PLAINTEXT'],
-      default: 'TLS',
-      defaultSource: 'aws',
-      description: 'Encryption between clients and brokers (within the cluster it is always on)',
-      note: 'IAM, SCRAM and mutual TLS authentication need TLS; only unauthenticated clusters may allow plaintext.',
     }),
     encryptionAtRest: choice({
       values: ['MANAGED', 'KMS'],
@@ -1181,7 +1176,7 @@ export type KafkaAuth = (typeof LIMITS.msk.auth.values)[number];
 export type KafkaVersion = (typeof LIMITS.msk.kafkaVersion.values)[number];
 export type ExpressKafkaVersion = (typeof LIMITS.msk.expressKafkaVersion.values)[number];
 export type MonitoringLevel = (typeof LIMITS.msk.monitoringLevel.values)[number];
-export type ClientEncryptionInTransit = (typeof LIMITS.msk.encryptionInTransit.values)[number];
+export type BrokerLogDestination = (typeof LIMITS.msk.brokerLogs.values)[number];
 export type KafkaStartingPosition = (typeof LIMITS.kafkaEsm.startingPosition.values)[number];
 export type ColumnType = (typeof LIMITS.firehose.columnTypes.values)[number];
 

@@ -31,10 +31,10 @@ describe('every MSK preset resolves with defaults alone', () => {
       storageGiB: 100,
       monitoringLevel: 'DEFAULT',
       openMonitoring: false,
-      brokerLogs: true,
+      brokerLogs: 'cloudwatch',
       auth: 'iam',
       tls: { certificateAuthorityArns: [], clientCertificateSecretArn: undefined },
-      encryption: { inTransit: 'TLS', atRest: 'MANAGED' },
+      encryption: { atRest: 'MANAGED' },
       vpc: { kind: 'new', natGateways: 1 },
     });
     assert.deepEqual(spec.topics, [{ name: 'events', partitions: 3, replicationFactor: 3, config: {} }]);
@@ -113,7 +113,7 @@ describe('valid MSK specs keep every setting', () => {
     const spec = requirePreset(parse('preset: msk-cluster\ncluster:\n  kind: serverless'), 'msk-cluster');
     assert.equal(spec.cluster.brokers, 0);
     assert.equal(spec.cluster.instanceType, undefined);
-    assert.equal(spec.cluster.brokerLogs, false);
+    assert.equal(spec.cluster.brokerLogs, undefined);
     assert.equal(spec.topics[0]!.replicationFactor, 3);
   });
 
@@ -137,12 +137,12 @@ cluster:
   storageGiB: 2000
   monitoringLevel: PER_TOPIC_PER_BROKER
   openMonitoring: true
-  brokerLogs: false
+  brokerLogs: s3
   auth: tls
   tls:
     certificateAuthorityArns: [${PCA}]
     clientCertificateSecretArn: ${SECRET}
-  encryption: { inTransit: TLS, atRest: KMS }
+  encryption: { atRest: KMS }
   vpc:
     id: vpc-0123456789abcdef0
     subnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1, subnet-0123456789abcdef2]
@@ -165,10 +165,10 @@ client:
       storageGiB: 2000,
       monitoringLevel: 'PER_TOPIC_PER_BROKER',
       openMonitoring: true,
-      brokerLogs: false,
+      brokerLogs: 's3',
       auth: 'tls',
       tls: { certificateAuthorityArns: [PCA], clientCertificateSecretArn: SECRET },
-      encryption: { inTransit: 'TLS', atRest: 'KMS' },
+      encryption: { atRest: 'KMS' },
       vpc: {
         kind: 'existing',
         id: 'vpc-0123456789abcdef0',
@@ -319,9 +319,14 @@ describe('invalid MSK specs are rejected with the path, the allowed values and t
       'cluster.encryption.atRest must be MANAGED: MSK Serverless encrypts at rest with a key it manages (got "KMS")',
     ],
     [
-      'plaintext with IAM authentication',
+      'plaintext between clients and brokers',
       'preset: msk-cluster\ncluster:\n  encryption: { inTransit: PLAINTEXT }',
-      'cluster.encryption.inTransit must be TLS or TLS_PLAINTEXT with cluster.auth iam, which runs over TLS (got "PLAINTEXT")',
+      'cluster.encryption.inTransit is not a known setting (allowed: atRest)',
+    ],
+    [
+      'a broker log destination MSK streamkit does not offer',
+      'preset: msk-cluster\ncluster:\n  brokerLogs: false',
+      'cluster.brokerLogs must be one of cloudwatch, s3 (got false)',
     ],
     [
       'mutual TLS without a certificate authority',

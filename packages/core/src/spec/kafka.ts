@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import {
-  type ClientEncryptionInTransit,
+  type BrokerLogDestination,
   describeRange,
   type ExpressKafkaVersion,
   type KafkaAuth,
@@ -91,8 +91,8 @@ export const clusterSection = section({
   monitoringLevel: optionalChoice<MonitoringLevel>(M.monitoringLevel.values),
   /** Prometheus JMX and Node exporters. @default false */
   openMonitoring: optionalFlag(),
-  /** Broker logs to CloudWatch Logs. @default true for provisioned clusters */
-  brokerLogs: optionalFlag(),
+  /** Where broker logs go. @default 'cloudwatch' for provisioned clusters */
+  brokerLogs: optionalChoice<BrokerLogDestination>(M.brokerLogs.values),
   /** @default 'iam' */
   auth: oneOf(M.auth),
   /** Mutual TLS: the ACM Private CAs whose certificates clients present, and the ESM's client certificate secret. */
@@ -101,9 +101,8 @@ export const clusterSection = section({
     /** A Secrets Manager secret with the client certificate, chain and key the Lambda event source mapping presents. */
     clientCertificateSecretArn: text({ pattern: SECRET_ARN, rule: 'a Secrets Manager secret ARN' }),
   }),
+  /** Encryption at rest; in transit, clients and brokers always speak TLS. */
   encryption: section({
-    /** @default 'TLS' */
-    inTransit: optionalChoice<ClientEncryptionInTransit>(M.encryptionInTransit.values),
     /** @default 'MANAGED' */
     atRest: oneOf(M.encryptionAtRest),
   }),
@@ -364,7 +363,6 @@ function checkCluster(cluster: ClusterInput, issue: Issue): void {
     onlyProvisioned('monitoringLevel', cluster.monitoringLevel);
     onlyProvisioned('openMonitoring', cluster.openMonitoring);
     onlyProvisioned('brokerLogs', cluster.brokerLogs);
-    onlyProvisioned('encryption.inTransit', cluster.encryption.inTransit);
     if (cluster.auth !== 'iam') {
       issue(at('auth'), `must be iam: MSK Serverless authenticates clients with IAM only (got ${show(cluster.auth)})`);
     }
@@ -404,12 +402,6 @@ function checkCluster(cluster: ClusterInput, issue: Issue): void {
       issue(
         at('brokers'),
         `must be a multiple of cluster.availabilityZones (${cluster.availabilityZones}), so that each zone has as many brokers (got ${brokers})`,
-      );
-    }
-    if (cluster.auth !== 'unauthenticated' && cluster.encryption.inTransit === 'PLAINTEXT') {
-      issue(
-        at('encryption.inTransit'),
-        `must be TLS or TLS_PLAINTEXT with cluster.auth ${cluster.auth}, which runs over TLS (got "PLAINTEXT")`,
       );
     }
   }
@@ -534,18 +526,13 @@ export function resolveCluster(cluster: ClusterInput) {
     storageGiB: kind === 'provisioned' ? (cluster.storageGiB ?? M.storageGiB.default) : undefined,
     monitoringLevel: provisioned ? (cluster.monitoringLevel ?? M.monitoringLevel.default) : undefined,
     openMonitoring: provisioned ? (cluster.openMonitoring ?? M.openMonitoring.default) : false,
-    brokerLogs: provisioned ? (cluster.brokerLogs ?? M.brokerLogs.default) : false,
+    brokerLogs: provisioned ? (cluster.brokerLogs ?? M.brokerLogs.default) : undefined,
     auth: cluster.auth as KafkaAuth,
     tls: {
       certificateAuthorityArns: cluster.tls.certificateAuthorityArns ?? [],
       clientCertificateSecretArn: cluster.tls.clientCertificateSecretArn,
     },
-    encryption: {
-      inTransit: (provisioned
-        ? (cluster.encryption.inTransit ?? M.encryptionInTransit.default)
-        : 'TLS') as ClientEncryptionInTransit,
-      atRest: cluster.encryption.atRest,
-    },
+    encryption: { atRest: cluster.encryption.atRest },
     vpc:
       cluster.vpc.id === undefined
         ? { kind: 'new' as const, natGateways: cluster.vpc.natGateways ?? M.natGateways.default }
