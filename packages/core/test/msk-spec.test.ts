@@ -17,6 +17,7 @@ function problemsOf(yaml: string): string[] {
 const parse = (yaml: string) => parseSpecText(yaml, { source: 'streamkit.yaml', skipFileChecks: true });
 const ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab-2';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-AbCdEf';
+const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const PCA = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555';
 
 describe('every MSK preset resolves with defaults alone', () => {
@@ -189,7 +190,7 @@ client:
   test('consumers of an existing cluster may read any topic, with a SCRAM secret', () => {
     const spec = requirePreset(
       parse(`preset: msk-lambda
-existingCluster: { arn: ${ARN}, auth: scram, secretArn: ${SECRET} }
+existingCluster: { arn: ${ARN}, auth: scram, secretArn: ${SECRET}, secretKeyArn: ${KEY} }
 topics: []
 consumers:
   - name: audit
@@ -209,7 +210,7 @@ consumers:
       'msk-lambda',
     );
     assert.equal(spec.cluster, undefined);
-    assert.deepEqual(spec.existingCluster, { arn: ARN, auth: 'scram', secretArn: SECRET });
+    assert.deepEqual(spec.existingCluster, { arn: ARN, auth: 'scram', secretArn: SECRET, secretKeyArn: KEY });
     const [c] = spec.consumers;
     assert.equal(c!.topic, 'payments');
     assert.equal(c!.maxBatchingWindow, 10);
@@ -392,6 +393,11 @@ describe('invalid MSK specs are rejected with the path, the allowed values and t
       'SCRAM on an existing cluster without its secret',
       `preset: msk-lambda\nexistingCluster: { arn: ${ARN}, auth: scram }`,
       'existingCluster.secretArn is required when existingCluster.auth is scram: the AmazonMSK_ secret with the SASL/SCRAM username and password',
+    ],
+    [
+      'SCRAM on an existing cluster without the key of its secret',
+      `preset: msk-lambda\nexistingCluster: { arn: ${ARN}, auth: scram, secretArn: ${SECRET} }`,
+      'existingCluster.secretKeyArn is required when existingCluster.auth is scram: the KMS key that encrypts the secret (MSK requires a customer managed key)',
     ],
     [
       'a secret with IAM authentication',

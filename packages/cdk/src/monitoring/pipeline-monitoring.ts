@@ -173,6 +173,28 @@ export class PipelineMonitoring extends Construct {
     }
   }
 
+  /**
+   * Lets EC2 Auto Scaling publish group notifications to the encrypted topic: it publishes with its service-linked
+   * role, which may not exist yet when the key does, so the key policy names the role by ARN in a condition.
+   */
+  allowAutoScalingNotifications(): void {
+    const stack = Stack.of(this);
+    this.topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingNotifications',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+          },
+          StringEquals: { 'kms:CallerAccount': stack.account },
+        },
+      }),
+    );
+  }
+
   /** `{StreamName: …}`, `{ApiName: …, Stage: …}`… — the dimension names come from core, the values are names. */
   private dimensions(definition: AlarmDefinition, props: PipelineMonitoringProps): Record<string, string> {
     const values = this.dimensionValues(definition.resource, props);

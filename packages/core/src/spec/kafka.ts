@@ -24,6 +24,17 @@ const M = LIMITS.msk;
 const KE = LIMITS.kafkaEsm;
 const L = LIMITS.lambda;
 
+/**
+ * The Apache Kafka release whose command-line tools the client instance installs for each MSK version (the newest
+ * patch release of that line on archive.apache.org).
+ */
+export const KAFKA_TOOLS_RELEASE: Readonly<Record<KafkaVersion | ExpressKafkaVersion, string>> = {
+  '3.7.x': '3.7.2',
+  '3.8.x': '3.8.1',
+  '3.9.x': '3.9.1',
+  '4.0.x': '4.0.0',
+};
+
 /** Kafka topic names: letters, digits, `.`, `_` and `-`. */
 export const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 const CONSUMER_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/;
@@ -32,6 +43,7 @@ const CONSUMER_GROUP_ID = /^[a-zA-Z0-9\-/*:_+=.@]+$/;
 const TOPIC_CONFIG_KEY = /^[a-z][a-z0-9.]*$/;
 export const MSK_CLUSTER_ARN = /^arn:aws[a-zA-Z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[a-zA-Z0-9-]+\/[a-zA-Z0-9-]+$/;
 const SECRET_ARN = /^arn:aws[a-zA-Z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+const KMS_KEY_ARN = /^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/;
 const PCA_ARN = /^arn:aws[a-zA-Z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/.+$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
@@ -124,6 +136,8 @@ export const existingClusterSection = section({
   auth: oneOf(M.auth),
   /** SCRAM: the AmazonMSK_ secret with the username and password; mutual TLS: the client certificate secret. */
   secretArn: text({ pattern: SECRET_ARN, rule: 'a Secrets Manager secret ARN' }),
+  /** SCRAM: the customer managed KMS key that encrypts the secret (MSK requires one); the consumers decrypt with it. */
+  secretKeyArn: text({ pattern: KMS_KEY_ARN, rule: 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/…)' }),
 });
 
 const topicConfig = z
@@ -452,6 +466,18 @@ function checkExistingCluster(existing: ExistingClusterSettings, issue: Issue): 
         ? 'the AmazonMSK_ secret with the SASL/SCRAM username and password'
         : 'the secret with the client certificate';
     issue(['existingCluster', 'secretArn'], `is required when existingCluster.auth is ${existing.auth}: ${what}`);
+  }
+  if (existing.auth === 'scram' && existing.secretKeyArn === undefined) {
+    issue(
+      ['existingCluster', 'secretKeyArn'],
+      'is required when existingCluster.auth is scram: the KMS key that encrypts the secret (MSK requires a customer managed key)',
+    );
+  }
+  if (existing.auth !== 'scram' && existing.secretKeyArn !== undefined) {
+    issue(
+      ['existingCluster', 'secretKeyArn'],
+      `applies only when existingCluster.auth is scram (it is ${existing.auth})`,
+    );
   }
   if (!needsSecret && existing.secretArn !== undefined) {
     issue(
