@@ -184,7 +184,18 @@ export class MskPipelineStack extends Stack {
       : undefined;
     if (this.network && consumerSpecs.some((k) => k.onFailure === 'sqs') && c?.vpc.kind === 'new') {
       // The event source mapping sends to its SQS destination from the cluster's VPC.
-      (this.network.vpc as ec2.Vpc).addInterfaceEndpoint('Sqs', { service: ec2.InterfaceVpcEndpointAwsService.SQS });
+      // Its pollers use the cluster's security group, which alone may reach the endpoint.
+      const endpointGroup = new ec2.SecurityGroup(this, 'SqsEndpointSecurityGroup', {
+        vpc: this.network.vpc,
+        description: 'SQS endpoint the event source mappings send discarded batches through',
+        allowAllOutbound: false,
+      });
+      endpointGroup.addIngressRule(this.cluster!.securityGroup, ec2.Port.tcp(443), 'Kafka pollers of the consumers');
+      (this.network.vpc as ec2.Vpc).addInterfaceEndpoint('Sqs', {
+        service: ec2.InterfaceVpcEndpointAwsService.SQS,
+        securityGroups: [endpointGroup],
+        open: false,
+      });
     }
     let firehose: ReturnType<typeof firehoseToS3> | undefined;
     if (spec.preset === 'msk-lambda-firehose-s3') {
