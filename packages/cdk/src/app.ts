@@ -14,7 +14,7 @@ import { loadSpec, type PipelineSpec, presetSpec, SPEC_FILE_NAMES, StreamkitErro
 import { App } from 'aws-cdk-lib';
 import { FEATURE_FLAGS } from './feature-flags.ts';
 import { applyNag } from './nag.ts';
-import { PipelineStack } from './pipeline-stack.ts';
+import { type AnyPipelineStack, createPipelineStack } from './pipeline-stacks.ts';
 
 export interface PipelineAppOptions {
   /** @default process.env */
@@ -29,7 +29,7 @@ export interface PipelineAppOptions {
 
 export interface PipelineApp {
   readonly app: App;
-  readonly stack: PipelineStack;
+  readonly stack: AnyPipelineStack;
   /** Where the spec came from: `--preset <name>`, or a file path. */
   readonly source: string;
 }
@@ -38,7 +38,7 @@ export function buildPipelineApp(options: PipelineAppOptions = {}): PipelineApp 
   const app = new App({ outdir: options.outdir, context: { ...FEATURE_FLAGS, ...options.context } });
   const { spec, source } = findSpec(app, options);
   const stackName = stringContext(app, 'stackName') ?? `streamkit-${spec.name}`;
-  const stack = new PipelineStack(app, stackName, { spec, stackName });
+  const stack = createPipelineStack(app, stackName, { spec, stackName });
   applyNag(app);
   return { app, stack, source };
 }

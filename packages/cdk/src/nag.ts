@@ -9,6 +9,7 @@
 import { type App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { MskPipelineStack } from './msk-pipeline-stack.ts';
 import { PipelineStack } from './pipeline-stack.ts';
 
 export interface NagAcknowledgement {
@@ -57,11 +58,13 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'The Plus plan (threat protection, formerly Advanced Security) is billed per monthly active user and guards interactive sign-ins; ' +
       'the original solution enabled it by default (bug 16). Producers are administrator-created machine users.',
   },
-  xrayNeedsWildcard: {
+  actionsWithoutResourceLevelPermissions: {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (Resource must be *). ' +
-      'Every other statement of the role names its resource.',
+      'Only actions that accept no narrower resource are granted on Resource *: xray:PutTraceSegments and xray:PutTelemetryRecords ' +
+      '(active tracing); for an MSK event source mapping, the EC2 network-interface calls Lambda makes with the function role to place ' +
+      'its pollers in the cluster VPC (interfaces that do not exist yet, Describe calls); for the Kafka client instance, Session ' +
+      'Manager’s ssm:UpdateInstanceInformation and ssmmessages channels. Every other statement of these roles names its resource.',
   },
   deadLetterQueueIsTheDlq: {
     id: 'AwsSolutions-SQS3',
@@ -69,17 +72,24 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'This queue is the dead-letter queue: the on-failure destination of the event source mapping. cdk-nag recognises only SQS redrive and ' +
       'Lambda DeadLetterConfig as DLQ uses; a queue behind it would only move failure records once more.',
   },
-  firehoseWritesObjectsByKey: {
+  serviceNamesTheObjects: {
     id: 'AwsSolutions-IAM5[Resource::<OutputBucket.Arn>/*]',
     reason:
-      'Firehose names each object when it writes it (prefix expressions, timestamps, partition keys, a UUID), so its role may write ' +
-      'objects anywhere in the output bucket — that bucket only, and only the six actions AWS documents for an S3 destination.',
+      'The service names each object when it writes it — Firehose (prefix expressions, timestamps, partition keys, a UUID), or ' +
+      'Lambda writing a discarded Kafka batch to its S3 on-failure destination — so the role may write objects anywhere in that ' +
+      'one bucket, with only the actions AWS documents for that destination.',
   },
   firehoseSseNotWithStreamSource: {
     id: 'AwsSolutions-KDF1',
     reason:
       'The delivery stream reads a Kinesis data stream, and AWS refuses Firehose server-side encryption for that source. ' +
       'The records are encrypted at rest in the stream (KMS) and in the output bucket (SSE-S3), and in transit with TLS.',
+  },
+  scramSecretWithoutRotation: {
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'MSK reads this SASL/SCRAM secret (AmazonMSK_…) when clients sign in; rotating it would need a rotation function that also ' +
+      'changes the password in every client, which MSK does not provide. It is encrypted with its own rotating KMS key.',
   },
   streamCustomerManagedKey: {
     id: 'AwsSolutions-KDS3',
@@ -99,9 +109,38 @@ export interface AppliedAcknowledgement extends NagAcknowledgement {
  */
 export function applyNag(app: App): AppliedAcknowledgement[] {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return app.node
-    .findAll()
-    .flatMap((construct) => (construct instanceof PipelineStack ? acknowledgePipelineFindings(construct) : []));
+  return app.node.findAll().flatMap((construct) => {
+    if (construct instanceof PipelineStack) return acknowledgePipelineFindings(construct);
+    if (construct instanceof MskPipelineStack) return acknowledgeMskFindings(construct);
+    return [];
+  });
+}
+
+/** The acknowledgements an MSK pipeline stack needs. */
+export function acknowledgeMskFindings(stack: MskPipelineStack): AppliedAcknowledgement[] {
+  const A = NAG_ACKNOWLEDGEMENTS;
+  const applied: AppliedAcknowledgement[] = [];
+  const acknowledge = (construct: IConstruct, acknowledgement: NagAcknowledgement) => {
+    Validations.of(construct).acknowledge({ id: acknowledgement.id, reason: acknowledgement.reason });
+    applied.push({ ...acknowledgement, constructPath: construct.node.path });
+  };
+  const objectsOf = (bucket: IConstruct) =>
+    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*]`;
+  for (const consumer of stack.consumers) {
+    acknowledge(consumer.role, A.actionsWithoutResourceLevelPermissions);
+    if (consumer.deadLetterQueue) acknowledge(consumer.deadLetterQueue, A.deadLetterQueueIsTheDlq);
+    if (stack.failureBucket && consumer.usesFailureBucket) {
+      acknowledge(consumer.role, { ...A.serviceNamesTheObjects, id: objectsOf(stack.failureBucket.bucket) });
+    }
+  }
+  if (stack.client) acknowledge(stack.client.role, A.actionsWithoutResourceLevelPermissions);
+  if (stack.scramSecret) acknowledge(stack.scramSecret, A.scramSecretWithoutRotation);
+  if (stack.delivery && stack.output) {
+    acknowledge(stack.delivery.role, { ...A.serviceNamesTheObjects, id: objectsOf(stack.output.bucket) });
+  }
+  if (stack.recordTransformation)
+    acknowledge(stack.recordTransformation.role, A.actionsWithoutResourceLevelPermissions);
+  return applied;
 }
 
 /** The acknowledgements one pipeline stack needs; which ones depends on its spec (auth mode, encryption…). */
@@ -129,14 +168,15 @@ export function acknowledgePipelineFindings(stack: PipelineStack): AppliedAcknow
   if (stack.delivery && stack.output) {
     const bucket = stack.getLogicalId(stack.output.bucket.node.defaultChild as CfnElement);
     acknowledge(stack.delivery.role, {
-      ...A.firehoseWritesObjectsByKey,
+      ...A.serviceNamesTheObjects,
       id: `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]`,
     });
     acknowledge(stack.delivery.deliveryStream, A.firehoseSseNotWithStreamSource);
   }
-  if (stack.recordTransformation) acknowledge(stack.recordTransformation.role, A.xrayNeedsWildcard);
+  if (stack.recordTransformation)
+    acknowledge(stack.recordTransformation.role, A.actionsWithoutResourceLevelPermissions);
   for (const consumer of stack.consumers) {
-    acknowledge(consumer.role, A.xrayNeedsWildcard);
+    acknowledge(consumer.role, A.actionsWithoutResourceLevelPermissions);
     if (consumer.deadLetterQueue) acknowledge(consumer.deadLetterQueue, A.deadLetterQueueIsTheDlq);
   }
   if (stack.dataStream.encryptionKey) acknowledge(stack.dataStream.stream, A.streamCustomerManagedKey);

@@ -1,5 +1,21 @@
 import { fileURLToPath } from 'node:url';
 
+export { envelope, type ForwardedRecord, firehoseData } from './firehose-forwarder/firehose-record.ts';
+export {
+  chunk,
+  type ForwardOptions,
+  type ForwardResult,
+  forwardToFirehose,
+  type PutRecordBatch,
+  type PutRecordBatchResult,
+} from './firehose-forwarder/put-record-batch.ts';
+export { type KafkaRecordPosition, processKafkaRecords, type RecordFailure } from './kafka/partial-batch.ts';
+export {
+  type DecodedKafkaRecord,
+  decodeKafkaRecord,
+  type KafkaTextRecord,
+  processKafkaRecord,
+} from './kafka-consumer/process-record.ts';
 export {
   type DecodedRecord,
   decodeRecord,
@@ -10,9 +26,14 @@ export {
 /** Entry files of streamkit's built-in handlers; the cloud stack bundles them and the local runtime runs them. */
 export const BUILTIN_HANDLERS = {
   kinesisConsumer: fileURLToPath(new URL('./kinesis-consumer/handler.ts', import.meta.url)),
+  kafkaConsumer: fileURLToPath(new URL('./kafka-consumer/handler.ts', import.meta.url)),
+  firehoseForwarder: fileURLToPath(new URL('./firehose-forwarder/handler.ts', import.meta.url)),
 } as const;
 
-/** The handler entry of a consumer: its own file, or the built-in Kinesis consumer. */
-export function handlerEntry(consumer: { readonly handler?: string | undefined }): string {
-  return consumer.handler ?? BUILTIN_HANDLERS.kinesisConsumer;
+/** The handler entry of a consumer: its own file, or the built-in handler (the Kinesis consumer unless told). */
+export function handlerEntry(
+  consumer: { readonly handler?: string | undefined },
+  builtin: keyof typeof BUILTIN_HANDLERS = 'kinesisConsumer',
+): string {
+  return consumer.handler ?? BUILTIN_HANDLERS[builtin];
 }

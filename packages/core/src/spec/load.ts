@@ -134,6 +134,28 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
         local,
       };
     }
+    case 'msk-lambda':
+      return {
+        ...spec,
+        consumers: spec.consumers.map((c) => ({ ...c, handler: c.handler === undefined ? undefined : abs(c.handler) })),
+        local,
+      };
+    case 'msk-lambda-firehose-s3': {
+      const { processor } = spec.delivery;
+      const { forwarder } = spec;
+      return {
+        ...spec,
+        forwarder: { ...forwarder, handler: forwarder.handler === undefined ? undefined : abs(forwarder.handler) },
+        delivery: { ...spec.delivery, processor: processor && { ...processor, handler: abs(processor.handler) } },
+        local,
+      };
+    }
+    case 'msk-flink-s3':
+      return { ...spec, application: { ...spec.application, sql: abs(spec.application.sql) }, local };
+    case 'msk-cluster':
+    case 'msk-connect-s3':
+    case 'msk-labs':
+      return { ...spec, local };
   }
 }
 
@@ -145,10 +167,27 @@ function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
         c.handler === undefined ? [] : [{ path: `consumers[${i}].handler`, file: c.handler }],
       );
     case 'kinesis-firehose-s3':
-      return spec.delivery.processor
-        ? [{ path: 'delivery.processor.handler', file: spec.delivery.processor.handler }]
-        : [];
+      return processorFile(spec.delivery);
+    case 'msk-lambda':
+      return spec.consumers.flatMap((c, i) =>
+        c.handler === undefined ? [] : [{ path: `consumers[${i}].handler`, file: c.handler }],
+      );
+    case 'msk-lambda-firehose-s3':
+      return [
+        ...(spec.forwarder.handler === undefined ? [] : [{ path: 'forwarder.handler', file: spec.forwarder.handler }]),
+        ...processorFile(spec.delivery),
+      ];
+    case 'msk-flink-s3':
+      return [{ path: 'application.sql', file: spec.application.sql }];
+    case 'msk-cluster':
+    case 'msk-connect-s3':
+    case 'msk-labs':
+      return [];
   }
+}
+
+function processorFile(delivery: { readonly processor?: { readonly handler: string } | undefined }) {
+  return delivery.processor ? [{ path: 'delivery.processor.handler', file: delivery.processor.handler }] : [];
 }
 
 function checkFiles(spec: PipelineSpec, source: string): void {

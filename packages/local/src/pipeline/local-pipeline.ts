@@ -15,10 +15,12 @@ import {
   arn,
   type KinesisBatchFailureRecord,
   type KinesisFirehoseS3Spec,
+  type KinesisPipelineSpec,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localNames,
   type PipelineSpec,
+  requireKinesisSpec,
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
@@ -85,7 +87,7 @@ export interface PipelineCounts {
 }
 
 export interface LocalPipeline {
-  readonly spec: PipelineSpec;
+  readonly spec: KinesisPipelineSpec;
   readonly streamName: string;
   readonly streamArn: string;
   readonly kinesisEndpoint: string;
@@ -153,7 +155,7 @@ interface PresetParts {
 }
 
 interface Common {
-  readonly spec: PipelineSpec;
+  readonly spec: KinesisPipelineSpec;
   readonly options: LocalPipelineOptions;
   readonly dataDir: string;
   readonly streamName: string;
@@ -170,9 +172,10 @@ interface Common {
 }
 
 export async function startLocalPipeline(
-  spec: PipelineSpec,
+  input: PipelineSpec,
   options: LocalPipelineOptions = {},
 ): Promise<LocalPipeline> {
+  const spec = requireKinesisSpec(input, 'the local target');
   const progress = options.onProgress ?? (() => {});
   const dataDir = options.dataDir ?? spec.local.dataDir;
   // What only an engine can check (a jq program compiles) is checked before anything starts.
