@@ -16,6 +16,7 @@ export {
 } from './kinesis/index.ts';
 export { bundleHandler, type HandlerBundle } from './lambda/bundle.ts';
 export { type InvocationResult, LocalFunction, type LocalFunctionOptions } from './lambda/local-function.ts';
+export * from './pipeline/kafka-pipeline.ts';
 export {
   type LocalPipeline,
   type LocalPipelineOptions,
