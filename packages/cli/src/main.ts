@@ -106,6 +106,11 @@ program
     flag((v) => parsePort('--firehose-port', v)),
   )
   .option(
+    '--kafka-port <port>',
+    'client port of the local Kafka broker, MSK presets (default: a free port)',
+    flag((v) => parsePort('--kafka-port', v)),
+  )
+  .option(
     '--data-dir <dir>',
     'where dead-letter queues, handler bundles and the object store live (default: the spec’s local.dataDir)',
   )
@@ -115,7 +120,7 @@ program
   .option('--no-shard-limits', 'turn the Kinesis shard limits model off (1 MiB/s or 1,000 records/s in per shard…)')
   .addHelpText(
     'after',
-    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0',
+    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0\n  streamkit dev --preset msk-lambda --produce 200 --duration 20s',
   )
   .action((spec, opts) =>
     run(() =>

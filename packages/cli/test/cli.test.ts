@@ -441,3 +441,20 @@ describe('streamkit kafka', () => {
     );
   });
 });
+
+describe('streamkit dev, msk-lambda', () => {
+  test('runs a real Kafka, the event source mapping and the built-in consumer: every produced record is processed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-cli-msk-'));
+    const run = await streamkit(
+      ['dev', '--preset', 'msk-lambda', '--produce', '100', '--duration', '3s', '--data-dir', join(dir, 'state')],
+      { cwd: dir, timeoutMs: 240_000 },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Kafka: {6}127\.0\.0\.1:\d+/);
+    const summary = /produced (\d+) \(0 refused\) {2}processed (\d+) {2}on-failure 0/.exec(run.stdout);
+    assert.ok(summary, run.stdout);
+    assert.equal(summary[1], '300');
+    assert.equal(summary[2], '300');
+    assert.match(run.stdout, /stopped everything this run started/);
+  });
+});

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { relative } from 'node:path';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
+import { isMskSpec, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
 import {
   IngestClient,
@@ -13,6 +13,7 @@ import {
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
+import { devKafka } from './dev-kafka.ts';
 
 export interface DevArgs extends PipelineArgs {
   readonly kinesisPort?: number;
@@ -27,11 +28,14 @@ export interface DevArgs extends PipelineArgs {
   readonly logs?: boolean;
   readonly throttle?: boolean;
   readonly shardLimits?: boolean;
+  /** Client port of the local Kafka's first broker (MSK presets). */
+  readonly kafkaPort?: number;
 }
 
 export async function dev(args: DevArgs): Promise<number> {
   const { spec, source } = resolvePipeline(args);
   output.progress(`starting ${spec.name} (${source}) on 127.0.0.1`);
+  if (isMskSpec(spec)) return devKafka(spec, args);
   const pipeline = await startLocalPipeline(spec, {
     ...(args.kinesisPort !== undefined && { kinesisPort: args.kinesisPort }),
     ...(args.ingestPort !== undefined && { ingestPort: args.ingestPort }),
@@ -259,7 +263,7 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
 }
 
 /** One status line: rewritten in place on a terminal, printed every 5 s otherwise. */
-class StatusLine {
+export class StatusLine {
   private readonly timer: NodeJS.Timeout;
   private readonly render: () => string;
   private readonly tty = Boolean(process.stdout.isTTY);
