@@ -12,14 +12,13 @@
  * - Records older than maxRecordAge, and records left when retries run out, go to the on-failure destination as a
  *   `KafkaBatchFailureRecord`; a record too large for any invocation goes there as MaximumPayloadSizeExceeded.
  */
-import { LIMITS } from '@streamkit/core';
+import { type KafkaEvent, LIMITS, readKafkaBatchResponse } from '@streamkit/core';
 import { esmDeadLetterChannel, esmInvokeChannel } from './batch-processor.ts';
 import {
   type KafkaBatchFailureRecord,
   type KafkaEventContext,
   type KafkaFailureCondition,
   type KafkaRecord,
-  type MskEvent,
   mskEvent,
   mskRecordEventBytes,
   recordsInfo,
@@ -46,7 +45,7 @@ export interface KafkaEventSourceSettings {
 
 /** Where discarded records are described: an SQS queue (the failure record) or an S3 bucket (it and the event). */
 export interface KafkaFailureDestination {
-  send(failure: KafkaBatchFailureRecord, event: MskEvent): void | Promise<void>;
+  send(failure: KafkaBatchFailureRecord, event: KafkaEvent): void | Promise<void>;
 }
 
 export interface KafkaBatchProcessorOptions {
@@ -106,7 +105,7 @@ export class KafkaBatchProcessor {
       if (item.records.length === 0) continue;
       const started = performance.now();
       const event = mskEvent(item.records, this.options.event);
-      const outcome = await this.invoke(event, item.records);
+      const outcome = await this.invoke(event);
       const tried: WorkItem = { ...item, invocations: item.invocations + 1 };
       this.report(tried, outcome, performance.now() - started);
       const next = await this.afterInvocation(tried, outcome);
@@ -116,7 +115,7 @@ export class KafkaBatchProcessor {
     return true;
   }
 
-  private async invoke(event: MskEvent, records: readonly KafkaRecord[]): Promise<KafkaInvocationOutcome> {
+  private async invoke(event: KafkaEvent): Promise<KafkaInvocationOutcome> {
     const result = await this.options.target.invoke(event);
     const { requestId } = result;
     if (result.error) {
@@ -124,7 +123,12 @@ export class KafkaBatchProcessor {
       return { kind: 'error', requestId, functionError: 'Unhandled', message };
     }
     if (!this.options.settings.reportBatchItemFailures) return { kind: 'success', requestId };
-    return readKafkaPartialResponse(requestId, result.payload, records);
+    // Lambda's rules for the answer (core's reader, shared with the built-in handlers' tests).
+    const read = readKafkaBatchResponse(result.payload, event);
+    if (read.kind === 'success') return { kind: 'success', requestId };
+    if (read.kind === 'failure') return { kind: 'error', requestId, functionError: 'Handled', message: read.reason };
+    const failedFrom = new Map([...read.retryFrom].map(([partition, offset]) => [partition, BigInt(offset)]));
+    return { kind: 'partial', requestId, failedFrom };
   }
 
   private async afterInvocation(item: WorkItem, outcome: KafkaInvocationOutcome): Promise<WorkItem[] | 'stopped'> {
@@ -230,49 +234,6 @@ export class KafkaBatchProcessor {
       requestId: outcome.requestId,
     });
   }
-}
-
-/**
- * Lambda's rules for Kafka partial batch responses: null, an empty object or an empty/null `batchItemFailures` is a
- * success; an item naming a partition or offset not in the batch, or malformed, makes the whole batch a failure.
- */
-export function readKafkaPartialResponse(
-  requestId: string,
-  payload: unknown,
-  records: readonly KafkaRecord[],
-): KafkaInvocationOutcome {
-  if (payload === null || payload === undefined || typeof payload !== 'object') return { kind: 'success', requestId };
-  const failures = (payload as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === null || failures === undefined) return { kind: 'success', requestId };
-  const invalid = (message: string): KafkaInvocationOutcome => ({
-    kind: 'error',
-    requestId,
-    functionError: 'Handled',
-    message,
-  });
-  if (!Array.isArray(failures)) return invalid('batchItemFailures is not a list');
-  if (failures.length === 0) return { kind: 'success', requestId };
-  const inBatch = new Set(records.map((r) => `${topicPartition(r)}@${r.offset}`));
-  const failedFrom = new Map<string, bigint>();
-  for (const item of failures) {
-    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier as
-      | { partition?: unknown; offset?: unknown }
-      | undefined;
-    const partition = id?.partition;
-    const offset = id?.offset;
-    const offsetValue =
-      typeof offset === 'number' && Number.isInteger(offset)
-        ? BigInt(offset)
-        : typeof offset === 'string' && /^\d+$/.test(offset)
-          ? BigInt(offset)
-          : undefined;
-    if (typeof partition !== 'string' || offsetValue === undefined || !inBatch.has(`${partition}@${offsetValue}`)) {
-      return invalid(`invalid batch item failure: ${JSON.stringify(item)}`);
-    }
-    const lowest = failedFrom.get(partition);
-    if (lowest === undefined || offsetValue < lowest) failedFrom.set(partition, offsetValue);
-  }
-  return { kind: 'partial', requestId, failedFrom };
 }
 
 function halves(item: WorkItem): WorkItem[] {

@@ -7,7 +7,7 @@
  * Records are grouped by `<topic>-<partition>`, in offset order; key and value are base64; each header is an object
  * with one key whose value is the header's bytes as a list of numbers.
  */
-import type { FailureCondition } from '@streamkit/core';
+import { type FailureCondition, type KafkaEvent, type KafkaEventRecord, kafkaPartitionKey } from '@streamkit/core';
 
 /** A record read from a topic partition, as the mapping holds it. */
 export interface KafkaRecord {
@@ -21,29 +21,7 @@ export interface KafkaRecord {
   readonly headers: readonly (readonly [Uint8Array, Uint8Array])[];
 }
 
-export type KafkaEventSource = 'aws:kafka' | 'SelfManagedKafka';
-
-export interface MskEventRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly timestampType: 'CREATE_TIME' | 'LOG_APPEND_TIME';
-  /** Base64; absent for a record without a key. */
-  readonly key?: string;
-  /** Base64; absent for a record without a value (a tombstone). */
-  readonly value?: string;
-  readonly headers: readonly Readonly<Record<string, readonly number[]>>[];
-}
-
-export interface MskEvent {
-  readonly eventSource: KafkaEventSource;
-  /** The cluster's ARN (Amazon MSK only). */
-  readonly eventSourceArn?: string;
-  /** Comma-separated `host:port` of the brokers. */
-  readonly bootstrapServers: string;
-  readonly records: Readonly<Record<string, readonly MskEventRecord[]>>;
-}
+export type KafkaEventSource = KafkaEvent['eventSource'];
 
 export interface KafkaEventContext {
   readonly eventSource: KafkaEventSource;
@@ -52,9 +30,9 @@ export interface KafkaEventContext {
 }
 
 /** `<topic>-<partition>`: the key records are grouped under, and what partial batch responses name. */
-export const topicPartition = (r: { topic: string; partition: number }) => `${r.topic}-${r.partition}`;
+export const topicPartition = kafkaPartitionKey;
 
-export function mskEventRecord(r: KafkaRecord): MskEventRecord {
+export function mskEventRecord(r: KafkaRecord): KafkaEventRecord {
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   return {
     topic: r.topic,
@@ -63,13 +41,13 @@ export function mskEventRecord(r: KafkaRecord): MskEventRecord {
     timestamp: r.timestamp,
     timestampType: 'CREATE_TIME',
     ...(r.key && { key: b64(r.key) }),
-    ...(r.value && { value: b64(r.value) }),
+    value: r.value ? b64(r.value) : null,
     headers: r.headers.map(([name, bytes]) => ({ [Buffer.from(name).toString('utf8')]: [...bytes] })),
   };
 }
 
-export function mskEvent(records: readonly KafkaRecord[], context: KafkaEventContext): MskEvent {
-  const grouped: Record<string, MskEventRecord[]> = {};
+export function mskEvent(records: readonly KafkaRecord[], context: KafkaEventContext): KafkaEvent {
+  const grouped: Record<string, KafkaEventRecord[]> = {};
   for (const record of records) {
     const key = topicPartition(record);
     if (grouped[key] === undefined) grouped[key] = [];

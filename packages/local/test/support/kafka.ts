@@ -39,6 +39,7 @@ export async function produce(bootstrapServers: readonly string[], topic: string
     clientId: 'streamkit-test-producer',
     bootstrapBrokers: [...bootstrapServers],
     acks: ProduceAcks.ALL,
+    idempotent: true,
     retries: 10,
   });
   try {
