@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StreamkitError } from '@streamkit/core';
+import { LIMITS, StreamkitError } from '@streamkit/core';
 import type { BrokerNode } from './broker-properties.ts';
 
 export interface KafkaBrokerProcessOptions {
@@ -98,9 +98,12 @@ export class KafkaBrokerProcess {
         stdio: ['ignore', out, out],
       });
       this.child = child;
+      if (child.pid !== undefined) this.watchdog = startWatchdog(child.pid);
       this.exitCode = undefined;
       this.exited = new Promise((resolve) => {
         child.once('exit', (code, signal) => {
+          this.watchdog?.kill('SIGKILL');
+          this.watchdog = undefined;
           this.exitCode = code ?? (signal ? -1 : null);
           resolve(this.exitCode);
         });
@@ -117,6 +120,7 @@ export class KafkaBrokerProcess {
   }
 
   private spawnError: string | undefined;
+  private watchdog: ChildProcess | undefined;
 
   /** Resolves when the broker logs that it started; rejects if it exits first or `deadline` (epoch ms) passes. */
   async ready(deadline: number): Promise<void> {
@@ -165,6 +169,28 @@ export class KafkaBrokerProcess {
     const log = read(this.logFile).filter((l) => / (ERROR|WARN|FATAL) /.test(l));
     const jvm = read(join(this.options.dir, 'logs', 'jvm.out'));
     return [...log.slice(-lines), ...jvm.filter((l) => l.trim() !== '').slice(-lines)].join('\n');
+  }
+}
+
+/**
+ * A broker must not outlive the Node process that started it, even one killed with SIGKILL (no exit hook runs then).
+ * A small shell watches both PIDs: when Node is gone it sends the broker SIGTERM, and SIGKILL after the stop deadline.
+ * It ends by itself when the broker does, and the broker's exit ends it too. It only ever signals that one PID.
+ */
+function startWatchdog(brokerPid: number): ChildProcess | undefined {
+  const deadline = LIMITS.local.kafkaStopTimeoutSeconds.value;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${brokerPid} 2>/dev/null; do sleep 1; done
+kill -0 ${brokerPid} 2>/dev/null || exit 0
+kill -TERM ${brokerPid}; i=0
+while kill -0 ${brokerPid} 2>/dev/null && [ $i -lt ${deadline} ]; do sleep 1; i=$((i+1)); done
+kill -KILL ${brokerPid} 2>/dev/null; exit 0`;
+  try {
+    const watchdog = spawn('sh', ['-c', script], { stdio: 'ignore' });
+    watchdog.on('error', () => {});
+    watchdog.unref();
+    return watchdog;
+  } catch {
+    return undefined;
   }
 }
 
