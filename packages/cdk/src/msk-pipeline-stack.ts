@@ -36,6 +36,8 @@ import { kafkaClientStatements } from './msk/kafka-permissions.ts';
 import { KafkaTopic } from './msk/kafka-topic.ts';
 import { KafkaVpc } from './msk/kafka-vpc.ts';
 import { MskCluster } from './msk/msk-cluster.ts';
+import { MskClusterLookup } from './msk/msk-cluster-lookup.ts';
+import { S3SinkConnector } from './msk/s3-sink-connector.ts';
 import { ServerlessCluster } from './msk/serverless-cluster.ts';
 import { EncryptedBucket } from './s3/encrypted-bucket.ts';
 
@@ -65,6 +67,9 @@ export class MskPipelineStack extends Stack {
   readonly output: EncryptedBucket | undefined;
   readonly delivery: S3DeliveryStream | undefined;
   readonly recordTransformation: RecordTransformationFunction | undefined;
+  /** msk-connect-s3: the S3 sink connector and the lookup of the cluster's brokers it needs. */
+  readonly connector: S3SinkConnector | undefined;
+  readonly clusterLookup: MskClusterLookup | undefined;
   /** msk-labs: the role workshop Lambda functions run as. */
   readonly labRole: iam.Role | undefined;
   readonly monitoring: PipelineMonitoring;
@@ -77,7 +82,7 @@ export class MskPipelineStack extends Stack {
       });
     }
     const spec = input as MskPipelineSpec;
-    if (spec.preset === 'msk-flink-s3' || spec.preset === 'msk-connect-s3') {
+    if (spec.preset === 'msk-flink-s3') {
       throw new StreamkitError('SK_VALIDATION', `the cloud target has no stack for preset ${spec.preset} yet`, {
         path: 'preset',
       });
@@ -201,7 +206,6 @@ export class MskPipelineStack extends Stack {
     if (spec.preset === 'msk-lambda-firehose-s3') {
       firehose = firehoseToS3(this, { delivery: spec.delivery, bucket: spec.bucket });
     }
-    this.output = firehose?.output;
     this.delivery = firehose?.deliveryStream;
     this.recordTransformation = firehose?.recordTransformation;
     const builtin = spec.preset === 'msk-lambda-firehose-s3' ? 'firehoseForwarder' : 'kafkaConsumer';
@@ -255,6 +259,65 @@ export class MskPipelineStack extends Stack {
       return consumer;
     });
 
+    // msk-connect-s3: the S3 sink connector, in the cluster's subnets and security group.
+    this.connector = undefined;
+    this.clusterLookup = undefined;
+    let connectOutput: EncryptedBucket | undefined;
+    if (spec.preset === 'msk-connect-s3') {
+      const auth = this.auth;
+      if (auth !== 'iam' && auth !== 'unauthenticated') {
+        throw new StreamkitError('SK_VALIDATION', `MSK Connect needs IAM or no authentication (got ${auth})`, {
+          path: 'cluster.auth',
+        });
+      }
+      connectOutput = new EncryptedBucket(this, 'Output', {
+        abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+        intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
+      });
+      this.clusterLookup = new MskClusterLookup(this, 'ClusterLookup', { clusterArn: this.clusterArn, auth });
+      if (this.cluster) this.clusterLookup.node.addDependency(this.cluster);
+      const { connector: k } = spec;
+      this.connector = new S3SinkConnector(this, 'Connector', {
+        clusterArn: this.clusterArn,
+        auth,
+        bootstrapServers: this.clusterLookup.bootstrapServers,
+        subnetIds: this.network ? this.network.subnetIds : this.clusterLookup.subnetIds,
+        securityGroupIds: this.cluster
+          ? [this.cluster.securityGroup.securityGroupId]
+          : this.clusterLookup.securityGroupIds,
+        topics: k.topics,
+        bucket: connectOutput.bucket,
+        pluginLocation: k.plugin,
+        connectorClass: k.connectorClass,
+        kafkaConnectVersion: k.kafkaConnectVersion,
+        capacity:
+          k.capacity.mode === 'autoScaling'
+            ? {
+                mode: 'autoScaling',
+                mcuCount: Number(k.capacity.mcuCount),
+                minWorkerCount: k.capacity.minWorkerCount,
+                maxWorkerCount: k.capacity.maxWorkerCount,
+                scaleInPercentage: k.capacity.scaleInPercentage,
+                scaleOutPercentage: k.capacity.scaleOutPercentage,
+              }
+            : { mode: 'provisioned', mcuCount: Number(k.capacity.mcuCount), workerCount: k.capacity.workerCount },
+        tasksMax: k.tasksMax,
+        flushSize: k.flushSize,
+        rotateIntervalMs: k.rotateIntervalMs,
+        workerConfiguration: k.workerConfiguration,
+        connectorConfiguration: k.connectorConfiguration,
+      });
+      for (const topic of this.topics) this.connector.connector.node.addDependency(topic);
+      new CfnOutput(this, 'ConnectorName', {
+        description: 'MSK Connect connector',
+        value: this.connector.connectorName,
+      });
+      new CfnOutput(this, 'OutputBucketName', {
+        description: 'Where the connector writes (topics/<topic>/partition=<n>/…)',
+        value: connectOutput.bucket.bucketName,
+      });
+    }
+
     // msk-labs: the role workshop functions run as (read the declared topics, write their own log group).
     this.labRole = undefined;
     if (spec.preset === 'msk-labs' && spec.lambdaRole.enabled) {
@@ -291,8 +354,10 @@ export class MskPipelineStack extends Stack {
       });
     }
 
+    this.output = firehose?.output ?? connectOutput;
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alarms: alarmsFor(spec),
+      ...(this.connector && { connectorName: this.connector.connectorName }),
       alarmEmail: spec.monitoring.alarmEmail,
       dashboard: spec.monitoring.dashboard,
       kafka: {

@@ -522,6 +522,149 @@ describe('msk-labs', () => {
   });
 });
 
+describe('msk-connect-s3', () => {
+  const PLUGIN = 's3://my-plugins/connectors/kafka-connect-s3.zip';
+  test('the defaults: plugin, worker configuration, an auto-scaled connector in the cluster’s subnets over IAM and TLS', () => {
+    const p = synthMskPipeline(msk(`connector: { plugin: "${PLUGIN}" }`, 'msk-connect-s3'), { bundle: false });
+    p.template.hasResourceProperties('AWS::KafkaConnect::CustomPlugin', {
+      ContentType: 'ZIP',
+      Location: {
+        S3Location: {
+          BucketArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-plugins']] },
+          FileKey: 'connectors/kafka-connect-s3.zip',
+        },
+      },
+    });
+    p.template.hasResourceProperties('AWS::KafkaConnect::WorkerConfiguration', {
+      PropertiesFileContent: Buffer.from(
+        'key.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter.schemas.enable=false\n',
+      ).toString('base64'),
+    });
+    const lookup = p.stack.clusterLookup!;
+    p.template.hasResourceProperties('Custom::MskClusterLookup', {
+      ClusterArn: { 'Fn::GetAtt': [logicalId(p, p.stack.cluster!), 'Arn'] },
+      Auth: 'iam',
+    });
+    p.template.hasResourceProperties('AWS::KafkaConnect::Connector', {
+      ConnectorName: p.stack.connector!.connectorName,
+      KafkaConnectVersion: '3.7.x',
+      Capacity: {
+        AutoScaling: {
+          McuCount: 1,
+          MinWorkerCount: 1,
+          MaxWorkerCount: 2,
+          ScaleInPolicy: { CpuUtilizationPercentage: 20 },
+          ScaleOutPolicy: { CpuUtilizationPercentage: 80 },
+        },
+      },
+      ConnectorConfiguration: Match.objectLike({
+        'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
+        'tasks.max': '2',
+        topics: 'events',
+        's3.bucket.name': { Ref: logicalId(p, p.stack.output!.bucket) },
+        'flush.size': '1000',
+        'rotate.schedule.interval.ms': '60000',
+        'format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
+      }),
+      KafkaCluster: {
+        ApacheKafkaCluster: {
+          BootstrapServers: { 'Fn::GetAtt': [logicalId(p, lookup.resource), 'BootstrapServers'] },
+          Vpc: {
+            SecurityGroups: [{ 'Fn::GetAtt': [logicalId(p, p.stack.cluster!.securityGroup), 'GroupId'] }],
+            Subnets: Match.anyValue(),
+          },
+        },
+      },
+      KafkaClusterClientAuthentication: { AuthenticationType: 'IAM' },
+      KafkaClusterEncryptionInTransit: { EncryptionType: 'TLS' },
+      ServiceExecutionRoleArn: { 'Fn::GetAtt': [logicalId(p, p.stack.connector!.role), 'Arn'] },
+      LogDelivery: { WorkerLogDelivery: { CloudWatchLogs: { Enabled: true, LogGroup: Match.anyValue() } } },
+    });
+    const cluster = { 'Fn::GetAtt': [logicalId(p, p.stack.cluster!), 'Arn'] };
+    p.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(p, p.stack.connector!.role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'ReadTopics', Resource: topicArn(cluster, 'events') }),
+          Match.objectLike({ Sid: 'UseTheInternalTopicsOfMskConnect' }),
+        ]),
+      },
+    });
+    p.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(p, lookup.role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ReadTheCluster',
+            Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+            Resource: cluster,
+          }),
+        ]),
+      },
+    });
+    p.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/KafkaConnect',
+      MetricName: 'ErroredTaskCount',
+      Dimensions: [{ Name: 'ConnectorName', Value: p.stack.connector!.connectorName }],
+    });
+    assert.deepEqual(p.findings, []);
+  });
+
+  test('every connector setting changed, on an existing cluster whose subnets and groups are looked up', () => {
+    const p = synthMskPipeline(
+      msk(
+        `existingCluster: { arn: ${ARN}, auth: unauthenticated }
+topics: []
+connector:
+  topics: [payments, refunds]
+  plugin: s3://my-plugins/sink.jar
+  connectorClass: com.example.S3Sink
+  kafkaConnectVersion: 2.7.1
+  capacity: { mode: provisioned, workerCount: 3, mcuCount: "4" }
+  tasksMax: 6
+  flushSize: 50
+  rotateIntervalMs: 5000
+  workerConfiguration: { value.converter.schemas.enable: true }
+  connectorConfiguration: { s3.part.size: 5242880, topics.dir: archive }`,
+        'msk-connect-s3',
+      ),
+      { bundle: false },
+    );
+    const lookup = logicalId(p, p.stack.clusterLookup!.resource);
+    p.template.hasResourceProperties('AWS::KafkaConnect::CustomPlugin', { ContentType: 'JAR' });
+    p.template.hasResourceProperties('AWS::KafkaConnect::Connector', {
+      KafkaConnectVersion: '2.7.1',
+      Capacity: { ProvisionedCapacity: { McuCount: 4, WorkerCount: 3 } },
+      ConnectorConfiguration: Match.objectLike({
+        'connector.class': 'com.example.S3Sink',
+        'tasks.max': '6',
+        topics: 'payments,refunds',
+        'flush.size': '50',
+        'rotate.schedule.interval.ms': '5000',
+        's3.part.size': '5242880',
+        'topics.dir': 'archive',
+      }),
+      KafkaCluster: {
+        ApacheKafkaCluster: {
+          BootstrapServers: { 'Fn::GetAtt': [lookup, 'BootstrapServers'] },
+          Vpc: {
+            Subnets: { 'Fn::Split': [',', { 'Fn::GetAtt': [lookup, 'SubnetIds'] }] },
+            SecurityGroups: { 'Fn::Split': [',', { 'Fn::GetAtt': [lookup, 'SecurityGroupIds'] }] },
+          },
+        },
+      },
+      KafkaClusterClientAuthentication: { AuthenticationType: 'NONE' },
+    });
+    const workers = Object.values(p.template.findResources('AWS::KafkaConnect::WorkerConfiguration'))[0]!;
+    assert.ok(
+      Buffer.from(workers.Properties.PropertiesFileContent, 'base64')
+        .toString()
+        .includes('value.converter.schemas.enable=true'),
+    );
+    assert.deepEqual(p.findings, []);
+  });
+});
+
 describe('cdk-nag on the MSK presets', () => {
   const variants: [string, PipelineSpec][] = [
     ['msk-cluster defaults', msk('', 'msk-cluster')],
@@ -531,6 +674,14 @@ describe('cdk-nag on the MSK presets', () => {
     ['msk-lambda with an SQS destination', msk('consumers:\n  - onFailure: sqs', 'msk-lambda')],
     ['msk-lambda-firehose-s3 defaults', msk('', 'msk-lambda-firehose-s3')],
     ['msk-labs defaults', msk('', 'msk-labs')],
+    ['msk-connect-s3 defaults', msk('connector: { plugin: "s3://my-plugins/kafka-connect-s3.zip" }', 'msk-connect-s3')],
+    [
+      'msk-connect-s3 on an existing cluster',
+      msk(
+        `existingCluster: { arn: ${ARN} }\nconnector: { plugin: "s3://my-plugins/kafka-connect-s3.zip" }`,
+        'msk-connect-s3',
+      ),
+    ],
   ];
   for (const [what, spec] of variants) {
     test(`${what}: every finding acknowledged with a reason, every acknowledgement answers a finding`, () => {
@@ -564,11 +715,14 @@ describe('cdk-nag on the MSK presets', () => {
 });
 
 describe('two deployments of one preset side by side', () => {
-  for (const preset of ['msk-cluster', 'msk-lambda', 'msk-lambda-firehose-s3'] as const) {
+  for (const preset of ['msk-cluster', 'msk-lambda', 'msk-lambda-firehose-s3', 'msk-connect-s3'] as const) {
     test(`${preset}: two stacks in one app synthesize, and no physical name is shared`, () => {
       const app = createPipelineApp(tempDir());
       app.node.setContext('aws:cdk:bundling-stacks', []);
-      const spec = msk('cluster: { auth: scram }', preset);
+      const spec =
+        preset === 'msk-connect-s3'
+          ? msk('connector: { plugin: "s3://my-plugins/kafka-connect-s3.zip" }', preset)
+          : msk('cluster: { auth: scram }', preset);
       const a = new MskPipelineStack(app, 'streamkit-orders-eu', { spec });
       const b = new MskPipelineStack(app, 'streamkit-orders-us', { spec });
       applyNag(app);
