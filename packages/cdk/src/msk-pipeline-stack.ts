@@ -30,6 +30,7 @@ import type { RecordTransformationFunction } from './firehose/record-transformat
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
 import { DEFAULT_LOG_RETENTION } from './log-retention.ts';
 import { PipelineMonitoring } from './monitoring/pipeline-monitoring.ts';
+import { FlinkSqlApplication } from './msk/flink-sql-application.ts';
 import { KafkaClientInstance } from './msk/kafka-client-instance.ts';
 import { type KafkaClusterRef, KafkaConsumer } from './msk/kafka-consumer.ts';
 import { kafkaClientStatements } from './msk/kafka-permissions.ts';
@@ -44,6 +45,11 @@ import { EncryptedBucket } from './s3/encrypted-bucket.ts';
 export interface MskPipelineStackProps extends StackProps {
   /** The resolved spec of an MSK preset. */
   readonly spec: PipelineSpec;
+  /**
+   * msk-flink-s3: the Flink SQL runner JAR the application deploys (built by the Flink presets' `flink/` project).
+   * @default - the STREAMKIT_FLINK_SQL_RUNNER_JAR environment variable
+   */
+  readonly flinkSqlRunnerJar?: string;
 }
 
 export class MskPipelineStack extends Stack {
@@ -70,22 +76,27 @@ export class MskPipelineStack extends Stack {
   /** msk-connect-s3: the S3 sink connector and the lookup of the cluster's brokers it needs. */
   readonly connector: S3SinkConnector | undefined;
   readonly clusterLookup: MskClusterLookup | undefined;
+  /** msk-flink-s3: the Flink SQL application. */
+  readonly flinkApplication: FlinkSqlApplication | undefined;
   /** msk-labs: the role workshop Lambda functions run as. */
   readonly labRole: iam.Role | undefined;
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: MskPipelineStackProps) {
-    const { spec: input, ...stackProps } = props;
+    const { spec: input, flinkSqlRunnerJar: _jar, ...stackProps } = props;
     if (!input.preset.startsWith('msk-')) {
       throw new StreamkitError('SK_VALIDATION', `MskPipelineStack needs an MSK preset (got ${input.preset})`, {
         path: 'preset',
       });
     }
     const spec = input as MskPipelineSpec;
-    if (spec.preset === 'msk-flink-s3') {
-      throw new StreamkitError('SK_VALIDATION', `the cloud target has no stack for preset ${spec.preset} yet`, {
-        path: 'preset',
-      });
+    const runnerJar = props.flinkSqlRunnerJar ?? process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
+    if (spec.preset === 'msk-flink-s3' && !runnerJar) {
+      throw new StreamkitError(
+        'SK_VALIDATION',
+        'msk-flink-s3 needs the Flink SQL runner JAR (the flink/ project of the Flink presets): set STREAMKIT_FLINK_SQL_RUNNER_JAR to its path',
+        { path: 'preset' },
+      );
     }
     const chain = `streamkit ${spec.preset}: ${PRESETS[spec.preset].title}`;
     super(scope, id, {
@@ -261,7 +272,12 @@ export class MskPipelineStack extends Stack {
 
     // msk-connect-s3: the S3 sink connector, in the cluster's subnets and security group.
     this.connector = undefined;
-    this.clusterLookup = undefined;
+    // What CloudFormation cannot read of the cluster, for the clients that need it at deploy time.
+    this.clusterLookup =
+      spec.preset === 'msk-connect-s3' || spec.preset === 'msk-flink-s3'
+        ? new MskClusterLookup(this, 'ClusterLookup', { clusterArn: this.clusterArn, auth: this.auth })
+        : undefined;
+    if (this.clusterLookup && this.cluster) this.clusterLookup.node.addDependency(this.cluster);
     let connectOutput: EncryptedBucket | undefined;
     if (spec.preset === 'msk-connect-s3') {
       const auth = this.auth;
@@ -274,17 +290,14 @@ export class MskPipelineStack extends Stack {
         abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
         intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
       });
-      this.clusterLookup = new MskClusterLookup(this, 'ClusterLookup', { clusterArn: this.clusterArn, auth });
-      if (this.cluster) this.clusterLookup.node.addDependency(this.cluster);
+      const lookup = this.clusterLookup!;
       const { connector: k } = spec;
       this.connector = new S3SinkConnector(this, 'Connector', {
         clusterArn: this.clusterArn,
         auth,
-        bootstrapServers: this.clusterLookup.bootstrapServers,
-        subnetIds: this.network ? this.network.subnetIds : this.clusterLookup.subnetIds,
-        securityGroupIds: this.cluster
-          ? [this.cluster.securityGroup.securityGroupId]
-          : this.clusterLookup.securityGroupIds,
+        bootstrapServers: lookup.bootstrapServers,
+        subnetIds: this.network ? this.network.subnetIds : lookup.subnetIds,
+        securityGroupIds: this.cluster ? [this.cluster.securityGroup.securityGroupId] : lookup.securityGroupIds,
         topics: k.topics,
         bucket: connectOutput.bucket,
         pluginLocation: k.plugin,
@@ -315,6 +328,44 @@ export class MskPipelineStack extends Stack {
       new CfnOutput(this, 'OutputBucketName', {
         description: 'Where the connector writes (topics/<topic>/partition=<n>/…)',
         value: connectOutput.bucket.bucketName,
+      });
+    }
+
+    // msk-flink-s3: the Flink SQL application, in the cluster's subnets and security group.
+    this.flinkApplication = undefined;
+    let flinkOutput: EncryptedBucket | undefined;
+    if (spec.preset === 'msk-flink-s3') {
+      flinkOutput = new EncryptedBucket(this, 'Output', {
+        abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+        intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
+      });
+      const lookup = this.clusterLookup!;
+      const { application: a } = spec;
+      this.flinkApplication = new FlinkSqlApplication(this, 'Application', {
+        runnerJar: runnerJar!,
+        sqlFile: a.sql,
+        clusterArn: this.clusterArn,
+        auth: this.auth,
+        bootstrapServers: lookup.bootstrapServers,
+        subnetIds: this.network ? this.network.subnetIds : lookup.subnetIds,
+        securityGroupIds: this.cluster ? [this.cluster.securityGroup.securityGroupId] : lookup.securityGroupIds,
+        topic: a.topic,
+        bucket: flinkOutput.bucket,
+        runtimeEnvironment: a.runtimeEnvironment,
+        parallelism: a.parallelism,
+        parallelismPerKpu: a.parallelismPerKpu,
+        autoScalingEnabled: a.autoScalingEnabled,
+        checkpointIntervalSeconds: a.checkpointInterval,
+      });
+      for (const topic of this.topics) this.flinkApplication.application.node.addDependency(topic);
+      new CfnOutput(this, 'ApplicationName', {
+        description:
+          'Managed Service for Apache Flink application (start it: aws kinesisanalyticsv2 start-application)',
+        value: this.flinkApplication.applicationName,
+      });
+      new CfnOutput(this, 'OutputBucketName', {
+        description: 'Where the application writes',
+        value: flinkOutput.bucket.bucketName,
       });
     }
 
@@ -354,10 +405,11 @@ export class MskPipelineStack extends Stack {
       });
     }
 
-    this.output = firehose?.output ?? connectOutput;
+    this.output = firehose?.output ?? connectOutput ?? flinkOutput;
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alarms: alarmsFor(spec),
       ...(this.connector && { connectorName: this.connector.connectorName }),
+      ...(this.flinkApplication && { applicationName: this.flinkApplication.applicationName }),
       alarmEmail: spec.monitoring.alarmEmail,
       dashboard: spec.monitoring.dashboard,
       kafka: {

@@ -60,8 +60,9 @@ export const NAG_ACKNOWLEDGEMENTS = {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       'Only actions that accept no narrower resource are granted on Resource *: xray:PutTraceSegments and xray:PutTelemetryRecords ' +
-      '(active tracing); for an MSK event source mapping, the EC2 network-interface calls Lambda makes with the function role to place ' +
-      'its pollers in the cluster VPC (interfaces that do not exist yet, Describe calls); for the Kafka client instance, Session ' +
+      '(active tracing); for an MSK event source mapping or a Managed Flink application, the EC2 network-interface calls the service ' +
+      'makes with the role to place its pollers or tasks in the cluster VPC (interfaces that do not exist yet, Describe calls); for ' +
+      'the Kafka client instance, Session ' +
       'Manager’s ssm:UpdateInstanceInformation and ssmmessages channels. Every other statement of these roles names its resource.',
   },
   deadLetterQueueIsTheDlq: {
@@ -74,8 +75,9 @@ export const NAG_ACKNOWLEDGEMENTS = {
     id: 'AwsSolutions-IAM5[Resource::<OutputBucket.Arn>/*]',
     reason:
       'The service names each object when it writes it — Firehose (prefix expressions, timestamps, partition keys, a UUID), ' +
-      'Lambda writing a discarded Kafka batch to its S3 on-failure destination, or the MSK Connect S3 sink (topic, partition and ' +
-      'offset in the key) — so the role may write objects anywhere in that one bucket, with only the actions AWS documents for it.',
+      'Lambda writing a discarded Kafka batch to its S3 on-failure destination, the MSK Connect S3 sink (topic, partition and ' +
+      'offset in the key), or the Flink file sink (part files it rolls and commits) — so the role may write objects anywhere in ' +
+      'that one bucket, with only the actions that destination uses.',
   },
   firehoseSseNotWithStreamSource: {
     id: 'AwsSolutions-KDF1',
@@ -147,6 +149,10 @@ export function acknowledgeMskFindings(stack: MskPipelineStack): AppliedAcknowle
     acknowledge(stack.recordTransformation.role, A.actionsWithoutResourceLevelPermissions);
   }
   if (stack.clusterLookup) acknowledge(stack.clusterLookup.role, A.actionsWithoutResourceLevelPermissions);
+  if (stack.flinkApplication && stack.output) {
+    acknowledge(stack.flinkApplication.role, A.actionsWithoutResourceLevelPermissions);
+    acknowledge(stack.flinkApplication.role, { ...A.serviceNamesTheObjects, id: objectsOf(stack.output.bucket) });
+  }
   if (stack.connector && stack.output) {
     acknowledge(stack.connector.role, { ...A.serviceNamesTheObjects, id: objectsOf(stack.output.bucket) });
     if (stack.auth === 'iam') {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { alarmsFor, type PipelineSpec } from '@streamkit/core';
+import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { MskPipelineStack } from '../src/msk-pipeline-stack.ts';
 import { applyNag, NAG_ACKNOWLEDGEMENTS } from '../src/nag.ts';
 import { createPipelineApp, readFindings } from '../src/synth.ts';
@@ -662,6 +666,152 @@ connector:
         .includes('value.converter.schemas.enable=true'),
     );
     assert.deepEqual(p.findings, []);
+  });
+});
+
+/** A stand-in runner JAR and a SQL file: CDK only uploads them as assets. */
+function flinkFiles() {
+  const dir = tempDir('streamkit-flink-');
+  writeFileSync(join(dir, 'runner.jar'), 'the Flink SQL runner of the Flink presets');
+  writeFileSync(join(dir, 'job.sql'), 'INSERT INTO s3_sink SELECT * FROM kafka_source;\n');
+  return { jar: join(dir, 'runner.jar'), sql: join(dir, 'job.sql') };
+}
+
+function synthFlink(yaml: string, options: { acknowledge?: boolean } = {}) {
+  const files = flinkFiles();
+  const app = createPipelineApp(tempDir());
+  app.node.setContext('aws:cdk:bundling-stacks', []);
+  const withSql = yaml.includes('application:\n')
+    ? yaml.replace('application:\n', `application:\n  sql: ${files.sql}\n`)
+    : `${yaml}\napplication:\n  sql: ${files.sql}`;
+  const spec = msk(withSql, 'msk-flink-s3');
+  const stack = new MskPipelineStack(app, 'streamkit-msk-flink-s3', { spec, flinkSqlRunnerJar: files.jar });
+  const acknowledgements = options.acknowledge === false ? [] : applyNag(app);
+  if (options.acknowledge === false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth();
+  return { stack, template: Template.fromStack(stack), findings: readFindings(assembly.directory), acknowledgements };
+}
+
+describe('msk-flink-s3', () => {
+  test('without the Flink SQL runner JAR the stack says what it needs', () => {
+    const app = createPipelineApp(tempDir());
+    const saved = process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
+    delete process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
+    try {
+      assert.throws(
+        () => new MskPipelineStack(app, 'f', { spec: msk('application: { sql: job.sql }', 'msk-flink-s3') }),
+        /msk-flink-s3 needs the Flink SQL runner JAR .* STREAMKIT_FLINK_SQL_RUNNER_JAR/,
+      );
+    } finally {
+      if (saved !== undefined) process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR = saved;
+    }
+  });
+
+  test('a Managed Flink application in the cluster’s VPC with the spec’s runtime, parallelism and checkpoints', () => {
+    const p = synthFlink('');
+    const app = p.stack.flinkApplication!;
+    const lookup = p.stack.getLogicalId(p.stack.clusterLookup!.resource.node.defaultChild as never);
+    p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+      ApplicationName: app.applicationName,
+      RuntimeEnvironment: 'FLINK-1_20',
+      ServiceExecutionRole: { 'Fn::GetAtt': [p.stack.getLogicalId(app.role.node.defaultChild as never), 'Arn'] },
+      ApplicationConfiguration: {
+        ApplicationCodeConfiguration: {
+          CodeContentType: 'ZIPFILE',
+          CodeContent: { S3ContentLocation: Match.anyValue() },
+        },
+        EnvironmentProperties: {
+          PropertyGroups: [
+            {
+              PropertyGroupId: 'streamkit.sql',
+              PropertyMap: Match.objectLike({
+                'kafka.bootstrap.servers': { 'Fn::GetAtt': [lookup, 'BootstrapServers'] },
+                'kafka.topic': 'events',
+                'kafka.group.id': app.consumerGroupId,
+                'kafka.auth': 'iam',
+              }),
+            },
+          ],
+        },
+        FlinkApplicationConfiguration: {
+          CheckpointConfiguration: {
+            ConfigurationType: 'CUSTOM',
+            CheckpointingEnabled: true,
+            CheckpointInterval: 60_000,
+            MinPauseBetweenCheckpoints: 5000,
+          },
+          MonitoringConfiguration: { ConfigurationType: 'CUSTOM', LogLevel: 'INFO', MetricsLevel: 'APPLICATION' },
+          ParallelismConfiguration: {
+            ConfigurationType: 'CUSTOM',
+            Parallelism: 1,
+            ParallelismPerKPU: 1,
+            AutoScalingEnabled: true,
+          },
+        },
+        ApplicationSnapshotConfiguration: { SnapshotsEnabled: true },
+        VpcConfigurations: [
+          {
+            SubnetIds: Match.anyValue(),
+            SecurityGroupIds: [
+              {
+                'Fn::GetAtt': [
+                  p.stack.getLogicalId(p.stack.cluster!.securityGroup.node.defaultChild as never),
+                  'GroupId',
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    p.template.resourceCountIs('AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption', 1);
+    for (const metric of ['downtime', 'fullRestarts', 'numberOfFailedCheckpoints']) {
+      p.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/KinesisAnalytics',
+        MetricName: metric,
+        Dimensions: [{ Name: 'Application', Value: app.applicationName }],
+      });
+    }
+    assert.deepEqual(p.findings, []);
+  });
+
+  test('every application setting changed', () => {
+    const p = synthFlink(
+      `topics: [{ name: ticks }]
+application:
+  topic: ticks
+  runtimeEnvironment: FLINK-1_19
+  parallelism: 8
+  parallelismPerKpu: 2
+  autoScalingEnabled: false
+  checkpointInterval: 5m`,
+    );
+    p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+      RuntimeEnvironment: 'FLINK-1_19',
+      ApplicationConfiguration: Match.objectLike({
+        FlinkApplicationConfiguration: Match.objectLike({
+          CheckpointConfiguration: Match.objectLike({ CheckpointInterval: 300_000 }),
+          ParallelismConfiguration: {
+            ConfigurationType: 'CUSTOM',
+            Parallelism: 8,
+            ParallelismPerKPU: 2,
+            AutoScalingEnabled: false,
+          },
+        }),
+      }),
+    });
+  });
+
+  test('cdk-nag: every finding acknowledged, every acknowledgement answers a finding', () => {
+    const acknowledged = synthFlink('');
+    assert.deepEqual(acknowledged.findings, []);
+    const raw = synthFlink('', { acknowledge: false }).findings;
+    for (const a of acknowledged.acknowledgements) {
+      assert.ok(
+        raw.some((f) => f.rule === a.id && f.constructPaths.some((path) => path.startsWith(a.constructPath))),
+        `${a.id} on ${a.constructPath} answers no finding`,
+      );
+    }
   });
 });
 
