@@ -18,7 +18,7 @@ import {
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -177,7 +177,14 @@ export class MskPipelineStack extends Stack {
       };
     }
 
-    // Topics: MSK's topic API (AWS::MSK::Topic) on provisioned clusters.
+    // Topics: MSK's topic API (AWS::MSK::Topic) on provisioned clusters. MSK Serverless has none: say so at synth.
+    if (this.cluster instanceof ServerlessCluster && spec.topics.length > 0) {
+      Annotations.of(this).addWarningV2(
+        '@streamkit/msk:serverless-topics',
+        `MSK Serverless has no topic API, so this stack does not create ${spec.topics.map((t) => t.name).join(', ')}: ` +
+          'create them before consumers start, e.g. kafka-topics.sh --create on the client instance (docs/presets/msk-cluster.md)',
+      );
+    }
     this.topics =
       this.cluster instanceof ServerlessCluster
         ? []
