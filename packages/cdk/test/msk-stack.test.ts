@@ -445,9 +445,15 @@ consumers:
   });
 
   test('mutual TLS: the mapping presents the client certificate', () => {
-    const p = synthMskPipeline(msk(`existingCluster: { arn: ${ARN}, auth: tls, secretArn: ${CERT} }`, 'msk-lambda'), {
-      bundle: false,
-    });
+    const p = synthMskPipeline(
+      msk(
+        `existingCluster: { arn: ${ARN}, auth: tls, secretArn: ${CERT} }\nconsumers:\n  - topic: payments`,
+        'msk-lambda',
+      ),
+      {
+        bundle: false,
+      },
+    );
     p.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       SourceAccessConfigurations: [{ Type: 'CLIENT_CERTIFICATE_TLS_AUTH', URI: CERT }],
     });
@@ -834,7 +840,7 @@ describe('cdk-nag on the MSK presets', () => {
     [
       'msk-connect-s3 on an existing cluster',
       msk(
-        `existingCluster: { arn: ${ARN} }\nconnector: { plugin: "s3://my-plugins/kafka-connect-s3.zip" }`,
+        `existingCluster: { arn: ${ARN} }\nconnector: { plugin: "s3://my-plugins/kafka-connect-s3.zip", topics: [payments] }`,
         'msk-connect-s3',
       ),
     ],

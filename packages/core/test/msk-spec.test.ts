@@ -72,6 +72,20 @@ describe('every MSK preset resolves with defaults alone', () => {
     assert.equal(spec.delivery.prefix, LIMITS.firehose.prefix.default);
   });
 
+  test('an existing cluster’s topics are its own: without topics the stack declares none, and consumers name theirs', () => {
+    const spec = requirePreset(
+      parse(`preset: msk-lambda\nexistingCluster: { arn: ${ARN} }\nconsumers:\n  - topic: payments`),
+      'msk-lambda',
+    );
+    assert.deepEqual(spec.topics, []);
+    assert.equal(spec.consumers[0]!.topic, 'payments');
+    assert.ok(
+      problemsOf(`preset: msk-lambda\nexistingCluster: { arn: ${ARN} }`).includes(
+        'consumers[0].topic is required when topics is empty: the topic this consumer reads',
+      ),
+    );
+  });
+
   test('msk-connect-s3 needs its plugin; then auto scaling between 1 and 2 workers, every declared topic', () => {
     assert.deepEqual(problemsOf('preset: msk-connect-s3'), [
       'connector.plugin is required: the S3 URI of the connector plugin ZIP or JAR (for example Confluent’s S3 sink)',
@@ -596,7 +610,7 @@ describe('MSK alarms', () => {
 
   test('consumers alarm on their consumer group’s lag, their errors and throttles, and their SQS dead letters', () => {
     const spec = parse(
-      `preset: msk-lambda\nexistingCluster: { arn: ${ARN} }\nconsumers:\n  - { name: a, onFailure: sqs }\n  - { name: b }`,
+      `preset: msk-lambda\nexistingCluster: { arn: ${ARN} }\nconsumers:\n  - { name: a, topic: t, onFailure: sqs }\n  - { name: b, topic: t }`,
     );
     assert.deepEqual(
       alarmsFor(spec).map((a) => a.id),
