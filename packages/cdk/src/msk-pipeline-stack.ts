@@ -18,7 +18,7 @@ import {
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -30,18 +30,26 @@ import type { RecordTransformationFunction } from './firehose/record-transformat
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
 import { DEFAULT_LOG_RETENTION } from './log-retention.ts';
 import { PipelineMonitoring } from './monitoring/pipeline-monitoring.ts';
+import { FlinkSqlApplication } from './msk/flink-sql-application.ts';
 import { KafkaClientInstance } from './msk/kafka-client-instance.ts';
 import { type KafkaClusterRef, KafkaConsumer } from './msk/kafka-consumer.ts';
 import { kafkaClientStatements } from './msk/kafka-permissions.ts';
 import { KafkaTopic } from './msk/kafka-topic.ts';
 import { KafkaVpc } from './msk/kafka-vpc.ts';
 import { MskCluster } from './msk/msk-cluster.ts';
+import { MskClusterLookup } from './msk/msk-cluster-lookup.ts';
+import { S3SinkConnector } from './msk/s3-sink-connector.ts';
 import { ServerlessCluster } from './msk/serverless-cluster.ts';
 import { EncryptedBucket } from './s3/encrypted-bucket.ts';
 
 export interface MskPipelineStackProps extends StackProps {
   /** The resolved spec of an MSK preset. */
   readonly spec: PipelineSpec;
+  /**
+   * msk-flink-s3: the Flink SQL runner JAR the application deploys (built by the Flink presets' `flink/` project).
+   * @default - the STREAMKIT_FLINK_SQL_RUNNER_JAR environment variable
+   */
+  readonly flinkSqlRunnerJar?: string;
 }
 
 export class MskPipelineStack extends Stack {
@@ -65,22 +73,30 @@ export class MskPipelineStack extends Stack {
   readonly output: EncryptedBucket | undefined;
   readonly delivery: S3DeliveryStream | undefined;
   readonly recordTransformation: RecordTransformationFunction | undefined;
+  /** msk-connect-s3: the S3 sink connector and the lookup of the cluster's brokers it needs. */
+  readonly connector: S3SinkConnector | undefined;
+  readonly clusterLookup: MskClusterLookup | undefined;
+  /** msk-flink-s3: the Flink SQL application. */
+  readonly flinkApplication: FlinkSqlApplication | undefined;
   /** msk-labs: the role workshop Lambda functions run as. */
   readonly labRole: iam.Role | undefined;
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: MskPipelineStackProps) {
-    const { spec: input, ...stackProps } = props;
+    const { spec: input, flinkSqlRunnerJar: _jar, ...stackProps } = props;
     if (!input.preset.startsWith('msk-')) {
       throw new StreamkitError('SK_VALIDATION', `MskPipelineStack needs an MSK preset (got ${input.preset})`, {
         path: 'preset',
       });
     }
     const spec = input as MskPipelineSpec;
-    if (spec.preset === 'msk-flink-s3' || spec.preset === 'msk-connect-s3') {
-      throw new StreamkitError('SK_VALIDATION', `the cloud target has no stack for preset ${spec.preset} yet`, {
-        path: 'preset',
-      });
+    const runnerJar = props.flinkSqlRunnerJar ?? process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
+    if (spec.preset === 'msk-flink-s3' && !runnerJar) {
+      throw new StreamkitError(
+        'SK_VALIDATION',
+        'msk-flink-s3 needs the Flink SQL runner JAR (the flink/ project of the Flink presets): set STREAMKIT_FLINK_SQL_RUNNER_JAR to its path',
+        { path: 'preset' },
+      );
     }
     const chain = `streamkit ${spec.preset}: ${PRESETS[spec.preset].title}`;
     super(scope, id, {
@@ -161,7 +177,14 @@ export class MskPipelineStack extends Stack {
       };
     }
 
-    // Topics: MSK's topic API (AWS::MSK::Topic) on provisioned clusters.
+    // Topics: MSK's topic API (AWS::MSK::Topic) on provisioned clusters. MSK Serverless has none: say so at synth.
+    if (this.cluster instanceof ServerlessCluster && spec.topics.length > 0) {
+      Annotations.of(this).addWarningV2(
+        '@streamkit/msk:serverless-topics',
+        `MSK Serverless has no topic API, so this stack does not create ${spec.topics.map((t) => t.name).join(', ')}: ` +
+          'create them before consumers start, e.g. kafka-topics.sh --create on the client instance (docs/presets/msk-cluster.md)',
+      );
+    }
     this.topics =
       this.cluster instanceof ServerlessCluster
         ? []
@@ -201,7 +224,6 @@ export class MskPipelineStack extends Stack {
     if (spec.preset === 'msk-lambda-firehose-s3') {
       firehose = firehoseToS3(this, { delivery: spec.delivery, bucket: spec.bucket });
     }
-    this.output = firehose?.output;
     this.delivery = firehose?.deliveryStream;
     this.recordTransformation = firehose?.recordTransformation;
     const builtin = spec.preset === 'msk-lambda-firehose-s3' ? 'firehoseForwarder' : 'kafkaConsumer';
@@ -255,6 +277,105 @@ export class MskPipelineStack extends Stack {
       return consumer;
     });
 
+    // msk-connect-s3: the S3 sink connector, in the cluster's subnets and security group.
+    this.connector = undefined;
+    // What CloudFormation cannot read of the cluster, for the clients that need it at deploy time.
+    this.clusterLookup =
+      spec.preset === 'msk-connect-s3' || spec.preset === 'msk-flink-s3'
+        ? new MskClusterLookup(this, 'ClusterLookup', { clusterArn: this.clusterArn, auth: this.auth })
+        : undefined;
+    if (this.clusterLookup && this.cluster) this.clusterLookup.node.addDependency(this.cluster);
+    let connectOutput: EncryptedBucket | undefined;
+    if (spec.preset === 'msk-connect-s3') {
+      const auth = this.auth;
+      if (auth !== 'iam' && auth !== 'unauthenticated') {
+        throw new StreamkitError('SK_VALIDATION', `MSK Connect needs IAM or no authentication (got ${auth})`, {
+          path: 'cluster.auth',
+        });
+      }
+      connectOutput = new EncryptedBucket(this, 'Output', {
+        abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+        intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
+      });
+      const lookup = this.clusterLookup!;
+      const { connector: k } = spec;
+      this.connector = new S3SinkConnector(this, 'Connector', {
+        clusterArn: this.clusterArn,
+        auth,
+        bootstrapServers: lookup.bootstrapServers,
+        subnetIds: this.network ? this.network.subnetIds : lookup.subnetIds,
+        securityGroupIds: this.cluster ? [this.cluster.securityGroup.securityGroupId] : lookup.securityGroupIds,
+        topics: k.topics,
+        bucket: connectOutput.bucket,
+        pluginLocation: k.plugin,
+        connectorClass: k.connectorClass,
+        kafkaConnectVersion: k.kafkaConnectVersion,
+        capacity:
+          k.capacity.mode === 'autoScaling'
+            ? {
+                mode: 'autoScaling',
+                mcuCount: Number(k.capacity.mcuCount),
+                minWorkerCount: k.capacity.minWorkerCount,
+                maxWorkerCount: k.capacity.maxWorkerCount,
+                scaleInPercentage: k.capacity.scaleInPercentage,
+                scaleOutPercentage: k.capacity.scaleOutPercentage,
+              }
+            : { mode: 'provisioned', mcuCount: Number(k.capacity.mcuCount), workerCount: k.capacity.workerCount },
+        tasksMax: k.tasksMax,
+        flushSize: k.flushSize,
+        rotateIntervalMs: k.rotateIntervalMs,
+        workerConfiguration: k.workerConfiguration,
+        connectorConfiguration: k.connectorConfiguration,
+      });
+      for (const topic of this.topics) this.connector.connector.node.addDependency(topic);
+      new CfnOutput(this, 'ConnectorName', {
+        description: 'MSK Connect connector',
+        value: this.connector.connectorName,
+      });
+      new CfnOutput(this, 'OutputBucketName', {
+        description: 'Where the connector writes (topics/<topic>/partition=<n>/…)',
+        value: connectOutput.bucket.bucketName,
+      });
+    }
+
+    // msk-flink-s3: the Flink SQL application, in the cluster's subnets and security group.
+    this.flinkApplication = undefined;
+    let flinkOutput: EncryptedBucket | undefined;
+    if (spec.preset === 'msk-flink-s3') {
+      flinkOutput = new EncryptedBucket(this, 'Output', {
+        abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+        intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
+      });
+      const lookup = this.clusterLookup!;
+      const { application: a } = spec;
+      this.flinkApplication = new FlinkSqlApplication(this, 'Application', {
+        runnerJar: runnerJar!,
+        sqlFile: a.sql,
+        clusterArn: this.clusterArn,
+        auth: this.auth,
+        bootstrapServers: lookup.bootstrapServers,
+        subnetIds: this.network ? this.network.subnetIds : lookup.subnetIds,
+        securityGroupIds: this.cluster ? [this.cluster.securityGroup.securityGroupId] : lookup.securityGroupIds,
+        topic: a.topic,
+        bucket: flinkOutput.bucket,
+        runtimeEnvironment: a.runtimeEnvironment,
+        parallelism: a.parallelism,
+        parallelismPerKpu: a.parallelismPerKpu,
+        autoScalingEnabled: a.autoScalingEnabled,
+        checkpointIntervalSeconds: a.checkpointInterval,
+      });
+      for (const topic of this.topics) this.flinkApplication.application.node.addDependency(topic);
+      new CfnOutput(this, 'ApplicationName', {
+        description:
+          'Managed Service for Apache Flink application (start it: aws kinesisanalyticsv2 start-application)',
+        value: this.flinkApplication.applicationName,
+      });
+      new CfnOutput(this, 'OutputBucketName', {
+        description: 'Where the application writes',
+        value: flinkOutput.bucket.bucketName,
+      });
+    }
+
     // msk-labs: the role workshop functions run as (read the declared topics, write their own log group).
     this.labRole = undefined;
     if (spec.preset === 'msk-labs' && spec.lambdaRole.enabled) {
@@ -291,8 +412,11 @@ export class MskPipelineStack extends Stack {
       });
     }
 
+    this.output = firehose?.output ?? connectOutput ?? flinkOutput;
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alarms: alarmsFor(spec),
+      ...(this.connector && { connectorName: this.connector.connectorName }),
+      ...(this.flinkApplication && { applicationName: this.flinkApplication.applicationName }),
       alarmEmail: spec.monitoring.alarmEmail,
       dashboard: spec.monitoring.dashboard,
       kafka: {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { alarmsFor, type PipelineSpec } from '@streamkit/core';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { MskPipelineStack } from '../src/msk-pipeline-stack.ts';
 import { applyNag, NAG_ACKNOWLEDGEMENTS } from '../src/nag.ts';
 import { createPipelineApp, readFindings } from '../src/synth.ts';
@@ -313,7 +317,13 @@ client:
       VpcConfigs: [{ SubnetIds: Match.anyValue(), SecurityGroups: Match.anyValue() }],
     });
     p.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
-    assert.deepEqual(p.findings, []);
+    assert.deepEqual(
+      p.findings.map((f) => [f.rule, f.severity]),
+      [['Annotation::@streamkit/msk:serverless-topics', 'warning']],
+    );
+    // No topic API on MSK Serverless: the stack creates none, and says so instead of leaving consumers to find out.
+    p.template.resourceCountIs('AWS::MSK::Topic', 0);
+    Annotations.fromStack(p.stack).hasWarning('*', Match.stringLikeRegexp('MSK Serverless has no topic API.*events'));
   });
 });
 
@@ -435,9 +445,15 @@ consumers:
   });
 
   test('mutual TLS: the mapping presents the client certificate', () => {
-    const p = synthMskPipeline(msk(`existingCluster: { arn: ${ARN}, auth: tls, secretArn: ${CERT} }`, 'msk-lambda'), {
-      bundle: false,
-    });
+    const p = synthMskPipeline(
+      msk(
+        `existingCluster: { arn: ${ARN}, auth: tls, secretArn: ${CERT} }\nconsumers:\n  - topic: payments`,
+        'msk-lambda',
+      ),
+      {
+        bundle: false,
+      },
+    );
     p.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       SourceAccessConfigurations: [{ Type: 'CLIENT_CERTIFICATE_TLS_AUTH', URI: CERT }],
     });
@@ -522,6 +538,295 @@ describe('msk-labs', () => {
   });
 });
 
+describe('msk-connect-s3', () => {
+  const PLUGIN = 's3://my-plugins/connectors/kafka-connect-s3.zip';
+  test('the defaults: plugin, worker configuration, an auto-scaled connector in the cluster’s subnets over IAM and TLS', () => {
+    const p = synthMskPipeline(msk(`connector: { plugin: "${PLUGIN}" }`, 'msk-connect-s3'), { bundle: false });
+    p.template.hasResourceProperties('AWS::KafkaConnect::CustomPlugin', {
+      ContentType: 'ZIP',
+      Location: {
+        S3Location: {
+          BucketArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-plugins']] },
+          FileKey: 'connectors/kafka-connect-s3.zip',
+        },
+      },
+    });
+    p.template.hasResourceProperties('AWS::KafkaConnect::WorkerConfiguration', {
+      PropertiesFileContent: Buffer.from(
+        'key.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter.schemas.enable=false\n',
+      ).toString('base64'),
+    });
+    const lookup = p.stack.clusterLookup!;
+    p.template.hasResourceProperties('Custom::MskClusterLookup', {
+      ClusterArn: { 'Fn::GetAtt': [logicalId(p, p.stack.cluster!), 'Arn'] },
+      Auth: 'iam',
+    });
+    p.template.hasResourceProperties('AWS::KafkaConnect::Connector', {
+      ConnectorName: p.stack.connector!.connectorName,
+      KafkaConnectVersion: '3.7.x',
+      Capacity: {
+        AutoScaling: {
+          McuCount: 1,
+          MinWorkerCount: 1,
+          MaxWorkerCount: 2,
+          ScaleInPolicy: { CpuUtilizationPercentage: 20 },
+          ScaleOutPolicy: { CpuUtilizationPercentage: 80 },
+        },
+      },
+      ConnectorConfiguration: Match.objectLike({
+        'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
+        'tasks.max': '2',
+        topics: 'events',
+        's3.bucket.name': { Ref: logicalId(p, p.stack.output!.bucket) },
+        'flush.size': '1000',
+        'rotate.schedule.interval.ms': '60000',
+        'format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
+      }),
+      KafkaCluster: {
+        ApacheKafkaCluster: {
+          BootstrapServers: { 'Fn::GetAtt': [logicalId(p, lookup.resource), 'BootstrapServers'] },
+          Vpc: {
+            SecurityGroups: [{ 'Fn::GetAtt': [logicalId(p, p.stack.cluster!.securityGroup), 'GroupId'] }],
+            Subnets: Match.anyValue(),
+          },
+        },
+      },
+      KafkaClusterClientAuthentication: { AuthenticationType: 'IAM' },
+      KafkaClusterEncryptionInTransit: { EncryptionType: 'TLS' },
+      ServiceExecutionRoleArn: { 'Fn::GetAtt': [logicalId(p, p.stack.connector!.role), 'Arn'] },
+      LogDelivery: { WorkerLogDelivery: { CloudWatchLogs: { Enabled: true, LogGroup: Match.anyValue() } } },
+    });
+    const cluster = { 'Fn::GetAtt': [logicalId(p, p.stack.cluster!), 'Arn'] };
+    p.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(p, p.stack.connector!.role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'ReadTopics', Resource: topicArn(cluster, 'events') }),
+          Match.objectLike({ Sid: 'UseTheInternalTopicsOfMskConnect' }),
+        ]),
+      },
+    });
+    p.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(p, lookup.role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ReadTheCluster',
+            Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+            Resource: cluster,
+          }),
+        ]),
+      },
+    });
+    p.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/KafkaConnect',
+      MetricName: 'ErroredTaskCount',
+      Dimensions: [{ Name: 'ConnectorName', Value: p.stack.connector!.connectorName }],
+    });
+    assert.deepEqual(p.findings, []);
+  });
+
+  test('every connector setting changed, on an existing cluster whose subnets and groups are looked up', () => {
+    const p = synthMskPipeline(
+      msk(
+        `existingCluster: { arn: ${ARN}, auth: unauthenticated }
+topics: []
+connector:
+  topics: [payments, refunds]
+  plugin: s3://my-plugins/sink.jar
+  connectorClass: com.example.S3Sink
+  kafkaConnectVersion: 2.7.1
+  capacity: { mode: provisioned, workerCount: 3, mcuCount: "4" }
+  tasksMax: 6
+  flushSize: 50
+  rotateIntervalMs: 5000
+  workerConfiguration: { value.converter.schemas.enable: true }
+  connectorConfiguration: { s3.part.size: 5242880, topics.dir: archive }`,
+        'msk-connect-s3',
+      ),
+      { bundle: false },
+    );
+    const lookup = logicalId(p, p.stack.clusterLookup!.resource);
+    p.template.hasResourceProperties('AWS::KafkaConnect::CustomPlugin', { ContentType: 'JAR' });
+    p.template.hasResourceProperties('AWS::KafkaConnect::Connector', {
+      KafkaConnectVersion: '2.7.1',
+      Capacity: { ProvisionedCapacity: { McuCount: 4, WorkerCount: 3 } },
+      ConnectorConfiguration: Match.objectLike({
+        'connector.class': 'com.example.S3Sink',
+        'tasks.max': '6',
+        topics: 'payments,refunds',
+        'flush.size': '50',
+        'rotate.schedule.interval.ms': '5000',
+        's3.part.size': '5242880',
+        'topics.dir': 'archive',
+      }),
+      KafkaCluster: {
+        ApacheKafkaCluster: {
+          BootstrapServers: { 'Fn::GetAtt': [lookup, 'BootstrapServers'] },
+          Vpc: {
+            Subnets: { 'Fn::Split': [',', { 'Fn::GetAtt': [lookup, 'SubnetIds'] }] },
+            SecurityGroups: { 'Fn::Split': [',', { 'Fn::GetAtt': [lookup, 'SecurityGroupIds'] }] },
+          },
+        },
+      },
+      KafkaClusterClientAuthentication: { AuthenticationType: 'NONE' },
+    });
+    const workers = Object.values(p.template.findResources('AWS::KafkaConnect::WorkerConfiguration'))[0]!;
+    assert.ok(
+      Buffer.from(workers.Properties.PropertiesFileContent, 'base64')
+        .toString()
+        .includes('value.converter.schemas.enable=true'),
+    );
+    assert.deepEqual(p.findings, []);
+  });
+});
+
+/** A stand-in runner JAR and a SQL file: CDK only uploads them as assets. */
+function flinkFiles() {
+  const dir = tempDir('streamkit-flink-');
+  writeFileSync(join(dir, 'runner.jar'), 'the Flink SQL runner of the Flink presets');
+  writeFileSync(join(dir, 'job.sql'), 'INSERT INTO s3_sink SELECT * FROM kafka_source;\n');
+  return { jar: join(dir, 'runner.jar'), sql: join(dir, 'job.sql') };
+}
+
+function synthFlink(yaml: string, options: { acknowledge?: boolean } = {}) {
+  const files = flinkFiles();
+  const app = createPipelineApp(tempDir());
+  app.node.setContext('aws:cdk:bundling-stacks', []);
+  const withSql = yaml.includes('application:\n')
+    ? yaml.replace('application:\n', `application:\n  sql: ${files.sql}\n`)
+    : `${yaml}\napplication:\n  sql: ${files.sql}`;
+  const spec = msk(withSql, 'msk-flink-s3');
+  const stack = new MskPipelineStack(app, 'streamkit-msk-flink-s3', { spec, flinkSqlRunnerJar: files.jar });
+  const acknowledgements = options.acknowledge === false ? [] : applyNag(app);
+  if (options.acknowledge === false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth();
+  return { stack, template: Template.fromStack(stack), findings: readFindings(assembly.directory), acknowledgements };
+}
+
+describe('msk-flink-s3', () => {
+  test('without the Flink SQL runner JAR the stack says what it needs', () => {
+    const app = createPipelineApp(tempDir());
+    const saved = process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
+    delete process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
+    try {
+      assert.throws(
+        () => new MskPipelineStack(app, 'f', { spec: msk('application: { sql: job.sql }', 'msk-flink-s3') }),
+        /msk-flink-s3 needs the Flink SQL runner JAR .* STREAMKIT_FLINK_SQL_RUNNER_JAR/,
+      );
+    } finally {
+      if (saved !== undefined) process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR = saved;
+    }
+  });
+
+  test('a Managed Flink application in the cluster’s VPC with the spec’s runtime, parallelism and checkpoints', () => {
+    const p = synthFlink('');
+    const app = p.stack.flinkApplication!;
+    const lookup = p.stack.getLogicalId(p.stack.clusterLookup!.resource.node.defaultChild as never);
+    p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+      ApplicationName: app.applicationName,
+      RuntimeEnvironment: 'FLINK-1_20',
+      ServiceExecutionRole: { 'Fn::GetAtt': [p.stack.getLogicalId(app.role.node.defaultChild as never), 'Arn'] },
+      ApplicationConfiguration: {
+        ApplicationCodeConfiguration: {
+          CodeContentType: 'ZIPFILE',
+          CodeContent: { S3ContentLocation: Match.anyValue() },
+        },
+        EnvironmentProperties: {
+          PropertyGroups: [
+            {
+              PropertyGroupId: 'streamkit.sql',
+              PropertyMap: Match.objectLike({
+                'kafka.bootstrap.servers': { 'Fn::GetAtt': [lookup, 'BootstrapServers'] },
+                'kafka.topic': 'events',
+                'kafka.group.id': app.consumerGroupId,
+                'kafka.auth': 'iam',
+              }),
+            },
+          ],
+        },
+        FlinkApplicationConfiguration: {
+          CheckpointConfiguration: {
+            ConfigurationType: 'CUSTOM',
+            CheckpointingEnabled: true,
+            CheckpointInterval: 60_000,
+            MinPauseBetweenCheckpoints: 5000,
+          },
+          MonitoringConfiguration: { ConfigurationType: 'CUSTOM', LogLevel: 'INFO', MetricsLevel: 'APPLICATION' },
+          ParallelismConfiguration: {
+            ConfigurationType: 'CUSTOM',
+            Parallelism: 1,
+            ParallelismPerKPU: 1,
+            AutoScalingEnabled: true,
+          },
+        },
+        ApplicationSnapshotConfiguration: { SnapshotsEnabled: true },
+        VpcConfigurations: [
+          {
+            SubnetIds: Match.anyValue(),
+            SecurityGroupIds: [
+              {
+                'Fn::GetAtt': [
+                  p.stack.getLogicalId(p.stack.cluster!.securityGroup.node.defaultChild as never),
+                  'GroupId',
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    p.template.resourceCountIs('AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption', 1);
+    for (const metric of ['downtime', 'fullRestarts', 'numberOfFailedCheckpoints']) {
+      p.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/KinesisAnalytics',
+        MetricName: metric,
+        Dimensions: [{ Name: 'Application', Value: app.applicationName }],
+      });
+    }
+    assert.deepEqual(p.findings, []);
+  });
+
+  test('every application setting changed', () => {
+    const p = synthFlink(
+      `topics: [{ name: ticks }]
+application:
+  topic: ticks
+  runtimeEnvironment: FLINK-1_19
+  parallelism: 8
+  parallelismPerKpu: 2
+  autoScalingEnabled: false
+  checkpointInterval: 5m`,
+    );
+    p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+      RuntimeEnvironment: 'FLINK-1_19',
+      ApplicationConfiguration: Match.objectLike({
+        FlinkApplicationConfiguration: Match.objectLike({
+          CheckpointConfiguration: Match.objectLike({ CheckpointInterval: 300_000 }),
+          ParallelismConfiguration: {
+            ConfigurationType: 'CUSTOM',
+            Parallelism: 8,
+            ParallelismPerKPU: 2,
+            AutoScalingEnabled: false,
+          },
+        }),
+      }),
+    });
+  });
+
+  test('cdk-nag: every finding acknowledged, every acknowledgement answers a finding', () => {
+    const acknowledged = synthFlink('');
+    assert.deepEqual(acknowledged.findings, []);
+    const raw = synthFlink('', { acknowledge: false }).findings;
+    for (const a of acknowledged.acknowledgements) {
+      assert.ok(
+        raw.some((f) => f.rule === a.id && f.constructPaths.some((path) => path.startsWith(a.constructPath))),
+        `${a.id} on ${a.constructPath} answers no finding`,
+      );
+    }
+  });
+});
+
 describe('cdk-nag on the MSK presets', () => {
   const variants: [string, PipelineSpec][] = [
     ['msk-cluster defaults', msk('', 'msk-cluster')],
@@ -531,12 +836,21 @@ describe('cdk-nag on the MSK presets', () => {
     ['msk-lambda with an SQS destination', msk('consumers:\n  - onFailure: sqs', 'msk-lambda')],
     ['msk-lambda-firehose-s3 defaults', msk('', 'msk-lambda-firehose-s3')],
     ['msk-labs defaults', msk('', 'msk-labs')],
+    ['msk-connect-s3 defaults', msk('connector: { plugin: "s3://my-plugins/kafka-connect-s3.zip" }', 'msk-connect-s3')],
+    [
+      'msk-connect-s3 on an existing cluster',
+      msk(
+        `existingCluster: { arn: ${ARN} }\nconnector: { plugin: "s3://my-plugins/kafka-connect-s3.zip", topics: [payments] }`,
+        'msk-connect-s3',
+      ),
+    ],
   ];
   for (const [what, spec] of variants) {
     test(`${what}: every finding acknowledged with a reason, every acknowledgement answers a finding`, () => {
+      const nagFinding = (f: { rule: string }) => !f.rule.startsWith('Annotation::@streamkit/');
       const acknowledged = synthMskPipeline(spec, { bundle: false });
-      assert.deepEqual(acknowledged.findings, []);
-      const raw = synthMskPipeline(spec, { bundle: false, acknowledge: false }).findings;
+      assert.deepEqual(acknowledged.findings.filter(nagFinding), []);
+      const raw = synthMskPipeline(spec, { bundle: false, acknowledge: false }).findings.filter(nagFinding);
       const covers = (a: { id: string; constructPath: string }, rule: string, path: string) =>
         a.id === rule && (path === a.constructPath || path.startsWith(`${a.constructPath}/`));
       for (const finding of raw) {
@@ -564,11 +878,14 @@ describe('cdk-nag on the MSK presets', () => {
 });
 
 describe('two deployments of one preset side by side', () => {
-  for (const preset of ['msk-cluster', 'msk-lambda', 'msk-lambda-firehose-s3'] as const) {
+  for (const preset of ['msk-cluster', 'msk-lambda', 'msk-lambda-firehose-s3', 'msk-connect-s3'] as const) {
     test(`${preset}: two stacks in one app synthesize, and no physical name is shared`, () => {
       const app = createPipelineApp(tempDir());
       app.node.setContext('aws:cdk:bundling-stacks', []);
-      const spec = msk('cluster: { auth: scram }', preset);
+      const spec =
+        preset === 'msk-connect-s3'
+          ? msk('connector: { plugin: "s3://my-plugins/kafka-connect-s3.zip" }', preset)
+          : msk('cluster: { auth: scram }', preset);
       const a = new MskPipelineStack(app, 'streamkit-orders-eu', { spec });
       const b = new MskPipelineStack(app, 'streamkit-orders-us', { spec });
       applyNag(app);

@@ -874,6 +874,13 @@ export const LIMITS = {
     }),
   },
   mskConnect: {
+    connectorClass: text({
+      default: 'io.confluent.connect.s3.S3SinkConnector',
+      defaultSource: 'streamkit',
+      description:
+        'connector.class of the S3 sink; streamkit writes that connector’s settings (flush.size, s3.bucket.name…)',
+      note: 'The S3 sink most MSK Connect users run (its ZIP is on Confluent Hub); another plugin takes its own settings in connector.connectorConfiguration.',
+    }),
     connectVersion: choice({
       values: ['2.7.1', '3.7.x'],
       default: '3.7.x',

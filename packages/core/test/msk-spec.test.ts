@@ -72,9 +72,30 @@ describe('every MSK preset resolves with defaults alone', () => {
     assert.equal(spec.delivery.prefix, LIMITS.firehose.prefix.default);
   });
 
-  test('msk-connect-s3: the built-in plugin, auto scaling between 1 and 2 workers, every declared topic', () => {
-    const spec = presetSpec('msk-connect-s3');
-    assert.equal(spec.connector.plugin, 'builtin');
+  test('an existing cluster’s topics are its own: without topics the stack declares none, and consumers name theirs', () => {
+    const spec = requirePreset(
+      parse(`preset: msk-lambda\nexistingCluster: { arn: ${ARN} }\nconsumers:\n  - topic: payments`),
+      'msk-lambda',
+    );
+    assert.deepEqual(spec.topics, []);
+    assert.equal(spec.consumers[0]!.topic, 'payments');
+    assert.ok(
+      problemsOf(`preset: msk-lambda\nexistingCluster: { arn: ${ARN} }`).includes(
+        'consumers[0].topic is required when topics is empty: the topic this consumer reads',
+      ),
+    );
+  });
+
+  test('msk-connect-s3 needs its plugin; then auto scaling between 1 and 2 workers, every declared topic', () => {
+    assert.deepEqual(problemsOf('preset: msk-connect-s3'), [
+      'connector.plugin is required: the S3 URI of the connector plugin ZIP or JAR (for example Confluent’s S3 sink)',
+    ]);
+    const spec = requirePreset(
+      parse('preset: msk-connect-s3\nconnector:\n  plugin: s3://my-plugins/kafka-connect-s3.zip'),
+      'msk-connect-s3',
+    );
+    assert.equal(spec.connector.plugin, 's3://my-plugins/kafka-connect-s3.zip');
+    assert.equal(spec.connector.connectorClass, 'io.confluent.connect.s3.S3SinkConnector');
     assert.deepEqual(spec.connector.topics, ['events']);
     assert.equal(spec.connector.capacity.mode, 'autoScaling');
     assert.equal(spec.connector.capacity.minWorkerCount, 1);
@@ -513,12 +534,12 @@ describe('invalid MSK specs are rejected with the path, the allowed values and t
     [
       'a connector plugin that is not an S3 URI',
       'preset: msk-connect-s3\nconnector:\n  plugin: https://example.com/s3-sink.zip',
-      'connector.plugin must be builtin or the S3 URI of a plugin file, such as s3://my-bucket/plugins/s3-sink.zip (got "https://example.com/s3-sink.zip")',
+      'connector.plugin must be the S3 URI of a plugin ZIP or JAR, such as s3://my-bucket/plugins/kafka-connect-s3.zip (got "https://example.com/s3-sink.zip")',
     ],
     [
-      'a plugin of your own without its class',
-      'preset: msk-connect-s3\nconnector:\n  plugin: s3://my-plugins/sink.zip',
-      'connector.connectorClass is required with a plugin of your own (connector.plugin is s3://my-plugins/sink.zip)',
+      'a connector on a SCRAM cluster',
+      'preset: msk-connect-s3\ncluster: { auth: scram }\nconnector:\n  plugin: s3://my-plugins/sink.zip',
+      'cluster.auth must be iam or unauthenticated: MSK Connect connects to clusters with IAM or without authentication only (got "scram")',
     ],
     [
       'more minimum than maximum workers',
@@ -589,7 +610,7 @@ describe('MSK alarms', () => {
 
   test('consumers alarm on their consumer group’s lag, their errors and throttles, and their SQS dead letters', () => {
     const spec = parse(
-      `preset: msk-lambda\nexistingCluster: { arn: ${ARN} }\nconsumers:\n  - { name: a, onFailure: sqs }\n  - { name: b }`,
+      `preset: msk-lambda\nexistingCluster: { arn: ${ARN} }\nconsumers:\n  - { name: a, topic: t, onFailure: sqs }\n  - { name: b, topic: t }`,
     );
     assert.deepEqual(
       alarmsFor(spec).map((a) => a.id),

@@ -1,5 +1,18 @@
 import { fileURLToPath } from 'node:url';
 
+export {
+  answer,
+  type CustomResourceOutcome,
+  type CustomResourceRequest,
+  responseBody,
+  sendResponse,
+} from './custom-resources/cloudformation-response.ts';
+export {
+  BOOTSTRAP_FIELD,
+  bootstrapServers,
+  type ClusterNetwork,
+  clusterNetwork,
+} from './custom-resources/msk-cluster-lookup.ts';
 export { envelope, type ForwardedRecord, firehoseData } from './firehose-forwarder/firehose-record.ts';
 export {
   chunk,
@@ -28,6 +41,11 @@ export const BUILTIN_HANDLERS = {
   kinesisConsumer: fileURLToPath(new URL('./kinesis-consumer/handler.ts', import.meta.url)),
   kafkaConsumer: fileURLToPath(new URL('./kafka-consumer/handler.ts', import.meta.url)),
   firehoseForwarder: fileURLToPath(new URL('./firehose-forwarder/handler.ts', import.meta.url)),
+} as const;
+
+/** Entry files of streamkit's own custom resource functions (cloud only). */
+export const CUSTOM_RESOURCE_HANDLERS = {
+  mskClusterLookup: fileURLToPath(new URL('./custom-resources/msk-cluster-lookup.ts', import.meta.url)),
 } as const;
 
 /** The handler entry of a consumer: its own file, or the built-in handler (the Kinesis consumer unless told). */

@@ -7,56 +7,58 @@ import type { z } from 'zod';
 import { commonFields } from '../spec/components.ts';
 import { bucketSection } from '../spec/delivery.ts';
 import { section } from '../spec/fields.ts';
-import { checkKafka, kafkaFields, resolveKafka } from '../spec/kafka.ts';
+import { checkKafka, existingClusterTopics, kafkaFields, resolveKafka } from '../spec/kafka.ts';
 import { flinkSqlApplicationSection } from '../spec/msk-apps.ts';
 import type { PresetDefinition } from './preset.ts';
 
-const schema = section({
-  ...commonFields,
-  ...kafkaFields,
-  application: flinkSqlApplicationSection,
-  bucket: bucketSection,
-})
-  .superRefine((spec, ctx) => {
-    checkKafka(spec, ctx, { allowExisting: true });
-    const { application } = spec;
-    if (application.sql === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['application', 'sql'],
-        message: 'is required: the Flink SQL file the application runs, relative to the spec',
-      });
-    }
-    const declared = spec.topics.map((t) => t.name);
-    if (application.topic !== undefined && !spec.existingCluster && !declared.includes(application.topic)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['application', 'topic'],
-        message: `must be one of the topics the stack creates: ${declared.join(', ') || '(none)'} (got "${application.topic}")`,
-      });
-    }
-    if (application.topic === undefined && declared.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['application', 'topic'],
-        message: 'is required when topics is empty: the topic the application reads',
-      });
-    }
+const schema = existingClusterTopics(
+  section({
+    ...commonFields,
+    ...kafkaFields,
+    application: flinkSqlApplicationSection,
+    bucket: bucketSection,
   })
-  .transform((spec) => {
-    const kafka = resolveKafka(spec);
-    return {
-      ...spec,
-      ...kafka,
-      name: spec.name ?? 'msk-flink-s3',
-      preset: 'msk-flink-s3' as const,
-      application: {
-        ...spec.application,
-        sql: spec.application.sql!,
-        topic: spec.application.topic ?? kafka.topics[0]!.name,
-      },
-    };
-  });
+    .superRefine((spec, ctx) => {
+      checkKafka(spec, ctx, { allowExisting: true });
+      const { application } = spec;
+      if (application.sql === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['application', 'sql'],
+          message: 'is required: the Flink SQL file the application runs, relative to the spec',
+        });
+      }
+      const declared = spec.topics.map((t) => t.name);
+      if (application.topic !== undefined && !spec.existingCluster && !declared.includes(application.topic)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['application', 'topic'],
+          message: `must be one of the topics the stack creates: ${declared.join(', ') || '(none)'} (got "${application.topic}")`,
+        });
+      }
+      if (application.topic === undefined && declared.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['application', 'topic'],
+          message: 'is required when topics is empty: the topic the application reads',
+        });
+      }
+    })
+    .transform((spec) => {
+      const kafka = resolveKafka(spec);
+      return {
+        ...spec,
+        ...kafka,
+        name: spec.name ?? 'msk-flink-s3',
+        preset: 'msk-flink-s3' as const,
+        application: {
+          ...spec.application,
+          sql: spec.application.sql!,
+          topic: spec.application.topic ?? kafka.topics[0]!.name,
+        },
+      };
+    }),
+);
 
 export type MskFlinkS3Spec = z.output<typeof schema>;
 

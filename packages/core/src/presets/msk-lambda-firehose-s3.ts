@@ -9,32 +9,41 @@ import { commonFields } from '../spec/components.ts';
 import { bucketSection, deliverySection } from '../spec/delivery.ts';
 import { checkDelivery, resolveDelivery } from '../spec/delivery-rules.ts';
 import { section } from '../spec/fields.ts';
-import { checkKafka, kafkaConsumerSection, kafkaFields, resolveConsumers, resolveKafka } from '../spec/kafka.ts';
+import {
+  checkKafka,
+  existingClusterTopics,
+  kafkaConsumerSection,
+  kafkaFields,
+  resolveConsumers,
+  resolveKafka,
+} from '../spec/kafka.ts';
 import type { PresetDefinition } from './preset.ts';
 
-const schema = section({
-  ...commonFields,
-  ...kafkaFields,
-  /** The Lambda function between the topic and the delivery stream. @default - the built-in Firehose forwarder */
-  forwarder: kafkaConsumerSection('forwarder'),
-  delivery: deliverySection,
-  bucket: bucketSection,
-})
-  .superRefine((spec, ctx) => {
-    checkKafka({ ...spec, consumers: [spec.forwarder] }, ctx, { allowExisting: true });
-    checkDelivery(spec.delivery, ctx);
+const schema = existingClusterTopics(
+  section({
+    ...commonFields,
+    ...kafkaFields,
+    /** The Lambda function between the topic and the delivery stream. @default - the built-in Firehose forwarder */
+    forwarder: kafkaConsumerSection('forwarder'),
+    delivery: deliverySection,
+    bucket: bucketSection,
   })
-  .transform((spec) => {
-    const kafka = resolveKafka(spec);
-    return {
-      ...spec,
-      ...kafka,
-      name: spec.name ?? 'msk-lambda-firehose-s3',
-      preset: 'msk-lambda-firehose-s3' as const,
-      forwarder: resolveConsumers([spec.forwarder], kafka.topics)[0]!,
-      delivery: resolveDelivery(spec.delivery),
-    };
-  });
+    .superRefine((spec, ctx) => {
+      checkKafka({ ...spec, consumers: [spec.forwarder] }, ctx, { allowExisting: true });
+      checkDelivery(spec.delivery, ctx);
+    })
+    .transform((spec) => {
+      const kafka = resolveKafka(spec);
+      return {
+        ...spec,
+        ...kafka,
+        name: spec.name ?? 'msk-lambda-firehose-s3',
+        preset: 'msk-lambda-firehose-s3' as const,
+        forwarder: resolveConsumers([spec.forwarder], kafka.topics)[0]!,
+        delivery: resolveDelivery(spec.delivery),
+      };
+    }),
+);
 
 export type MskLambdaFirehoseS3Spec = z.output<typeof schema>;
 

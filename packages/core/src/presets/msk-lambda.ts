@@ -7,25 +7,34 @@ import type { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { commonFields } from '../spec/components.ts';
 import { list, section } from '../spec/fields.ts';
-import { checkKafka, kafkaConsumerSection, kafkaFields, resolveConsumers, resolveKafka } from '../spec/kafka.ts';
+import {
+  checkKafka,
+  existingClusterTopics,
+  kafkaConsumerSection,
+  kafkaFields,
+  resolveConsumers,
+  resolveKafka,
+} from '../spec/kafka.ts';
 import type { PresetDefinition } from './preset.ts';
 
-const schema = section({
-  ...commonFields,
-  ...kafkaFields,
-  consumers: list(kafkaConsumerSection(), LIMITS.kafkaEsm.consumers),
-})
-  .superRefine((spec, ctx) => checkKafka(spec, ctx, { allowExisting: true }))
-  .transform((spec) => {
-    const kafka = resolveKafka(spec);
-    return {
-      ...spec,
-      ...kafka,
-      name: spec.name ?? 'msk-lambda',
-      preset: 'msk-lambda' as const,
-      consumers: resolveConsumers(spec.consumers, kafka.topics),
-    };
-  });
+const schema = existingClusterTopics(
+  section({
+    ...commonFields,
+    ...kafkaFields,
+    consumers: list(kafkaConsumerSection(), LIMITS.kafkaEsm.consumers),
+  })
+    .superRefine((spec, ctx) => checkKafka(spec, ctx, { allowExisting: true }))
+    .transform((spec) => {
+      const kafka = resolveKafka(spec);
+      return {
+        ...spec,
+        ...kafka,
+        name: spec.name ?? 'msk-lambda',
+        preset: 'msk-lambda' as const,
+        consumers: resolveConsumers(spec.consumers, kafka.topics),
+      };
+    }),
+);
 
 export type MskLambdaSpec = z.output<typeof schema>;
 

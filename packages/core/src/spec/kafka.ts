@@ -180,6 +180,18 @@ export const topicSection = section({
   config: topicConfig,
 });
 
+/**
+ * An existing cluster's topics are its own: a spec with `existingCluster` and no `topics` declares none (rather than
+ * the `events` topic a new cluster gets). Wraps a preset's schema.
+ */
+export function existingClusterTopics<T extends z.ZodType>(schema: T) {
+  return z.preprocess((raw) => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+    const spec = raw as Record<string, unknown>;
+    return spec.existingCluster !== undefined && spec.topics === undefined ? { ...spec, topics: [] } : raw;
+  }, schema);
+}
+
 /** The topics list: absent means one topic, `events`, which the demo producer writes to. */
 export const topicsList = z.preprocess(
   (value) => value ?? [{ name: 'events' }],

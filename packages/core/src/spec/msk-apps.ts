@@ -72,21 +72,23 @@ export const connectorSection = section({
     return input as string[];
   }),
   /**
-   * The connector plugin: `builtin` (streamkit uploads the Apache Camel AWS S3 sink from Maven Central) or the
-   * S3 URI of your plugin's ZIP or JAR. @default 'builtin'
+   * The S3 URI of the connector plugin's ZIP or JAR (required), such as Confluent's S3 sink from Confluent Hub, whose
+   * licence lets you use it but not streamkit ship it.
    */
-  plugin: z.unknown().transform((input, ctx): string => {
-    if (input === undefined || input === 'builtin') return 'builtin';
-    if (typeof input === 'string' && S3_URI.test(input)) return input;
+  plugin: z.unknown().transform((input, ctx): string | undefined => {
+    if (input === undefined) return undefined;
+    if (typeof input === 'string' && S3_URI.test(input) && /\.(zip|jar)$/i.test(input)) return input;
     ctx.addIssue({
       code: 'custom',
-      message: `must be builtin or the S3 URI of a plugin file, such as s3://my-bucket/plugins/s3-sink.zip (got ${show(input)})`,
+      message: `must be the S3 URI of a plugin ZIP or JAR, such as s3://my-bucket/plugins/kafka-connect-s3.zip (got ${show(input)})`,
       input,
     });
     return z.NEVER as never;
   }),
-  /** The connector.class of your plugin (required with an S3 plugin location). @default - the built-in sink's */
-  connectorClass: text({ pattern: JAVA_CLASS, rule: 'a fully qualified Java class name' }),
+  /** The plugin's connector.class. @default 'io.confluent.connect.s3.S3SinkConnector' */
+  connectorClass: text({ pattern: JAVA_CLASS, rule: 'a fully qualified Java class name' }).transform(
+    (c) => c ?? C.connectorClass.default,
+  ),
   /** @default '3.7.x' */
   kafkaConnectVersion: oneOf(C.connectVersion),
   capacity: section({
