@@ -15,7 +15,7 @@ import { loadSpec, type PipelineSpec, presetSpec, SPEC_FILE_NAMES, StreamkitErro
 import { App } from 'aws-cdk-lib';
 import { FEATURE_FLAGS } from './feature-flags.ts';
 import { applyNag } from './nag.ts';
-import { PipelineStack } from './pipeline-stack.ts';
+import { type AnyPipelineStack, createPipelineStack } from './pipeline-stacks.ts';
 
 export interface PipelineAppOptions {
   /** @default process.env */
@@ -30,7 +30,7 @@ export interface PipelineAppOptions {
 
 export interface PipelineApp {
   readonly app: App;
-  readonly stack: PipelineStack;
+  readonly stack: AnyPipelineStack;
   /** Where the spec came from: `--preset <name>`, or a file path. */
   readonly source: string;
 }
@@ -41,7 +41,7 @@ export function buildPipelineApp(options: PipelineAppOptions = {}): PipelineApp 
   const stackName = stringContext(app, 'stackName') ?? `streamkit-${spec.name}`;
   const sqlRunner = stringContext(app, 'sqlRunnerJar');
   const enrichment = stringContext(app, 'enrichmentJar');
-  const stack = new PipelineStack(app, stackName, {
+  const stack = createPipelineStack(app, stackName, {
     spec,
     stackName,
     flinkJobJars: { ...(sqlRunner && { sqlRunner }), ...(enrichment && { enrichment }) },

@@ -9,20 +9,23 @@ import {
   enrichmentJobProperties,
   type KinesisFirehoseS3Spec,
   type KinesisFlinkApigwSpec,
+  type KinesisPipelineSpec,
   type KplKinesisFlinkS3Spec,
   type PipelineSpec,
   PRESETS,
+  requireKinesisSpec,
   StreamkitError,
   sqlRunnerProperties,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { CfnOutput, Duration, Size, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
 import { StreamConsumer } from './consumer/stream-consumer.ts';
-import { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
-import { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
+import { firehoseToS3 } from './firehose/firehose-to-s3.ts';
+import type { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
+import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
 import { FareApi } from './flink/fare-api.ts';
 import { FlinkApplication, type FlinkApplicationProps } from './flink/flink-application.ts';
 import { flinkJobJar, REPOSITORY_ROOT } from './flink/job-assets.ts';
@@ -49,7 +52,7 @@ export interface PipelineStackProps extends StackProps {
 }
 
 export class PipelineStack extends Stack {
-  readonly spec: PipelineSpec;
+  readonly spec: KinesisPipelineSpec;
   readonly dataStream: DataStream;
   /** The REST API producers write to (apigw-kinesis-lambda). */
   readonly ingestApi: KinesisIngestApi | undefined;
@@ -72,7 +75,8 @@ export class PipelineStack extends Stack {
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
-    const { spec, flinkJobJars, producerSourceDirectory, ...stackProps } = props;
+    const { spec: input, flinkJobJars, producerSourceDirectory, ...stackProps } = props;
+    const spec = requireKinesisSpec(input, 'PipelineStack');
     super(scope, id, {
       ...stackProps,
       description: stackProps.description ?? describe(spec),
@@ -269,51 +273,12 @@ export class PipelineStack extends Stack {
    * and an optional record transformation; an encrypted output bucket with access logs and lifecycle rules; alarms.
    */
   private kinesisFirehoseS3(spec: KinesisFirehoseS3Spec, dataStream: DataStream) {
-    const { delivery } = spec;
-    const output = new EncryptedBucket(this, 'Output', {
-      abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
-      intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
-    });
-    const recordTransformation = delivery.processor
-      ? new RecordTransformationFunction(this, 'RecordTransformation', {
-          entry: delivery.processor.handler,
-          handler: delivery.processor.export,
-          memorySize: delivery.processor.memorySize,
-          timeout: Duration.seconds(delivery.processor.timeout),
-          environment: delivery.processor.environment,
-        })
-      : undefined;
-    const dp = delivery.dynamicPartitioning;
-    const conversion = delivery.dataFormatConversion;
-    const deliveryStream = new S3DeliveryStream(this, 'Delivery', {
+    const { output, recordTransformation, deliveryStream } = firehoseToS3(this, {
+      delivery: spec.delivery,
+      bucket: spec.bucket,
       sourceStream: dataStream.stream,
-      bucket: output.bucket,
-      bufferingInterval: Duration.seconds(delivery.bufferingHints.intervalInSeconds),
-      bufferingSize: Size.mebibytes(delivery.bufferingHints.sizeInMBs),
-      compression: delivery.compression,
-      prefix: delivery.prefix,
-      errorOutputPrefix: delivery.errorOutputPrefix,
-      ...(dp.enabled && {
-        dynamicPartitioning: {
-          metadataExtractionQuery: dp.metadataExtractionQuery,
-          retryDuration: Duration.seconds(dp.retryDuration),
-          appendDelimiterToRecord: delivery.appendDelimiterToRecord,
-        },
-      }),
-      ...(conversion.enabled && {
-        dataFormatConversion: { columns: conversion.columns, compression: conversion.compression },
-      }),
-      ...(delivery.processor &&
-        recordTransformation && {
-          processor: {
-            function: recordTransformation.function,
-            bufferSize: Size.mebibytes(delivery.processor.bufferSizeInMBs),
-            bufferInterval: Duration.seconds(delivery.processor.bufferIntervalInSeconds),
-            numberOfRetries: delivery.processor.numberOfRetries,
-          },
-        }),
     });
-
+    const conversion = spec.delivery.dataFormatConversion;
     const monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alarms: alarmsFor(spec),
       stream: dataStream.stream,
@@ -326,32 +291,6 @@ export class PipelineStack extends Stack {
       dashboard: spec.monitoring.dashboard,
     });
 
-    new CfnOutput(this, 'DeliveryStreamName', {
-      description: 'Firehose delivery stream',
-      value: deliveryStream.deliveryStreamName,
-    });
-    new CfnOutput(this, 'OutputBucketName', {
-      description: 'Where records are delivered',
-      value: output.bucket.bucketName,
-    });
-    new CfnOutput(this, 'AccessLogBucketName', {
-      description: 'Server access logs of the output bucket',
-      value: output.accessLogBucket.bucketName,
-    });
-    if (recordTransformation) {
-      new CfnOutput(this, 'RecordTransformationFunctionName', {
-        description: 'Lambda function that transforms records before delivery',
-        value: recordTransformation.functionName,
-      });
-    }
-    const table = deliveryStream.recordFormatTable;
-    if (table) {
-      new CfnOutput(this, 'GlueDatabaseName', {
-        description: 'Glue database of the Parquet schema',
-        value: table.database.ref,
-      });
-      new CfnOutput(this, 'GlueTableName', { description: 'Glue table of the Parquet files', value: table.table.ref });
-    }
     return { output, delivery: deliveryStream, recordTransformation, monitoring };
   }
 

@@ -17,7 +17,8 @@ import { App, type Environment } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { FEATURE_FLAGS } from './feature-flags.ts';
 import { type AppliedAcknowledgement, applyNag } from './nag.ts';
-import { PipelineStack, type PipelineStackProps } from './pipeline-stack.ts';
+import type { PipelineStackProps } from './pipeline-stack.ts';
+import { createPipelineStack } from './pipeline-stacks.ts';
 
 export interface SynthesizeOptions {
   /** Where the cloud assembly is written (created if missing). */
@@ -82,7 +83,7 @@ export function synthesize(spec: PipelineSpec, options: SynthesizeOptions): Synt
   let acknowledgements: AppliedAcknowledgement[];
   try {
     const app = createPipelineApp(options.outdir);
-    new PipelineStack(app, stackName, {
+    createPipelineStack(app, stackName, {
       spec,
       stackName,
       env: options.env,

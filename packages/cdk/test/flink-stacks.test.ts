@@ -523,7 +523,7 @@ describe('kinesis-flink-apigw with every default', () => {
     assert.deepEqual(p.findings, []);
     const ids = p.acknowledgements.map((a) => a.id);
     assert.ok(ids.includes(NAG_ACKNOWLEDGEMENTS.apiWithoutWaf.id));
-    assert.ok(ids.includes(NAG_ACKNOWLEDGEMENTS.iamAuthorizationNotCognito.id));
+    assert.ok(ids.includes(NAG_ACKNOWLEDGEMENTS.ingestAuthNotCognito.id));
     assert.ok(ids.includes(NAG_ACKNOWLEDGEMENTS.apiGatewayCloudWatchRole.id));
   });
 

@@ -11,6 +11,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { dev } from './commands/dev.ts';
 import { init } from './commands/init.ts';
+import { kafka } from './commands/kafka.ts';
 import { kinesis } from './commands/kinesis.ts';
 import { presets } from './commands/presets.ts';
 import { produce } from './commands/produce.ts';
@@ -108,6 +109,11 @@ program
     flag((v) => parsePort('--firehose-port', v)),
   )
   .option(
+    '--kafka-port <port>',
+    'client port of the local Kafka broker, MSK presets (default: a free port)',
+    flag((v) => parsePort('--kafka-port', v)),
+  )
+  .option(
     '--data-dir <dir>',
     'where dead-letter queues, handler bundles and the object store live (default: the spec’s local.dataDir)',
   )
@@ -123,7 +129,7 @@ program
   .option('--no-dashboard', 'do not serve the dashboard (metrics and alarms are still recorded)')
   .addHelpText(
     'after',
-    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0',
+    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0\n  streamkit dev --preset msk-lambda --produce 200 --duration 20s',
   )
   .action((spec, opts) =>
     run(() =>
@@ -253,5 +259,31 @@ program
     `\nThe ${TAIL_SAMPLE_NOTE}.\n\nExamples:\n  streamkit tail\n  streamkit tail --no-records            # only errors, dead letters, alarms…\n  streamkit tail --json -n 100 | jq .data\n  streamkit tail --url http://127.0.0.1:43121/`,
   )
   .action((spec, opts) => run(() => tail({ spec, ...opts, durationMs: opts.duration })));
+
+program
+  .command('kafka')
+  .description('run a real Apache Kafka (KRaft, no Docker) on 127.0.0.1, for any Kafka client or test suite')
+  .option(
+    '--port <port>',
+    'client port of the first broker on 127.0.0.1 (default: a free port, or the one the data dir used last)',
+    flag((v) => parsePort('--port', v)),
+  )
+  .addOption(
+    new Option('--brokers <count>', 'brokers: 1, or 3 for a three-voter quorum and replication factor 3')
+      .choices(['1', '3'])
+      .default('1'),
+  )
+  .option('--data-dir <dir>', 'keep the brokers’ data here across runs (default: a temporary dir, removed on exit)')
+  .option(
+    '--topic <name[:partitions]>',
+    'create a topic at start, replicated on every broker (repeatable)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('--auto-create-topics', 'let clients create topics by writing to them (off by default, as on MSK)')
+  .addHelpText(
+    'after',
+    "\nThe first run fetches Apache Kafka from Maven Central into ~/.m2 through Maven (about 45 MB, once); it needs\nJava 17+ and mvn. Stops cleanly on Ctrl-C.\n\nExamples:\n  streamkit kafka\n  streamkit kafka --port 9092 --topic orders:6 --topic clicks\n  streamkit kafka --brokers 3 --topic payments:3 --data-dir .streamkit/kafka\n  kcat -b 127.0.0.1:9092 -t orders -P <<< 'hello'",
+  )
+  .action((opts) => run(() => kafka(opts)));
 
 await program.parseAsync();

@@ -398,3 +398,87 @@ describe('streamkit validate, the Flink presets', () => {
     assert.match(bad.stderr, /flink\.parallelism must be between 1 and 256 tasks \(got 300\)/);
   });
 });
+
+describe('streamkit kafka', () => {
+  const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+
+  test('runs a real Kafka a client that is not ours (kcat) writes to and reads from, and stops on Ctrl-C', {
+    skip: hasKcat ? false : 'kcat is not installed (apt-get install kcat)',
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'streamkit-cli-kafka-'));
+    const child = spawn(
+      process.execPath,
+      [bin, 'kafka', '--port', '0', '--topic', 'cli-orders:2', '--data-dir', dataDir],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    try {
+      for (let i = 0; i < 1800 && !/bootstrap servers: (\S+)/.test(stdout); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const servers = /bootstrap servers: (\S+)/.exec(stdout)?.[1];
+      assert.ok(servers, `${stdout}\n${stderr}`);
+      assert.match(servers, /^127\.0\.0\.1:\d+$/);
+      assert.match(stdout, /topic cli-orders \(2 partitions, replication factor 1\)/);
+      const kcat = (args: string[], input?: string) =>
+        execFileSync('kcat', ['-b', servers, ...args], { encoding: 'utf8', timeout: 60_000, ...(input && { input }) });
+      kcat(['-P', '-t', 'cli-orders', '-K', ':'], 'a:one\nb:two\nc:three\n');
+      const read = kcat(['-C', '-t', 'cli-orders', '-e', '-f', '%k=%s\n']);
+      assert.deepEqual(read.trim().split('\n').sort(), ['a=one', 'b=two', 'c=three']);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout, /stopped/);
+    const { brokers } = {
+      brokers: JSON.parse(readFileSync(join(dataDir, 'cluster.json'), 'utf8')).nodes as { port: number }[],
+    };
+    const { createConnection } = await import('node:net');
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port: brokers[0]!.port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(true));
+    });
+    assert.ok(refused, 'the broker is gone after Ctrl-C');
+  });
+
+  test('--brokers takes 1 or 3 only', async () => {
+    const run = await streamkit(['kafka', '--brokers', '2']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Allowed choices are 1, 3/);
+  });
+
+  test('a bad --topic exits 2 naming what it wants', async () => {
+    const run = await streamkit(['kafka', '--topic', 'orders:zero']);
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /Error SK_VALIDATION: a topic must be <name> or <name>:<partitions>.*\(got "orders:zero"\)/,
+    );
+  });
+});
+
+describe('streamkit dev, msk-lambda', () => {
+  test('runs a real Kafka, the event source mapping and the built-in consumer: every produced record is processed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-cli-msk-'));
+    const run = await streamkit(
+      ['dev', '--preset', 'msk-lambda', '--produce', '100', '--duration', '3s', '--data-dir', join(dir, 'state')],
+      { cwd: dir, timeoutMs: 240_000 },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Kafka: {6}127\.0\.0\.1:\d+/);
+    const summary = /produced (\d+) \(0 refused\) {2}processed (\d+) {2}on-failure 0/.exec(run.stdout);
+    assert.ok(summary, run.stdout);
+    assert.equal(summary[1], '300');
+    assert.equal(summary[2], '300');
+    assert.match(run.stdout, /stopped everything this run started/);
+  });
+});

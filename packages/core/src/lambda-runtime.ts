@@ -15,6 +15,10 @@ export const HANDLER_BUNDLING = {
   target: 'node20',
   minify: true,
   sourceMap: true,
-  /** The Lambda runtime provides AWS SDK v3; locally it resolves from the project's node_modules. */
-  externalModules: ['@aws-sdk/*'],
+  /**
+   * The Lambda runtime provides AWS SDK v3; locally it resolves from the project's node_modules. avro-js and
+   * protobufjs are the optional peers of Powertools' Kafka consumer, imported only for Avro or Protobuf schemas (the
+   * built-in handlers read JSON and text); a handler that uses those schemas must bring them in a Lambda layer.
+   */
+  externalModules: ['@aws-sdk/*', 'avro-js', 'protobufjs'],
 } as const;

@@ -8,6 +8,7 @@ export * from './esm/index.ts';
 export * from './firehose/index.ts';
 export * from './flink/index.ts';
 export { INGEST_REQUEST_CHANNEL, type IngestApi, type IngestApiOptions, startIngestApi } from './ingest-api/index.ts';
+export * from './kafka/index.ts';
 export {
   FileRecordStorage,
   KINESIS_CHANNELS,
@@ -26,6 +27,7 @@ export * from './metrics/metric-channel.ts';
 export * from './metrics/metric-store.ts';
 export * from './metrics/pipeline-metrics.ts';
 export * from './metrics/pipeline-resources.ts';
+export * from './pipeline/kafka-pipeline.ts';
 export {
   type LocalPipeline,
   type LocalPipelineOptions,

@@ -1,6 +1,6 @@
 /**
  * The user's cache directory, where the local target keeps what it can always make again (the engine's HTTPS
- * certificate, the built Flink jobs): `$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS,
+ * certificate, the built Flink jobs, the Kafka classpath): `$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS,
  * `%LOCALAPPDATA%` on Windows; the temporary directory when there is no home.
  */
 import os from 'node:os';

@@ -54,6 +54,7 @@ export {
   type PutRecordsOutput,
 } from './ingest-client.ts';
 export type { IngestRecord } from './ingest-record.ts';
+export { KafkaProducer, type KafkaProducerOptions, type KafkaRecordMetadata } from './kafka-producer/kafka-producer.ts';
 export {
   KinesisProducer,
   type KinesisProducerOptions,

@@ -5,18 +5,17 @@
  * The original solution wired ParallelizationFactor and MaximumRetryAttempts to each other's parameter (bug 1);
  * here each setting goes to the property of the same name, and the tests set them to distinct values to prove it.
  */
-import { type FilterPattern, HANDLER_BUNDLING, LIMITS, type StartingPosition } from '@streamkit/core';
+import { type FilterPattern, LIMITS, type StartingPosition } from '@streamkit/core';
 import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { findLockFile, lambdaRuntime } from '../lambda-bundling.ts';
-import { DEFAULT_LOG_RETENTION } from '../log-retention.ts';
+import { bundledFunction } from '../lambda-function.ts';
 import { checkRange, invalid } from '../validate.ts';
 
 export interface StreamConsumerProps {
@@ -156,44 +155,20 @@ export class StreamConsumer extends Construct {
       throw invalid(this, 'startingPositionTimestamp', 'is required with AT_TIMESTAMP and allowed only with it');
     }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // Our own role, so that no AWS managed policy (AWSLambdaBasicExecutionRole allows every log group) is attached.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the ${id} stream consumer`,
-    });
-    this.logGroup.grantWrite(this.role);
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
-      runtime: lambdaRuntime(),
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? L.memorySize.default,
-      timeout: props.timeout ?? Duration.seconds(L.timeout.default),
-      // Stack traces point into the TypeScript source, not the minified bundle; the spec's own NODE_OPTIONS wins.
-      environment: {
-        ...(HANDLER_BUNDLING.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
-        ...props.environment,
-      },
+    ({
+      function: this.function,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
-      depsLockFilePath: findLockFile(props.entry),
-      bundling: {
-        format: HANDLER_BUNDLING.format === 'cjs' ? nodejs.OutputFormat.CJS : nodejs.OutputFormat.ESM,
-        target: HANDLER_BUNDLING.target,
-        minify: HANDLER_BUNDLING.minify,
-        sourceMap: HANDLER_BUNDLING.sourceMap,
-        externalModules: [...HANDLER_BUNDLING.externalModules],
-        forceDockerBundling: false,
-        // esbuild's own summary of every bundle is noise in a library; warnings and errors still show.
-        logLevel: nodejs.LogLevel.WARNING,
-      },
-    });
+    } = bundledFunction(this, {
+      entry: props.entry,
+      handler: props.handler,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      environment: props.environment,
+      architecture: props.architecture,
+      logRetention: props.logRetention,
+      purpose: 'stream consumer',
+    }));
 
     // The mapping reads with the function's role; exactly the calls a polling (non-EFO) consumer makes.
     props.stream.grant(

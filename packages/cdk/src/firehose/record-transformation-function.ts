@@ -3,15 +3,14 @@
  * the stream consumers are), its own log group and a role that may only write to it (and X-Ray). Firehose invokes it
  * with the delivery stream's role; nothing else may.
  */
-import { HANDLER_BUNDLING, LIMITS } from '@streamkit/core';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { LIMITS } from '@streamkit/core';
+import type { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { findLockFile, lambdaRuntime } from '../lambda-bundling.ts';
-import { DEFAULT_LOG_RETENTION } from '../log-retention.ts';
+import { bundledFunction } from '../lambda-function.ts';
 import { checkRange } from '../validate.ts';
 
 export interface RecordTransformationFunctionProps {
@@ -59,40 +58,20 @@ export class RecordTransformationFunction extends Construct {
     const L = LIMITS.lambda;
     checkRange(this, 'memorySize', L.memorySize, props.memorySize);
     checkRange(this, 'timeout', L.timeout, props.timeout?.toSeconds());
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the ${id} record transformation`,
-    });
-    this.logGroup.grantWrite(this.role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
-      runtime: lambdaRuntime(),
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? L.memorySize.default,
-      timeout: props.timeout ?? Duration.seconds(L.timeout.default),
-      environment: {
-        ...(HANDLER_BUNDLING.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
-        ...props.environment,
-      },
+    ({
+      function: this.function,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
-      depsLockFilePath: findLockFile(props.entry),
-      bundling: {
-        format: HANDLER_BUNDLING.format === 'cjs' ? nodejs.OutputFormat.CJS : nodejs.OutputFormat.ESM,
-        target: HANDLER_BUNDLING.target,
-        minify: HANDLER_BUNDLING.minify,
-        sourceMap: HANDLER_BUNDLING.sourceMap,
-        externalModules: [...HANDLER_BUNDLING.externalModules],
-        forceDockerBundling: false,
-        logLevel: nodejs.LogLevel.WARNING,
-      },
-    });
+    } = bundledFunction(this, {
+      entry: props.entry,
+      handler: props.handler,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      environment: props.environment,
+      architecture: props.architecture,
+      logRetention: props.logRetention,
+      purpose: 'record transformation',
+    }));
   }
 
   get functionName(): string {

@@ -33,7 +33,8 @@ import { type RecordFormatColumn, RecordFormatTable } from './record-format-tabl
 
 export interface S3DeliveryStreamProps {
   /** The Kinesis data stream the delivery stream reads. */
-  readonly sourceStream: kinesis.IStream;
+  /** The Kinesis data stream it reads. @default - none: producers put records to it (Direct PUT) */
+  readonly sourceStream?: kinesis.IStream;
   readonly bucket: s3.IBucket;
   /**
    * How long records are buffered before an object is written (BufferingHints.IntervalInSeconds).
@@ -147,17 +148,21 @@ export class S3DeliveryStream extends Construct {
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
-      description: `Firehose reads ${id}'s stream and writes its bucket`,
+      description: props.sourceStream
+        ? `Firehose reads ${id}'s stream and writes its bucket`
+        : `Firehose writes ${id}'s bucket`,
     });
     // What AWS documents for a Kinesis stream source and an S3 destination, and nothing else.
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadTheSourceStream',
-        actions: ['kinesis:DescribeStream', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
-        resources: [props.sourceStream.streamArn],
-      }),
-    );
-    props.sourceStream.encryptionKey?.grantDecrypt(this.role);
+    if (props.sourceStream) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTheSourceStream',
+          actions: ['kinesis:DescribeStream', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
+          resources: [props.sourceStream.streamArn],
+        }),
+      );
+      props.sourceStream.encryptionKey?.grantDecrypt(this.role);
+    }
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteObjects',
@@ -219,7 +224,10 @@ export class S3DeliveryStream extends Construct {
     // The L2 would widen the role's policy with its own grants; it gets a view of the role it cannot change.
     const role = this.role.withoutPolicyUpdates();
     this.deliveryStream = new firehose.DeliveryStream(this, 'Resource', {
-      source: new firehose.KinesisStreamSource(props.sourceStream),
+      // Direct PUT streams are encrypted at rest by Firehose; a stream source keeps the records encrypted itself.
+      ...(props.sourceStream
+        ? { source: new firehose.KinesisStreamSource(props.sourceStream) }
+        : { encryption: firehose.StreamEncryption.awsOwnedKey() }),
       role,
       destination: new firehose.S3Bucket(props.bucket, {
         role,

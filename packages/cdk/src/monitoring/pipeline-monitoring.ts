@@ -54,10 +54,27 @@ export interface MonitoredFlinkApplication {
   readonly logGroup: logs.ILogGroup;
 }
 
+/** An MSK cluster as monitoring sees it. */
+export interface MonitoredKafka {
+  /** The value of MSK's `Cluster Name` dimension. */
+  readonly clusterName: string;
+  /** Broker IDs to draw per-broker graphs for (1…N). @default - none (serverless or existing clusters) */
+  readonly brokerIds?: readonly number[];
+  /** Each Kafka consumer's group and topic, by consumer name (the `Consumer Group` and `Topic` dimensions). */
+  readonly consumerGroups?: Readonly<Record<string, { readonly groupId: string; readonly topic: string }>>;
+}
+
 export interface PipelineMonitoringProps {
   /** The alarms to create: core's `alarmsFor(spec)`. */
   readonly alarms: readonly AlarmDefinition[];
-  readonly stream: kinesis.IStream;
+  /** The Kinesis data stream; required when an alarm watches it. @default - none (MSK pipelines) */
+  readonly stream?: kinesis.IStream;
+  /** The MSK cluster; required when an alarm watches it, its brokers or its consumer groups. @default - none */
+  readonly kafka?: MonitoredKafka;
+  /** The Managed Flink application's name; required when an alarm watches it. @default - none */
+  readonly applicationName?: string;
+  /** The MSK Connect connector's name; required when an alarm watches it. @default - none */
+  readonly connectorName?: string;
   /** The ingest API and its stage; required when an alarm watches the API. */
   readonly api?: { readonly restApi: apigateway.IRestApi; readonly stageName: string };
   /** @default - none */
@@ -169,6 +186,28 @@ export class PipelineMonitoring extends Construct {
     }
   }
 
+  /**
+   * Lets EC2 Auto Scaling publish group notifications to the encrypted topic: it publishes with its service-linked
+   * role, which may not exist yet when the key does, so the key policy names the role by ARN in a condition.
+   */
+  allowAutoScalingNotifications(): void {
+    const stack = Stack.of(this);
+    this.topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingNotifications',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+          },
+          StringEquals: { 'kms:CallerAccount': stack.account },
+        },
+      }),
+    );
+  }
+
   /** `{StreamName: …}`, `{ApiName: …, Stage: …}`… — the dimension names come from core, the values are names. */
   private dimensions(definition: AlarmDefinition, props: PipelineMonitoringProps): Record<string, string> {
     const values = this.dimensionValues(definition.resource, props);
@@ -188,6 +227,7 @@ export class PipelineMonitoring extends Construct {
       new StreamkitError('SK_INTERNAL', `${this.node.path}: an alarm watches ${what}, which was not given`);
     switch (resource.kind) {
       case 'stream':
+        if (!props.stream) throw missing('the data stream');
         return { StreamName: props.stream.streamName };
       case 'api': {
         if (!props.api) throw missing('the ingest API');
@@ -217,7 +257,7 @@ export class PipelineMonitoring extends Construct {
         return { Application: props.flinkApplication.applicationName };
       }
       case 'flinkSource': {
-        if (!props.flinkApplication) throw missing('a Flink application');
+        if (!props.flinkApplication || !props.stream) throw missing('a Flink application reading a data stream');
         return {
           Application: props.flinkApplication.applicationName,
           Id: Fn.join('_', Fn.split('-', props.stream.streamName)),
@@ -228,6 +268,23 @@ export class PipelineMonitoring extends Construct {
         if (!props.enrichmentFunction) throw missing('the enrichment function');
         return { FunctionName: props.enrichmentFunction.functionName };
       }
+      case 'cluster':
+        if (!props.kafka) throw missing('an MSK cluster');
+        return { 'Cluster Name': props.kafka.clusterName };
+      case 'broker':
+        if (!props.kafka) throw missing('an MSK cluster');
+        return { 'Cluster Name': props.kafka.clusterName, 'Broker ID': String(resource.brokerId) };
+      case 'consumerGroup': {
+        const group = props.kafka?.consumerGroups?.[resource.consumer];
+        if (!props.kafka || !group) throw missing(`the consumer group of ${resource.consumer}`);
+        return { 'Cluster Name': props.kafka.clusterName, 'Consumer Group': group.groupId, Topic: group.topic };
+      }
+      case 'application':
+        if (!props.applicationName) throw missing('a Flink application');
+        return { Application: props.applicationName };
+      case 'connector':
+        if (!props.connectorName) throw missing('an MSK Connect connector');
+        return { ConnectorName: props.connectorName };
     }
   }
 
@@ -239,12 +296,15 @@ export class PipelineMonitoring extends Construct {
     const alarms = [...this.alarms.values()];
     facade
       .addLargeHeader(`streamkit pipeline ${Stack.of(this).stackName}`)
-      .addWidget(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }))
-      .monitorKinesisDataStream({
+      .addWidget(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }));
+    if (props.stream) {
+      facade.monitorKinesisDataStream({
         streamName: props.stream.streamName,
         alarmFriendlyName: 'Stream',
         humanReadableName: 'Kinesis data stream',
       });
+    }
+    if (props.kafka) drawKafkaWidgets(facade, props.kafka);
     if (props.api) {
       facade.monitorApiGateway({
         api: props.api.restApi,
@@ -254,7 +314,9 @@ export class PipelineMonitoring extends Construct {
       });
     }
     if (props.deliveryStream) this.drawDeliveryStream(facade, props.deliveryStream);
-    if (props.flinkApplication) drawFlinkApplicationWidgets(facade, props.flinkApplication, props.stream.streamName);
+    if (props.flinkApplication && props.stream) {
+      drawFlinkApplicationWidgets(facade, props.flinkApplication, props.stream.streamName);
+    }
     if (props.enrichmentFunction) {
       facade.monitorLambdaFunction({
         lambdaFunction: props.enrichmentFunction,
@@ -432,6 +494,64 @@ function drawFlinkApplicationWidgets(
       ]),
     ),
   );
+}
+
+/**
+ * The original's MSK dashboard (its §2.6), drawn by CDK instead of a custom resource: per-broker CPU, disk use (with
+ * the 80 % alarm line), messages, bytes and under-replicated partitions; cluster-wide partition, topic and offline
+ * partition counts; and each consumer group's offset lag.
+ */
+function drawKafkaWidgets(facade: MonitoringFacade, kafka: MonitoredKafka): void {
+  facade.addMediumHeader('MSK cluster');
+  const cluster = { 'Cluster Name': kafka.clusterName };
+  const metric = (metricName: string, statistic: string, dimensions: Record<string, string>, label: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/Kafka',
+      metricName,
+      dimensionsMap: dimensions,
+      statistic,
+      period: Duration.minutes(5),
+      label,
+    });
+  const brokers = kafka.brokerIds ?? [];
+  const perBroker = (metricName: string, statistic: string) =>
+    brokers.map((id) => metric(metricName, statistic, { ...cluster, 'Broker ID': String(id) }, `broker ${id}`));
+  const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
+    new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, ...extra });
+  const widgets: cloudwatch.IWidget[] = [];
+  if (brokers.length > 0) {
+    widgets.push(
+      new cloudwatch.SingleValueWidget({
+        title: 'Partitions, topics, offline partitions',
+        metrics: [
+          metric('GlobalPartitionCount', 'Maximum', cluster, 'partitions'),
+          metric('GlobalTopicCount', 'Maximum', cluster, 'topics'),
+          metric('OfflinePartitionsCount', 'Maximum', cluster, 'offline partitions'),
+        ],
+        width: 8,
+        height: 6,
+      }),
+      graph('CPU (user) by broker (%)', perBroker('CpuUser', 'Maximum'), { leftYAxis: { min: 0, max: 100 } }),
+      graph('Disk used by broker (%)', perBroker('KafkaDataLogsDiskUsed', 'Maximum'), {
+        leftYAxis: { min: 0, max: 100 },
+        leftAnnotations: [{ value: 80, label: 'alarm' }],
+      }),
+      graph('Messages in by broker (per second)', perBroker('MessagesInPerSec', 'Maximum')),
+      graph('Bytes in by broker (per second)', perBroker('BytesInPerSec', 'Maximum')),
+      graph('Bytes out by broker (per second)', perBroker('BytesOutPerSec', 'Maximum')),
+      graph('Under-replicated partitions by broker', perBroker('UnderReplicatedPartitions', 'Maximum')),
+    );
+  }
+  for (const [consumer, { groupId, topic }] of Object.entries(kafka.consumerGroups ?? {})) {
+    const dims = { ...cluster, 'Consumer Group': groupId, Topic: topic };
+    widgets.push(
+      graph(`Offset lag of ${consumer} (${topic})`, [
+        metric('MaxOffsetLag', 'Maximum', dims, 'max offset lag'),
+        metric('SumOffsetLag', 'Maximum', dims, 'sum offset lag'),
+      ]),
+    );
+  }
+  if (widgets.length > 0) facade.addWidget(new cloudwatch.Row(...widgets));
 }
 
 /**

@@ -9,6 +9,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FEATURE_FLAGS } from '../../src/feature-flags.ts';
+import { MskPipelineStack } from '../../src/msk-pipeline-stack.ts';
 import { type AppliedAcknowledgement, applyNag } from '../../src/nag.ts';
 import { PipelineStack, type PipelineStackProps } from '../../src/pipeline-stack.ts';
 import { createPipelineApp, readFindings, type SynthFinding } from '../../src/synth.ts';
@@ -57,6 +58,28 @@ export function synthPipeline(spec: PipelineSpec, options: SynthOptions = {}): S
   const app = createPipelineApp(tempDir());
   if (options.bundle === false) app.node.setContext('aws:cdk:bundling-stacks', []);
   const stack = new PipelineStack(app, `streamkit-${spec.name}`, { spec, ...options.stackProps });
+  let acknowledgements: AppliedAcknowledgement[] = [];
+  if (options.acknowledge ?? true) acknowledgements = applyNag(app);
+  else Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth();
+  return {
+    stack,
+    template: Template.fromStack(stack),
+    findings: readFindings(assembly.directory),
+    acknowledgements,
+    assemblyDir: assembly.directory,
+  };
+}
+
+export interface SynthesizedMskPipeline extends Omit<SynthesizedPipeline, 'stack'> {
+  readonly stack: MskPipelineStack;
+}
+
+/** Builds and synthesizes an MSK pipeline the way `synthesize()` does, with cdk-nag. */
+export function synthMskPipeline(spec: PipelineSpec, options: SynthOptions = {}): SynthesizedMskPipeline {
+  const app = createPipelineApp(tempDir());
+  if (options.bundle === false) app.node.setContext('aws:cdk:bundling-stacks', []);
+  const stack = new MskPipelineStack(app, `streamkit-${spec.name}`, { spec });
   let acknowledgements: AppliedAcknowledgement[] = [];
   if (options.acknowledge ?? true) acknowledgements = applyNag(app);
   else Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { relative } from 'node:path';
-import { LIMITS, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
+import { isMskSpec, LIMITS, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
 import {
   IngestClient,
@@ -15,6 +15,7 @@ import { writeDashboardFile } from '../dashboard-file.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
+import { devKafka } from './dev-kafka.ts';
 
 export interface DevArgs extends PipelineArgs {
   readonly kinesisPort?: number;
@@ -33,11 +34,14 @@ export interface DevArgs extends PipelineArgs {
   readonly dashboardPort?: number;
   /** False with --no-dashboard. */
   readonly dashboard?: boolean;
+  /** Client port of the local Kafka's first broker (MSK presets). */
+  readonly kafkaPort?: number;
 }
 
 export async function dev(args: DevArgs): Promise<number> {
   const { spec, source } = resolvePipeline(args);
   output.progress(`starting ${spec.name} (${source}) on 127.0.0.1`);
+  if (isMskSpec(spec)) return devKafka(spec, args);
   const pipeline = await startLocalPipeline(spec, {
     ...(args.kinesisPort !== undefined && { kinesisPort: args.kinesisPort }),
     ...(args.ingestPort !== undefined && { ingestPort: args.ingestPort }),
@@ -311,7 +315,7 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
 }
 
 /** One status line: rewritten in place on a terminal, printed every 5 s otherwise. */
-class StatusLine {
+export class StatusLine {
   private readonly timer: NodeJS.Timeout;
   private readonly render: () => string;
   private readonly tty = Boolean(process.stdout.isTTY);

@@ -1,11 +1,14 @@
 import {
   type ApigwKinesisLambdaSpec,
   alarmsFor,
-  type KinesisFirehoseS3Spec,
+  type BucketSettings,
+  type DeliverySettings,
+  isMskSpec,
   type KinesisFlinkApigwSpec,
+  type KinesisPipelineSpec,
   type KplKinesisFlinkS3Spec,
   LIMITS,
-  type PipelineSpec,
+  type MskPipelineSpec,
 } from '@streamkit/core';
 import { checkSpec } from '@streamkit/local';
 import { output } from '../output.ts';
@@ -20,15 +23,47 @@ export async function validate(args: PipelineArgs & { json?: boolean }): Promise
     return 0;
   }
   output.line(`✓ ${source} is valid: pipeline "${spec.name}", preset ${spec.preset}`);
-  if (spec.preset === 'apigw-kinesis-lambda') printIngest(spec);
-  printStream(spec);
-  if (spec.preset === 'apigw-kinesis-lambda') printConsumers(spec);
-  if (spec.preset === 'kinesis-firehose-s3') printDelivery(spec);
-  if (spec.preset === 'kpl-kinesis-flink-s3' || spec.preset === 'kinesis-flink-apigw') printFlink(spec);
+  if (isMskSpec(spec)) printMsk(spec);
+  else printKinesis(spec);
   output.line(
     `  alarms     ${alarmsFor(spec).length}${spec.monitoring.alarmEmail ? `, emailing ${spec.monitoring.alarmEmail}` : ''}`,
   );
   return 0;
+}
+
+function printKinesis(spec: KinesisPipelineSpec): void {
+  if (spec.preset === 'apigw-kinesis-lambda') printIngest(spec);
+  printStream(spec);
+  if (spec.preset === 'apigw-kinesis-lambda') printConsumers(spec);
+  else if (spec.preset === 'kinesis-firehose-s3') printDelivery(spec);
+  else printFlink(spec);
+}
+
+function printMsk(spec: MskPipelineSpec): void {
+  const c = spec.cluster;
+  if (c) {
+    const brokers =
+      c.kind === 'serverless'
+        ? 'MSK Serverless'
+        : `${c.brokers} × ${c.instanceType} (${c.kind === 'express' ? 'Express' : `Standard, ${c.storageGiB} GiB`}), Kafka ${c.kafkaVersion}`;
+    output.line(
+      `  cluster    ${brokers}, ${c.availabilityZones} AZs, auth ${c.auth}, VPC ${c.vpc.kind === 'new' ? 'new' : c.vpc.id}`,
+    );
+  } else if (spec.existingCluster) {
+    output.line(`  cluster    existing ${spec.existingCluster.arn}, auth ${spec.existingCluster.auth}`);
+  }
+  for (const t of spec.topics) {
+    output.line(`  topic      ${t.name}: ${t.partitions} partitions, replication factor ${t.replicationFactor}`);
+  }
+  const consumers =
+    spec.preset === 'msk-lambda' ? spec.consumers : spec.preset === 'msk-lambda-firehose-s3' ? [spec.forwarder] : [];
+  for (const k of consumers) {
+    output.line(`  consumer   ${k.name}: ${k.handler ?? 'built-in handler'} (${k.export}), topic ${k.topic}`);
+    output.line(
+      `             batch ${k.batchSize}, window ${k.maxBatchingWindow ?? 0.5} s, retries ${k.retryAttempts}, bisect ${k.bisectBatchOnError ? 'on' : 'off'}, from ${k.startingPosition}, on failure ${k.onFailure}`,
+    );
+  }
+  if (spec.preset === 'msk-lambda-firehose-s3') printDelivery(spec);
 }
 
 function printIngest(spec: ApigwKinesisLambdaSpec): void {
@@ -37,7 +72,7 @@ function printIngest(spec: ApigwKinesisLambdaSpec): void {
   );
 }
 
-function printStream(spec: PipelineSpec): void {
+function printStream(spec: KinesisPipelineSpec): void {
   const shards =
     spec.stream.mode === 'ON_DEMAND'
       ? `on-demand (starts with ${LIMITS.kinesis.onDemandInitialShards.value} shards)`
@@ -57,7 +92,7 @@ function printConsumers(spec: ApigwKinesisLambdaSpec): void {
   }
 }
 
-function printDelivery(spec: KinesisFirehoseS3Spec): void {
+function printDelivery(spec: { readonly delivery: DeliverySettings; readonly bucket: BucketSettings }): void {
   const d = spec.delivery;
   const conversion = d.dataFormatConversion;
   output.line(

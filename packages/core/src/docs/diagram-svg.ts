@@ -28,6 +28,7 @@ const FILL: Record<PipelineComponent['kind'], string> = {
   firehose: '#ede7f6',
   s3: '#e8f5e9',
   kafka: '#ede7f6',
+  'kafka-connect': '#ede7f6',
   flink: '#ede7f6',
 };
 

@@ -7,9 +7,10 @@
  * (an idle pipeline is healthy) and notifies an SNS topic.
  */
 import type { ApigwKinesisLambdaSpec } from '../presets/apigw-kinesis-lambda.ts';
-import type { KinesisFirehoseS3Spec } from '../presets/kinesis-firehose-s3.ts';
+import type { DeliverySettings } from '../presets/kinesis-firehose-s3.ts';
 import type { KinesisFlinkApigwSpec } from '../presets/kinesis-flink-apigw.ts';
-import type { PipelineSpec } from '../presets/registry.ts';
+import type { MskPipelineSpec, PipelineSpec } from '../presets/registry.ts';
+import type { ResolvedCluster } from '../spec/kafka.ts';
 
 export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
 export type AlarmComparison =
@@ -29,7 +30,12 @@ export type AlarmResource =
   | { readonly kind: 'processor' }
   | { readonly kind: 'flinkApplication' }
   | { readonly kind: 'flinkSource' }
-  | { readonly kind: 'enrichmentFunction' };
+  | { readonly kind: 'enrichmentFunction' }
+  | { readonly kind: 'cluster' }
+  | { readonly kind: 'broker'; readonly brokerId: number }
+  | { readonly kind: 'consumerGroup'; readonly consumer: string }
+  | { readonly kind: 'application' }
+  | { readonly kind: 'connector' };
 
 export interface AlarmDefinition {
   /** Unique within a pipeline and stable: used for construct ids and local alarm names. */
@@ -42,7 +48,9 @@ export interface AlarmDefinition {
     | 'AWS/SQS'
     | 'AWS/ApiGateway'
     | 'AWS/Firehose'
-    | 'AWS/KinesisAnalytics';
+    | 'AWS/Kafka'
+    | 'AWS/KinesisAnalytics'
+    | 'AWS/KafkaConnect';
   readonly metricName: string;
   readonly statistic: AlarmStatistic;
   readonly periodSeconds: number;
@@ -68,6 +76,12 @@ export const ALARM_DIMENSIONS: Record<AlarmResource['kind'], readonly string[]> 
   // The Kinesis source of the job: Id is the stream name with "-" written "_", Flow is Input (the original's §2.4).
   flinkSource: ['Application', 'Id', 'Flow'],
   enrichmentFunction: ['FunctionName'],
+  // MSK's dimension names have spaces.
+  cluster: ['Cluster Name'],
+  broker: ['Cluster Name', 'Broker ID'],
+  consumerGroup: ['Cluster Name', 'Consumer Group', 'Topic'],
+  application: ['Application'],
+  connector: ['ConnectorName'],
 };
 
 const COMPARISON = {
@@ -82,7 +96,8 @@ type Row = [string, string, AlarmStatistic, keyof typeof COMPARISON, number, str
 
 function define(
   row: Row,
-  common: Pick<AlarmDefinition, 'resource' | 'namespace' | 'origin'> & { periodSeconds?: number },
+  common: Pick<AlarmDefinition, 'resource' | 'namespace' | 'origin'> &
+    Partial<Pick<AlarmDefinition, 'periodSeconds' | 'evaluationPeriods' | 'datapointsToAlarm'>>,
 ): AlarmDefinition {
   const [id, metricName, statistic, comparison, threshold, description] = row;
   return {
@@ -153,11 +168,13 @@ export function alarmsFor(spec: PipelineSpec): AlarmDefinition[] {
     case 'apigw-kinesis-lambda':
       return [...stream, ...apiAndConsumerAlarms(spec)];
     case 'kinesis-firehose-s3':
-      return [...stream, ...deliveryAlarms(spec)];
+      return [...stream, ...deliveryAlarms(spec.delivery, 'kinesis')];
     case 'kpl-kinesis-flink-s3':
       return [...stream, ...flinkAlarms()];
     case 'kinesis-flink-apigw':
       return [...stream, ...flinkAlarms(), ...enrichmentAlarms(spec)];
+    default:
+      return mskAlarms(spec);
   }
 }
 
@@ -237,7 +254,20 @@ function apiAndConsumerAlarms(spec: ApigwKinesisLambdaSpec): AlarmDefinition[] {
       origin: 'streamkit',
     }),
   );
-  for (const { name, onFailure } of spec.consumers) {
+  alarms.push(...consumerAlarms(spec.consumers, 'IteratorAge'));
+  return alarms;
+}
+
+/**
+ * Errors and throttles of each consumer function, how far behind it is, and its dead-letter queue when it has one.
+ * Kinesis consumers measure lag as IteratorAge; Kafka consumers by their consumer group's offset lag (`mskAlarms`).
+ */
+function consumerAlarms(
+  consumers: readonly { readonly name: string; readonly onFailure: string }[],
+  lag: 'IteratorAge' | 'none',
+): AlarmDefinition[] {
+  const alarms: AlarmDefinition[] = [];
+  for (const { name, onFailure } of consumers) {
     const fn = {
       resource: { kind: 'function', consumer: name },
       namespace: 'AWS/Lambda',
@@ -249,18 +279,22 @@ function apiAndConsumerAlarms(spec: ApigwKinesisLambdaSpec): AlarmDefinition[] {
         [`${name}Throttles`, 'Throttles', 'Sum', '>', 0, `Invocations of the ${name} function were throttled`],
         fn,
       ),
-      define(
-        [
-          `${name}IteratorAge`,
-          'IteratorAge',
-          'Maximum',
-          '>=',
-          60_000,
-          `The ${name} function is more than a minute behind the stream`,
-        ],
-        fn,
-      ),
     );
+    if (lag === 'IteratorAge') {
+      alarms.push(
+        define(
+          [
+            `${name}IteratorAge`,
+            'IteratorAge',
+            'Maximum',
+            '>=',
+            60_000,
+            `The ${name} function is more than a minute behind the stream`,
+          ],
+          fn,
+        ),
+      );
+    }
     if (onFailure === 'sqs') {
       const description = `Failed batches of the ${name} function are waiting in its dead-letter queue`;
       alarms.push(
@@ -282,10 +316,9 @@ function apiAndConsumerAlarms(spec: ApigwKinesisLambdaSpec): AlarmDefinition[] {
  * plus streamkit's: failed S3 deliveries, throttled reads of the source stream, and — when the feature is on — the
  * partition limit, format conversion failures and the record transformation (its success rate and its function).
  */
-function deliveryAlarms(spec: KinesisFirehoseS3Spec): AlarmDefinition[] {
+function deliveryAlarms(delivery: DeliverySettings, source: 'kinesis' | 'directPut'): AlarmDefinition[] {
   const firehose = (origin: AlarmDefinition['origin']) =>
     ({ resource: { kind: 'deliveryStream' }, namespace: 'AWS/Firehose', origin, periodSeconds: 300 }) as const;
-  const { delivery } = spec;
   const alarms = [
     define(
       [
@@ -309,17 +342,29 @@ function deliveryAlarms(spec: KinesisFirehoseS3Spec): AlarmDefinition[] {
       ],
       firehose('streamkit'),
     ),
-    define(
-      [
-        'DeliveryThrottledGetRecords',
-        'ThrottledGetRecords',
-        'Sum',
-        '>',
-        0,
-        'Firehose’s reads of the source stream were throttled (shards serve 5 reads/s shared by every consumer)',
-      ],
-      firehose('streamkit'),
-    ),
+    source === 'kinesis'
+      ? define(
+          [
+            'DeliveryThrottledGetRecords',
+            'ThrottledGetRecords',
+            'Sum',
+            '>',
+            0,
+            'Firehose’s reads of the source stream were throttled (shards serve 5 reads/s shared by every consumer)',
+          ],
+          firehose('streamkit'),
+        )
+      : define(
+          [
+            'DeliveryThrottledRecords',
+            'ThrottledRecords',
+            'Sum',
+            '>',
+            0,
+            'Firehose throttled records put to it (the forwarder retries them, then fails the batch)',
+          ],
+          firehose('streamkit'),
+        ),
   ];
   if (delivery.dynamicPartitioning.enabled) {
     alarms.push(
@@ -372,6 +417,138 @@ function deliveryAlarms(spec: KinesisFirehoseS3Spec): AlarmDefinition[] {
       define(
         ['processorThrottles', 'Throttles', 'Sum', '>', 0, 'Invocations of the record transformation were throttled'],
         fn,
+      ),
+    );
+  }
+  return alarms;
+}
+
+/** MSK's metrics: published every minute at the DEFAULT monitoring level. */
+const kafka = (resource: AlarmResource, extra: Partial<AlarmDefinition> = {}) =>
+  ({ resource, namespace: 'AWS/Kafka', origin: 'streamkit', ...extra }) as const;
+
+/**
+ * The alarms of an MSK pipeline (the original had none): per broker, disk use of 80 % and CPU (user) of 60 % over
+ * 15 minutes — MSK's own guidance for headroom — and under-replicated partitions for 5 minutes; offline partitions at
+ * once; and each consumer group's lag. Brokers exist only on provisioned clusters the stack creates (MSK Serverless and
+ * existing clusters get the consumer alarms); Express brokers have no disk to watch.
+ */
+export function mskAlarms(spec: MskPipelineSpec): AlarmDefinition[] {
+  const alarms: AlarmDefinition[] = [];
+  if (spec.cluster) alarms.push(...brokerAlarms(spec.cluster));
+  const consumers =
+    spec.preset === 'msk-lambda' ? spec.consumers : spec.preset === 'msk-lambda-firehose-s3' ? [spec.forwarder] : [];
+  for (const { name } of consumers) {
+    alarms.push(
+      define(
+        [
+          `${name}OffsetLag`,
+          'MaxOffsetLag',
+          'Maximum',
+          '>',
+          10_000,
+          `The ${name} function’s consumer group is more than 10,000 records behind on a partition`,
+        ],
+        kafka(
+          { kind: 'consumerGroup', consumer: name },
+          { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 },
+        ),
+      ),
+    );
+  }
+  alarms.push(...consumerAlarms(consumers, 'none'));
+  if (spec.preset === 'msk-lambda-firehose-s3') alarms.push(...deliveryAlarms(spec.delivery, 'directPut'));
+  if (spec.preset === 'msk-flink-s3') {
+    const app = { resource: { kind: 'application' }, namespace: 'AWS/KinesisAnalytics', origin: 'streamkit' } as const;
+    alarms.push(
+      define(['ApplicationDowntime', 'downtime', 'Maximum', '>', 0, 'The Flink application is not running'], app),
+      define(
+        ['ApplicationRestarts', 'fullRestarts', 'Maximum', '>', 0, 'The Flink application restarted after a failure'],
+        { ...app, periodSeconds: 300 },
+      ),
+      define(
+        [
+          'ApplicationCheckpointFailures',
+          'numberOfFailedCheckpoints',
+          'Maximum',
+          '>',
+          0,
+          'Checkpoints of the Flink application failed (its S3 files are committed on checkpoints)',
+        ],
+        { ...app, periodSeconds: 300 },
+      ),
+    );
+  }
+  if (spec.preset === 'msk-connect-s3') {
+    alarms.push(
+      define(
+        ['ConnectorErroredTasks', 'ErroredTaskCount', 'Maximum', '>', 0, 'A task of the S3 sink connector failed'],
+        {
+          resource: { kind: 'connector' },
+          namespace: 'AWS/KafkaConnect',
+          origin: 'streamkit',
+        },
+      ),
+    );
+  }
+  return alarms;
+}
+
+function brokerAlarms(cluster: ResolvedCluster): AlarmDefinition[] {
+  if (cluster.kind === 'serverless') return [];
+  const alarms: AlarmDefinition[] = [
+    define(
+      [
+        'ClusterOfflinePartitions',
+        'OfflinePartitionsCount',
+        'Maximum',
+        '>',
+        0,
+        'Partitions have no active leader: they can be neither written nor read',
+      ],
+      kafka({ kind: 'cluster' }),
+    ),
+  ];
+  const sustained = { periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 3 };
+  for (let brokerId = 1; brokerId <= cluster.brokers; brokerId++) {
+    const broker = { kind: 'broker', brokerId } as const;
+    if (cluster.kind === 'provisioned') {
+      alarms.push(
+        define(
+          [
+            `Broker${brokerId}DiskUsed`,
+            'KafkaDataLogsDiskUsed',
+            'Maximum',
+            '>=',
+            80,
+            `Broker ${brokerId} has used 80 % of its storage; a full disk stops it accepting writes`,
+          ],
+          kafka(broker, { periodSeconds: 300 }),
+        ),
+      );
+    }
+    alarms.push(
+      define(
+        [
+          `Broker${brokerId}Cpu`,
+          'CpuUser',
+          'Average',
+          '>=',
+          60,
+          `Broker ${brokerId} has spent 60 % of its CPU in user space for 15 minutes; MSK advises headroom for broker failures`,
+        ],
+        kafka(broker, sustained),
+      ),
+      define(
+        [
+          `Broker${brokerId}UnderReplicatedPartitions`,
+          'UnderReplicatedPartitions',
+          'Maximum',
+          '>',
+          0,
+          `Partitions on broker ${brokerId} have had fewer in-sync replicas than their replication factor for 5 minutes`,
+        ],
+        kafka(broker, { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 }),
       ),
     );
   }

@@ -13,6 +13,7 @@ export interface PipelineComponent {
     | 'lambda-processor'
     | 's3'
     | 'kafka'
+    | 'kafka-connect'
     | 'flink';
   readonly label: string;
   readonly next: readonly string[];

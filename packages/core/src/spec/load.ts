@@ -136,7 +136,28 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
     }
     case 'kpl-kinesis-flink-s3':
       return { ...spec, flink: { ...spec.flink, sql: abs(spec.flink.sql) }, local };
+    case 'msk-lambda':
+      return {
+        ...spec,
+        consumers: spec.consumers.map((c) => ({ ...c, handler: c.handler === undefined ? undefined : abs(c.handler) })),
+        local,
+      };
+    case 'msk-lambda-firehose-s3': {
+      const { processor } = spec.delivery;
+      const { forwarder } = spec;
+      return {
+        ...spec,
+        forwarder: { ...forwarder, handler: forwarder.handler === undefined ? undefined : abs(forwarder.handler) },
+        delivery: { ...spec.delivery, processor: processor && { ...processor, handler: abs(processor.handler) } },
+        local,
+      };
+    }
+    case 'msk-flink-s3':
+      return { ...spec, application: { ...spec.application, sql: abs(spec.application.sql) }, local };
     case 'kinesis-flink-apigw':
+    case 'msk-cluster':
+    case 'msk-connect-s3':
+    case 'msk-labs':
       return { ...spec, local };
   }
 }
@@ -149,14 +170,30 @@ function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
         c.handler === undefined ? [] : [{ path: `consumers[${i}].handler`, file: c.handler }],
       );
     case 'kinesis-firehose-s3':
-      return spec.delivery.processor
-        ? [{ path: 'delivery.processor.handler', file: spec.delivery.processor.handler }]
-        : [];
+      return processorFile(spec.delivery);
     case 'kpl-kinesis-flink-s3':
       return spec.flink.mode === 'application' ? [{ path: 'flink.sql', file: spec.flink.sql }] : [];
+    case 'msk-lambda':
+      return spec.consumers.flatMap((c, i) =>
+        c.handler === undefined ? [] : [{ path: `consumers[${i}].handler`, file: c.handler }],
+      );
+    case 'msk-lambda-firehose-s3':
+      return [
+        ...(spec.forwarder.handler === undefined ? [] : [{ path: 'forwarder.handler', file: spec.forwarder.handler }]),
+        ...processorFile(spec.delivery),
+      ];
+    case 'msk-flink-s3':
+      return [{ path: 'application.sql', file: spec.application.sql }];
     case 'kinesis-flink-apigw':
+    case 'msk-cluster':
+    case 'msk-connect-s3':
+    case 'msk-labs':
       return [];
   }
+}
+
+function processorFile(delivery: { readonly processor?: { readonly handler: string } | undefined }) {
+  return delivery.processor ? [{ path: 'delivery.processor.handler', file: delivery.processor.handler }] : [];
 }
 
 function checkFiles(spec: PipelineSpec, source: string): void {

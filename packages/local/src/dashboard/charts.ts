@@ -133,4 +133,9 @@ const COMPONENT_OF_RESOURCE: Record<AlarmResource['kind'], PipelineComponent['ki
   flinkApplication: 'flink',
   flinkSource: 'kinesis-stream',
   enrichmentFunction: 'lambda-consumer',
+  cluster: 'kafka',
+  broker: 'kafka',
+  consumerGroup: 'lambda-consumer',
+  application: 'flink',
+  connector: 'kafka-connect',
 };

@@ -6,7 +6,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { arn, LAMBDA_RUNTIME, LOCAL_REGION, StreamkitError } from '@streamkit/core';
@@ -53,6 +54,16 @@ interface WorkerMessage {
   readonly error?: InvocationError;
   readonly initDurationMs?: number;
 }
+
+/**
+ * Where the modules the Lambda runtime provides (the bundles leave `@aws-sdk/*` out, HANDLER_BUNDLING) are found:
+ * the node_modules that streamkit's own AWS SDK is installed in.
+ */
+const RUNTIME_NODE_PATH = (() => {
+  const resolved = createRequire(import.meta.url).resolve('@aws-sdk/client-kinesis');
+  const at = resolved.lastIndexOf(`${sep}node_modules${sep}`);
+  return at === -1 ? '' : resolved.slice(0, at + `${sep}node_modules`.length);
+})();
 
 /** `streamkit:lambda:invoke` — one message per invocation. */
 export const lambdaInvokeChannel = channel('streamkit:lambda:invoke');
@@ -230,6 +241,8 @@ export class LocalFunction {
         LAMBDA_TASK_ROOT: dirname(bundle.file),
         _HANDLER: `index.${exportName}`,
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+        // As Lambda's runtime (/var/runtime/node_modules), the environment provides the AWS SDK the bundle leaves out.
+        NODE_PATH: RUNTIME_NODE_PATH,
       },
       workerData: {
         bundleFile: bundle.file,

@@ -8,6 +8,8 @@ export const WORKER_BOOTSTRAP = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 process.setSourceMapsEnabled(true);
+// NODE_PATH (the runtime's own modules, as on Lambda) is read when the module system starts: read it again here.
+if (process.env.NODE_PATH) require('node:module')._initPaths();
 
 const { bundleFile, exportName, functionName, memoryLimitInMB, functionArn, logGroupName, logStreamName } = workerData;
 let handler;

@@ -17,10 +17,12 @@ import {
   arn,
   type KinesisBatchFailureRecord,
   type KinesisFirehoseS3Spec,
+  type KinesisPipelineSpec,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localNames,
   type PipelineSpec,
+  requireKinesisSpec,
   requirePreset,
   StreamkitError,
 } from '@streamkit/core';
@@ -101,7 +103,7 @@ export interface PipelineCounts {
 }
 
 export interface LocalPipeline {
-  readonly spec: PipelineSpec;
+  readonly spec: KinesisPipelineSpec;
   readonly streamName: string;
   readonly streamArn: string;
   readonly kinesisEndpoint: string;
@@ -179,7 +181,7 @@ export interface PresetParts {
 }
 
 export interface Common {
-  readonly spec: PipelineSpec;
+  readonly spec: KinesisPipelineSpec;
   readonly options: LocalPipelineOptions;
   readonly dataDir: string;
   readonly streamName: string;
@@ -197,9 +199,10 @@ export interface Common {
 }
 
 export async function startLocalPipeline(
-  spec: PipelineSpec,
+  input: PipelineSpec,
   options: LocalPipelineOptions = {},
 ): Promise<LocalPipeline> {
+  const spec = requireKinesisSpec(input, 'the local target');
   const progress = options.onProgress ?? (() => {});
   const dataDir = options.dataDir ?? spec.local.dataDir;
   // What only an engine can check (a jq program compiles) is checked before anything starts.
@@ -532,7 +535,7 @@ async function startDeliveryStream(spec: KinesisFirehoseS3Spec, common: Common):
  */
 async function createOrKeepStream(
   dispatch: Dispatch,
-  spec: PipelineSpec,
+  spec: KinesisPipelineSpec,
   streamName: string,
   dataDir: string,
   progress: (step: string) => void,

@@ -1,0 +1,84 @@
+/**
+ * A pipeline function as every construct makes one: its own log group with a bounded retention, its own role (no
+ * AWS managed policy: AWSLambdaBasicExecutionRole allows every log group), and the handler bundled with esbuild
+ * (no Docker) on the pinned runtime, Graviton by default, with active tracing.
+ */
+import { HANDLER_BUNDLING, LIMITS } from '@streamkit/core';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { findLockFile, lambdaRuntime } from './lambda-bundling.ts';
+import { DEFAULT_LOG_RETENTION } from './log-retention.ts';
+import { checkRange } from './validate.ts';
+
+export interface BundledFunctionProps {
+  /** The handler's TypeScript (or JavaScript) entry file. */
+  readonly entry: string;
+  /** @default 'handler' */
+  readonly handler?: string;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(60) */
+  readonly timeout?: Duration;
+  /** @default - only NODE_OPTIONS=--enable-source-maps */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default lambda.Architecture.ARM_64 */
+  readonly architecture?: lambda.Architecture;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** What the role is for, in its description. */
+  readonly purpose: string;
+}
+
+export interface BundledFunction {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+}
+
+/** Adds `LogGroup`, `Role` and `Function` to `scope` (a construct that stands for the function). */
+export function bundledFunction(scope: Construct, props: BundledFunctionProps): BundledFunction {
+  const L = LIMITS.lambda;
+  checkRange(scope, 'memorySize', L.memorySize, props.memorySize);
+  checkRange(scope, 'timeout', L.timeout, props.timeout?.toSeconds());
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', {
+    retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Execution role of the ${scope.node.id} ${props.purpose}`,
+  });
+  logGroup.grantWrite(role);
+  const fn = new nodejs.NodejsFunction(scope, 'Function', {
+    entry: props.entry,
+    handler: props.handler ?? 'handler',
+    runtime: lambdaRuntime(),
+    architecture: props.architecture ?? lambda.Architecture.ARM_64,
+    memorySize: props.memorySize ?? L.memorySize.default,
+    timeout: props.timeout ?? Duration.seconds(L.timeout.default),
+    // Stack traces point into the TypeScript source, not the minified bundle; the spec's own NODE_OPTIONS wins.
+    environment: {
+      ...(HANDLER_BUNDLING.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+      ...props.environment,
+    },
+    role,
+    logGroup,
+    tracing: lambda.Tracing.ACTIVE,
+    depsLockFilePath: findLockFile(props.entry),
+    bundling: {
+      format: HANDLER_BUNDLING.format === 'cjs' ? nodejs.OutputFormat.CJS : nodejs.OutputFormat.ESM,
+      target: HANDLER_BUNDLING.target,
+      minify: HANDLER_BUNDLING.minify,
+      sourceMap: HANDLER_BUNDLING.sourceMap,
+      externalModules: [...HANDLER_BUNDLING.externalModules],
+      forceDockerBundling: false,
+      // esbuild's own summary of every bundle is noise in a library; warnings and errors still show.
+      logLevel: nodejs.LogLevel.WARNING,
+    },
+  });
+  return { function: fn, role, logGroup };
+}

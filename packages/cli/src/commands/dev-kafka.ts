@@ -1,0 +1,146 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { type PipelineSpec, StreamkitError } from '@streamkit/core';
+import { isLocalKafkaSpec, type LocalKafkaPipeline, startLocalKafkaPipeline } from '@streamkit/local';
+import { KafkaProducer, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
+import { output } from '../output.ts';
+import { type DevArgs, StatusLine } from './dev.ts';
+
+/** `streamkit dev` for msk-cluster, msk-lambda and msk-lambda-firehose-s3: a real local Kafka, the ESM, the handlers. */
+export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<number> {
+  if (!isLocalKafkaSpec(spec)) {
+    throw new StreamkitError('SK_VALIDATION', `the local target does not run preset ${spec.preset} yet`, {
+      path: 'preset',
+    });
+  }
+  const pipeline = await startLocalKafkaPipeline(spec, {
+    ...(args.kafkaPort !== undefined && { kafkaPort: args.kafkaPort }),
+    ...(args.firehosePort !== undefined && { firehosePort: args.firehosePort }),
+    ...(args.dataDir !== undefined && { dataDir: args.dataDir }),
+    ...(args.reset !== undefined && { reset: args.reset }),
+    onProgress: output.progress,
+  });
+  const servers = pipeline.bootstrapServers.join(',');
+  output.line(`${spec.name} (${spec.preset}) is running on 127.0.0.1`);
+  output.line(`  Kafka:      ${servers}  (topics: ${spec.topics.map((t) => `${t.name}:${t.partitions}`).join(', ')})`);
+  for (const [name, mapping] of pipeline.mappings) {
+    output.line(`  consumer:   ${name} ← ${mapping.consumerGroupId} (Kafka event source mapping)`);
+  }
+  if (pipeline.firehoseEndpoint) output.line(`  Firehose:   ${pipeline.firehoseEndpoint} → ${pipeline.bucket}`);
+  output.line(`  try:        kcat -b ${servers} -t ${pipeline.topic} -P <<< '{"hello":"kafka"}'`);
+  output.line('  Stop: Ctrl-C');
+  const stopListening = listen(pipeline, args.logs ?? false);
+
+  const stopping = new AbortController();
+  const onSignal = () => {
+    if (stopping.signal.aborted) process.exit(130);
+    output.line('\nstopping (Ctrl-C again to force)…');
+    stopping.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = Date.now();
+  let produced: ProduceResult | undefined;
+  let sent = 0;
+  const producer =
+    args.produce === undefined
+      ? undefined
+      : new KafkaProducer({ bootstrapServers: pipeline.bootstrapServers, topic: pipeline.topic });
+  const producing = producer
+    ? produce({
+        client: producer,
+        generator: stockTicker(),
+        rate: args.produce!,
+        signal: stopping.signal,
+        ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
+        onProgress: (p) => {
+          sent = p.sent;
+        },
+      }).then((result) => {
+        produced = result;
+        sent = result.sent;
+        return result;
+      })
+    : undefined;
+  const status = new StatusLine(() => {
+    const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
+    return `[${elapsed}] ${producer ? `produced ${sent}  ` : ''}${countsText(pipeline)}`;
+  });
+
+  let exitCode = 0;
+  try {
+    if (args.durationMs !== undefined) {
+      const timer = setTimeout(() => stopping.abort(), args.durationMs);
+      if (producing) await producing;
+      else await new Promise<void>((r) => stopping.signal.addEventListener('abort', () => r(), { once: true }));
+      clearTimeout(timer);
+      if (!(await pipeline.drain(60_000))) {
+        output.line('the pipeline did not settle every record within 60 s of the producer stopping');
+        exitCode = 7;
+      }
+      await pipeline.flush();
+    } else {
+      await new Promise<void>((r) => stopping.signal.addEventListener('abort', () => r(), { once: true }));
+      await producing?.catch(() => undefined);
+    }
+  } finally {
+    status.stop();
+    stopListening();
+    await producer?.close();
+    await pipeline.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  output.line(
+    `${produced ? `produced ${produced.sent} (${produced.failed} refused)  ` : ''}${countsText(pipeline)}  in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  output.line('stopped everything this run started');
+  return exitCode;
+}
+
+function countsText(p: LocalKafkaPipeline): string {
+  const c = p.counts;
+  if (p.spec.preset === 'msk-cluster') return 'broker running';
+  const delivered = p.deliveryStream ? `  delivered ${c.delivered} in ${p.deliveryStream.counts.objects} objects` : '';
+  return `processed ${c.processed}  on-failure ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}${delivered}`;
+}
+
+function listen(p: LocalKafkaPipeline, logs: boolean): () => void {
+  const names = new Set([...p.functions.values()].map((f) => f.functionName));
+  const ours = (m: unknown) => names.has((m as { functionName: string }).functionName);
+  const event = (text: string) => output.line(text);
+  const subscriptions: [string, (m: unknown) => void][] = [
+    [
+      'streamkit:lambda:invoke',
+      (m) => {
+        const invoke = m as { functionName: string; error?: { errorType: string; errorMessage: string } };
+        if (ours(m) && invoke.error) {
+          event(`  ✗ ${invoke.functionName}: ${invoke.error.errorType}: ${invoke.error.errorMessage.split('\n')[0]}`);
+        }
+      },
+    ],
+    [
+      'streamkit:esm:dead-letter',
+      (m) => {
+        const d = m as { records: number; topicPartitions?: string[]; condition: string; delivered: boolean };
+        if (ours(m)) {
+          const where = d.delivered ? 'sent to the on-failure destination' : 'discarded (no destination)';
+          event(`  → ${d.records} record(s) of ${(d.topicPartitions ?? []).join(', ')} ${where}: ${d.condition}`);
+        }
+      },
+    ],
+  ];
+  if (logs) {
+    subscriptions.push([
+      'streamkit:lambda:log',
+      (m) => {
+        const line = m as { functionName: string; line: string };
+        if (ours(m)) event(`  ${line.functionName} | ${line.line}`);
+      },
+    ]);
+  }
+  for (const [name, fn] of subscriptions) subscribe(name, fn);
+  return () => {
+    for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+  };
+}

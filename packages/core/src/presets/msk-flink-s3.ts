@@ -1,0 +1,78 @@
+/**
+ * msk-flink-s3 — the original solution's fourth MSK pattern (M4): Amazon MSK → Apache Flink → S3. Where the original
+ * gave a Studio notebook to type SQL into, this runs a Flink SQL file as a Managed Service for Apache Flink
+ * application (locally: on a local Flink), reading a topic of the cluster and writing files to S3.
+ */
+import type { z } from 'zod';
+import { commonFields } from '../spec/components.ts';
+import { bucketSection } from '../spec/delivery.ts';
+import { section } from '../spec/fields.ts';
+import { checkKafka, existingClusterTopics, kafkaFields, resolveKafka } from '../spec/kafka.ts';
+import { flinkSqlApplicationSection } from '../spec/msk-apps.ts';
+import type { PresetDefinition } from './preset.ts';
+
+const schema = existingClusterTopics(
+  section({
+    ...commonFields,
+    ...kafkaFields,
+    application: flinkSqlApplicationSection,
+    bucket: bucketSection,
+  })
+    .superRefine((spec, ctx) => {
+      checkKafka(spec, ctx, { allowExisting: true });
+      const { application } = spec;
+      if (application.sql === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['application', 'sql'],
+          message: 'is required: the Flink SQL file the application runs, relative to the spec',
+        });
+      }
+      const declared = spec.topics.map((t) => t.name);
+      if (application.topic !== undefined && !spec.existingCluster && !declared.includes(application.topic)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['application', 'topic'],
+          message: `must be one of the topics the stack creates: ${declared.join(', ') || '(none)'} (got "${application.topic}")`,
+        });
+      }
+      if (application.topic === undefined && declared.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['application', 'topic'],
+          message: 'is required when topics is empty: the topic the application reads',
+        });
+      }
+    })
+    .transform((spec) => {
+      const kafka = resolveKafka(spec);
+      return {
+        ...spec,
+        ...kafka,
+        name: spec.name ?? 'msk-flink-s3',
+        preset: 'msk-flink-s3' as const,
+        application: {
+          ...spec.application,
+          sql: spec.application.sql!,
+          topic: spec.application.topic ?? kafka.topics[0]!.name,
+        },
+      };
+    }),
+);
+
+export type MskFlinkS3Spec = z.output<typeof schema>;
+
+export const mskFlinkS3: PresetDefinition<MskFlinkS3Spec> = {
+  name: 'msk-flink-s3',
+  title: 'Amazon MSK → Apache Flink (SQL) → S3',
+  description:
+    'A Managed Service for Apache Flink application runs your Flink SQL over an MSK topic and writes the results to S3.',
+  original: 'M4',
+  schema,
+  components: [
+    { id: 'producer', kind: 'producer', label: 'Producers (any Kafka client)', next: ['cluster'] },
+    { id: 'cluster', kind: 'kafka', label: 'Amazon MSK cluster: topics', next: ['flink'] },
+    { id: 'flink', kind: 'flink', label: 'Flink SQL application', next: ['s3'] },
+    { id: 's3', kind: 's3', label: 'S3 bucket', next: [] },
+  ],
+};
