@@ -1,6 +1,7 @@
 /** Regenerates the generated parts of the docs: `npm run docs`. The tests fail when a committed page is stale. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withDiagram } from '../packages/core/src/docs/diagram.ts';
+import { renderSvg } from '../packages/core/src/docs/diagram-svg.ts';
 import { renderLimitsDoc, withLimitsTable } from '../packages/core/src/docs/limits-doc.ts';
 import { PRESETS } from '../packages/core/src/index.ts';
 
@@ -15,4 +16,5 @@ write('docs/producer.md', withLimitsTable(readFileSync(new URL('docs/producer.md
 for (const preset of Object.values(PRESETS)) {
   const file = `docs/presets/${preset.name}.md`;
   write(file, withDiagram(readFileSync(new URL(file, root), 'utf8'), preset));
+  write(`docs/presets/${preset.name}.svg`, renderSvg(preset));
 }

@@ -6,7 +6,8 @@
  * 1. `-c preset=<name>`: the preset with every default;
  * 2. the `STREAMKIT_SPEC` environment variable: a spec file;
  * 3. `streamkit.yaml`, `streamkit.yml` or `streamkit.json` in the working directory.
- * `-c stackName=<name>` overrides the stack name (default `streamkit-<spec name>`).
+ * `-c stackName=<name>` overrides the stack name (default `streamkit-<spec name>`); `-c sqlRunnerJar=<path>` and
+ * `-c enrichmentJar=<path>` upload other Flink job jars than the ones `mvn package` builds in flink/.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +39,13 @@ export function buildPipelineApp(options: PipelineAppOptions = {}): PipelineApp 
   const app = new App({ outdir: options.outdir, context: { ...FEATURE_FLAGS, ...options.context } });
   const { spec, source } = findSpec(app, options);
   const stackName = stringContext(app, 'stackName') ?? `streamkit-${spec.name}`;
-  const stack = createPipelineStack(app, stackName, { spec, stackName });
+  const sqlRunner = stringContext(app, 'sqlRunnerJar');
+  const enrichment = stringContext(app, 'enrichmentJar');
+  const stack = createPipelineStack(app, stackName, {
+    spec,
+    stackName,
+    flinkJobJars: { ...(sqlRunner && { sqlRunner }), ...(enrichment && { enrichment }) },
+  });
   applyNag(app);
   return { app, stack, source };
 }

@@ -6,28 +6,49 @@
 import {
   type ApigwKinesisLambdaSpec,
   alarmsFor,
+  enrichmentJobProperties,
   type KinesisFirehoseS3Spec,
+  type KinesisFlinkApigwSpec,
   type KinesisPipelineSpec,
+  type KplKinesisFlinkS3Spec,
   type PipelineSpec,
   PRESETS,
   requireKinesisSpec,
   StreamkitError,
+  sqlRunnerProperties,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
 import { StreamConsumer } from './consumer/stream-consumer.ts';
 import { firehoseToS3 } from './firehose/firehose-to-s3.ts';
 import type { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
+import { FareApi } from './flink/fare-api.ts';
+import { FlinkApplication, type FlinkApplicationProps } from './flink/flink-application.ts';
+import { flinkJobJar, REPOSITORY_ROOT } from './flink/job-assets.ts';
+import { ProducerInstance } from './flink/producer-instance.ts';
+import { StudioNotebook } from './flink/studio-notebook.ts';
 import { KinesisIngestApi } from './ingest/kinesis-ingest-api.ts';
 import { PipelineMonitoring } from './monitoring/pipeline-monitoring.ts';
-import type { EncryptedBucket } from './s3/encrypted-bucket.ts';
+import { EncryptedBucket } from './s3/encrypted-bucket.ts';
 import { DataStream } from './stream/data-stream.ts';
 
 export interface PipelineStackProps extends StackProps {
   /** The resolved spec (`loadSpec`, `parseSpecText`, `presetSpec`): every default is already filled in. */
   readonly spec: PipelineSpec;
+  /**
+   * The Flink job jars to upload (kpl-kinesis-flink-s3 in application mode, kinesis-flink-apigw).
+   * @default - the jars `mvn package` builds in flink/ (core's FLINK_JARS)
+   */
+  readonly flinkJobJars?: { readonly sqlRunner?: string; readonly enrichment?: string };
+  /**
+   * The repository whose packages the Flink presets' producer instance runs (`streamkit produce`).
+   * @default - this repository
+   */
+  readonly producerSourceDirectory?: string;
 }
 
 export class PipelineStack extends Stack {
@@ -43,10 +64,18 @@ export class PipelineStack extends Stack {
   readonly delivery: S3DeliveryStream | undefined;
   /** The delivery stream's Lambda record transformation, when the spec has one. */
   readonly recordTransformation: RecordTransformationFunction | undefined;
+  /** The Managed Flink application (kinesis-flink-apigw; kpl-kinesis-flink-s3 in application mode). */
+  readonly flinkApplication?: FlinkApplication;
+  /** The Studio notebook (kpl-kinesis-flink-s3 in notebook mode). */
+  readonly studioNotebook?: StudioNotebook;
+  /** The demo producer on EC2 (the Flink presets). */
+  readonly producer?: ProducerInstance;
+  /** The enrichment endpoint (kinesis-flink-apigw). */
+  readonly fareApi?: FareApi;
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
-    const { spec: input, ...stackProps } = props;
+    const { spec: input, flinkJobJars, producerSourceDirectory, ...stackProps } = props;
     const spec = requireKinesisSpec(input, 'PipelineStack');
     super(scope, id, {
       ...stackProps,
@@ -88,12 +117,68 @@ export class PipelineStack extends Stack {
         this.monitoring = parts.monitoring;
         break;
       }
+      case 'kpl-kinesis-flink-s3': {
+        const parts = this.kplKinesisFlinkS3(spec, this.dataStream, flinkJobJars?.sqlRunner);
+        this.ingestApi = undefined;
+        this.consumers = [];
+        this.output = parts.output;
+        this.delivery = undefined;
+        this.recordTransformation = undefined;
+        this.flinkApplication = parts.flinkApplication;
+        this.studioNotebook = parts.studioNotebook;
+        this.monitoring = parts.monitoring;
+        break;
+      }
+      case 'kinesis-flink-apigw': {
+        const parts = this.kinesisFlinkApigw(spec, this.dataStream, flinkJobJars?.enrichment);
+        this.ingestApi = undefined;
+        this.consumers = [];
+        this.output = undefined;
+        this.delivery = undefined;
+        this.recordTransformation = undefined;
+        this.flinkApplication = parts.flinkApplication;
+        this.fareApi = parts.fareApi;
+        this.monitoring = parts.monitoring;
+        break;
+      }
       default:
         throw new StreamkitError(
           'SK_VALIDATION',
           `the cloud target has no stack for preset ${(spec as { preset: string }).preset} yet`,
           { path: 'preset' },
         );
+    }
+    if (spec.preset === 'kpl-kinesis-flink-s3' || spec.preset === 'kinesis-flink-apigw') {
+      this.producer = new ProducerInstance(this, 'Producer', {
+        stream: this.dataStream.stream,
+        preset: spec.preset,
+        data: spec.preset === 'kpl-kinesis-flink-s3' ? 'stock' : 'taxi',
+        sourceDirectory: producerSourceDirectory ?? REPOSITORY_ROOT,
+        notificationTopic: this.monitoring.topic,
+        instanceType: spec.producer.instanceType,
+        rate: spec.producer.rate,
+        autoStart: spec.producer.autoStart,
+      });
+      // The group publishes its launch and termination events with Auto Scaling's service-linked role, which the
+      // topic's key must let encrypt them (naming the role by condition: it may not exist before the first group).
+      this.monitoring.topicKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowAutoScalingNotifications',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            ArnEquals: {
+              'aws:PrincipalArn': `arn:${this.partition}:iam::${this.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+            },
+            StringEquals: { 'kms:CallerAccount': this.account },
+          },
+        }),
+      );
+      new CfnOutput(this, 'ProducerAutoScalingGroupName', {
+        description: 'Auto Scaling group of the producer instance; open a session with `aws ssm start-session`',
+        value: this.producer.autoScalingGroup.autoScalingGroupName,
+      });
     }
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic every alarm notifies',
@@ -208,6 +293,164 @@ export class PipelineStack extends Stack {
 
     return { output, delivery: deliveryStream, recordTransformation, monitoring };
   }
+
+  /**
+   * K2: producer on EC2 → Kinesis Data Streams → Flink SQL → S3. The SQL runs as a Managed Flink application (the
+   * SQL runner jar, with the SQL file as an asset it reads at start) or is typed into a Studio notebook.
+   */
+  private kplKinesisFlinkS3(spec: KplKinesisFlinkS3Spec, dataStream: DataStream, sqlRunnerJar: string | undefined) {
+    const output = new EncryptedBucket(this, 'Output', {
+      abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+      intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
+    });
+    let flinkApplication: FlinkApplication | undefined;
+    let studioNotebook: StudioNotebook | undefined;
+    if (spec.flink.mode === 'application') {
+      const jar = new s3assets.Asset(this, 'SqlRunnerJar', { path: flinkJobJar('sqlRunner', sqlRunnerJar) });
+      const sql = new s3assets.Asset(this, 'Sql', { path: spec.flink.sql });
+      flinkApplication = new FlinkApplication(this, 'Flink', {
+        ...flinkApplicationSettings(spec.flink),
+        code: { bucket: jar.bucket, key: jar.s3ObjectKey },
+        description: `streamkit ${spec.name}: Flink SQL from the stream to S3`,
+        propertyGroups: sqlRunnerProperties({
+          sqlUri: sql.s3ObjectUrl,
+          streamName: dataStream.streamName,
+          region: this.region,
+          outputPath: `s3://${output.bucket.bucketName}/`,
+        }),
+      });
+      flinkApplication.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTheSql',
+          actions: ['s3:GetObject'],
+          resources: [sql.bucket.arnForObjects(sql.s3ObjectKey)],
+        }),
+      );
+      new CfnOutput(this, 'ApplicationName', {
+        description: 'Managed Flink application running the SQL',
+        value: flinkApplication.applicationName,
+      });
+    } else {
+      studioNotebook = new StudioNotebook(this, 'Notebook', { logLevel: spec.flink.logLevel, vpc: spec.flink.vpc });
+      new CfnOutput(this, 'StudioNotebookName', {
+        description: 'Studio notebook: start it, open Zeppelin, run the SQL of docs/presets/kpl-kinesis-flink-s3.md',
+        value: studioNotebook.applicationName,
+      });
+      new CfnOutput(this, 'GlueDatabaseName', {
+        description: 'Catalog of the notebook’s tables',
+        value: studioNotebook.database.ref,
+      });
+    }
+    const role = (flinkApplication?.role ?? studioNotebook?.role)!;
+    dataStream.stream.grantRead(role);
+    allowFileSink(role, output);
+
+    const app = flinkApplication ?? studioNotebook!;
+    const monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      alarms: alarmsFor(spec),
+      stream: dataStream.stream,
+      flinkApplication: { applicationName: app.applicationName, logGroup: app.logGroup },
+      alarmEmail: spec.monitoring.alarmEmail,
+      dashboard: spec.monitoring.dashboard,
+    });
+    new CfnOutput(this, 'OutputBucketName', { description: 'Where the SQL writes', value: output.bucket.bucketName });
+    return { output, flinkApplication, studioNotebook, monitoring };
+  }
+
+  /**
+   * K4: producer on EC2 → Kinesis Data Streams → Flink async I/O → REST API → Lambda. The job signs its calls with
+   * its role and reads the API key by id; neither credentials nor key are in its properties.
+   */
+  private kinesisFlinkApigw(spec: KinesisFlinkApigwSpec, dataStream: DataStream, enrichmentJar: string | undefined) {
+    const fareApi = new FareApi(this, 'FareApi', {
+      throttlingRateLimit: spec.enrichment.throttling.rateLimit,
+      throttlingBurstLimit: spec.enrichment.throttling.burstLimit,
+    });
+    const jar = new s3assets.Asset(this, 'EnrichmentJar', { path: flinkJobJar('enrichment', enrichmentJar) });
+    const flinkApplication = new FlinkApplication(this, 'Flink', {
+      ...flinkApplicationSettings(spec.flink),
+      code: { bucket: jar.bucket, key: jar.s3ObjectKey },
+      description: `streamkit ${spec.name}: enriches taxi rides with fare estimates`,
+      propertyGroups: enrichmentJobProperties({
+        streamName: dataStream.streamName,
+        region: this.region,
+        endpointUrl: fareApi.url,
+        apiKeyId: fareApi.apiKey.keyId,
+        timeoutMs: spec.enrichment.timeout * 1000,
+        capacity: spec.enrichment.capacity,
+        retries: spec.enrichment.retries,
+        ordered: spec.enrichment.ordered,
+      }),
+    });
+    dataStream.stream.grantRead(flinkApplication.role);
+    fareApi.grantInvoke(flinkApplication.role);
+
+    const monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      alarms: alarmsFor(spec),
+      stream: dataStream.stream,
+      api: { restApi: fareApi.api, stageName: fareApi.stage.stageName },
+      flinkApplication: { applicationName: flinkApplication.applicationName, logGroup: flinkApplication.logGroup },
+      enrichmentFunction: fareApi.function,
+      alarmEmail: spec.monitoring.alarmEmail,
+      dashboard: spec.monitoring.dashboard,
+    });
+    new CfnOutput(this, 'ApplicationName', {
+      description: 'Managed Flink application running the enrichment job',
+      value: flinkApplication.applicationName,
+    });
+    new CfnOutput(this, 'FareApiUrl', { description: 'Invoke URL of the fare API', value: fareApi.url });
+    new CfnOutput(this, 'FareApiKeyId', {
+      description: 'API key id of the fare API; `aws apigateway get-api-key --include-value --api-key <id>` shows it',
+      value: fareApi.apiKey.keyId,
+    });
+    return { flinkApplication, fareApi, monitoring };
+  }
+}
+
+/** The FlinkApplication settings of a resolved `flink` section. */
+function flinkApplicationSettings(
+  flink: KinesisFlinkApigwSpec['flink'],
+): Omit<FlinkApplicationProps, 'code' | 'propertyGroups' | 'description'> {
+  return {
+    runtime: flink.runtime,
+    parallelism: flink.parallelism,
+    parallelismPerKpu: flink.parallelismPerKpu,
+    autoScaling: flink.autoScaling,
+    checkpointing: flink.checkpointing,
+    checkpointInterval: Duration.seconds(flink.checkpointInterval),
+    minPauseBetweenCheckpoints: Duration.seconds(flink.minPauseBetweenCheckpoints),
+    snapshots: flink.snapshots,
+    logLevel: flink.logLevel,
+    metricsLevel: flink.metricsLevel,
+    vpc: flink.vpc,
+  };
+}
+
+/**
+ * What a Flink file sink does in the output bucket: write, read back and delete the objects it names as it goes
+ * (part files, in-progress files, multipart uploads), and list them.
+ */
+function allowFileSink(role: iam.IRole, output: EncryptedBucket): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ListTheOutputBucket',
+      actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+      resources: [output.bucket.bucketArn],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteTheOutputObjects',
+      actions: [
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+      ],
+      resources: [output.bucket.arnForObjects('*')],
+    }),
+  );
 }
 
 /** "streamkit apigw-kinesis-lambda: API Gateway → Kinesis Data Streams → Lambda", then the spec's own description. */

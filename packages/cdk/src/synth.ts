@@ -17,6 +17,7 @@ import { App, type Environment } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { FEATURE_FLAGS } from './feature-flags.ts';
 import { type AppliedAcknowledgement, applyNag } from './nag.ts';
+import type { PipelineStackProps } from './pipeline-stack.ts';
 import { createPipelineStack } from './pipeline-stacks.ts';
 
 export interface SynthesizeOptions {
@@ -32,6 +33,8 @@ export interface SynthesizeOptions {
    * @default - environment-agnostic; `cdk deploy` uses the credentials' account and region
    */
   readonly env?: Environment;
+  /** The Flink presets' job jars. @default - `flink/target/` of this checkout (see PipelineStackProps) */
+  readonly flinkJobJars?: PipelineStackProps['flinkJobJars'];
 }
 
 /** A validation finding nobody acknowledged. */
@@ -80,7 +83,12 @@ export function synthesize(spec: PipelineSpec, options: SynthesizeOptions): Synt
   let acknowledgements: AppliedAcknowledgement[];
   try {
     const app = createPipelineApp(options.outdir);
-    createPipelineStack(app, stackName, { spec, stackName, env: options.env });
+    createPipelineStack(app, stackName, {
+      spec,
+      stackName,
+      env: options.env,
+      ...(options.flinkJobJars && { flinkJobJars: options.flinkJobJars }),
+    });
     acknowledgements = applyNag(app);
     assembly = app.synth();
   } catch (error) {

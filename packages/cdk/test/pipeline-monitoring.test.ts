@@ -60,8 +60,10 @@ function build(props: Partial<PipelineMonitoringProps> = {}): Built {
       cluster: () => assert.fail('this pipeline has no MSK cluster'),
       broker: () => assert.fail('this pipeline has no MSK brokers'),
       consumerGroup: () => assert.fail('this pipeline has no Kafka consumer groups'),
-      application: () => assert.fail('this pipeline has no Flink application'),
       connector: () => assert.fail('this pipeline has no connector'),
+      flinkApplication: () => assert.fail('this pipeline has no Flink application'),
+      flinkSource: () => assert.fail('this pipeline has no Flink application'),
+      enrichmentFunction: () => assert.fail('this pipeline has no enrichment endpoint'),
       queue: (name) => {
         assert.equal(name, 'orders', 'only orders has a dead-letter queue');
         return {

@@ -10,10 +10,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { dev } from './commands/dev.ts';
+import { init } from './commands/init.ts';
 import { kinesis } from './commands/kinesis.ts';
 import { presets } from './commands/presets.ts';
 import { produce } from './commands/produce.ts';
 import { synth } from './commands/synth.ts';
+import { TAIL_SAMPLE_NOTE, tail } from './commands/tail.ts';
 import { validate } from './commands/validate.ts';
 import { parseDurationFlag, parsePort, parsePositiveInt } from './duration.ts';
 import { exitCodesHelp, run } from './output.ts';
@@ -56,6 +58,7 @@ program
   .command('presets')
   .description('list the presets with one-line descriptions')
   .option('--json', 'print as JSON')
+  .addHelpText('after', '\nExamples:\n  streamkit presets\n  streamkit presets --json | jq -r ".[].name"')
   .action((opts) => run(() => presets(opts)));
 
 program
@@ -112,6 +115,12 @@ program
   .option('--logs', 'print every line your handlers log')
   .option('--no-throttle', 'turn the ingest API’s stage throttling off')
   .option('--no-shard-limits', 'turn the Kinesis shard limits model off (1 MiB/s or 1,000 records/s in per shard…)')
+  .option(
+    '--dashboard-port <port>',
+    'port of the web dashboard: metrics, alarms, dead letters, records (0 = any free port, the default)',
+    flag((v) => parsePort('--dashboard-port', v)),
+  )
+  .option('--no-dashboard', 'do not serve the dashboard (metrics and alarms are still recorded)')
   .addHelpText(
     'after',
     '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0',
@@ -202,5 +211,47 @@ program
     '\nExamples:\n  streamkit kinesis\n  streamkit kinesis --port 0 --create-stream orders:4 --create-stream clicks\n  aws kinesis list-streams --endpoint-url http://127.0.0.1:4567 --region us-east-1',
   )
   .action((opts) => run(() => kinesis(opts)));
+
+program
+  .command('init')
+  .description('create a project of your own: spec, TypeScript handler and its test, package.json, README, cdk.json')
+  .argument('<dir>', 'where to create it (a new or empty directory)')
+  .addOption(
+    new Option('-p, --preset <name>', 'the preset the project starts from').choices(PRESET_NAMES).makeOptionMandatory(),
+  )
+  .option('--name <name>', 'the pipeline’s name (default: the directory’s name)')
+  .option('--force', 'write into a directory that has files (existing files are kept, never overwritten)')
+  .option('--json', 'print what was written as JSON')
+  .addHelpText(
+    'after',
+    '\nThe project links this streamkit checkout while streamkit is unpublished (file: dependencies).\n\nExamples:\n  streamkit init ticks --preset apigw-kinesis-lambda\n  cd ticks && npm install && npm test && npx streamkit dev --produce 50\n  streamkit init archive --preset kinesis-firehose-s3 --name tick-archive',
+  )
+  .action((dir, opts) => run(() => init({ dir, ...opts })));
+
+program
+  .command('tail')
+  .description('follow a running `streamkit dev`: records written to its stream and runtime events, as they happen')
+  .argument(specArgument, specHelp)
+  .addOption(presetOption())
+  .option('--url <url>', 'the dashboard of the running pipeline (default: the one its data directory names)')
+  .option('--data-dir <dir>', 'the data directory of the running pipeline (default: the spec’s local.dataDir)')
+  .option('--no-records', 'leave records out')
+  .option('--no-events', 'leave runtime events out')
+  .option(
+    '-n, --count <lines>',
+    'stop after this many lines',
+    flag((v) => parsePositiveInt('--count', v)),
+  )
+  .option(
+    '--duration <time>',
+    'stop after this long (30, 30s, 5m)',
+    flag((v) => parseDurationFlag('--duration', v)),
+  )
+  .option('--json', 'one JSON object per line: {"type":"record"|"event", …}')
+  .addHelpText(
+    'after',
+    `\nThe ${TAIL_SAMPLE_NOTE}.\n\nExamples:\n  streamkit tail\n  streamkit tail --no-records            # only errors, dead letters, alarms…\n  streamkit tail --json -n 100 | jq .data\n  streamkit tail --url http://127.0.0.1:43121/`,
+  )
+  .action((spec, opts) => run(() => tail({ spec, ...opts, durationMs: opts.duration })));
 
 await program.parseAsync();

@@ -374,3 +374,27 @@ describe('streamkit produce', () => {
     }
   });
 });
+
+describe('streamkit validate, the Flink presets', () => {
+  test('prints the producer, the Flink application and the SQL file of kpl-kinesis-flink-s3', async () => {
+    const run = await streamkit(['validate', '--preset', 'kpl-kinesis-flink-s3']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /producer {3}EC2 t3\.small, 100 records\/s/);
+    assert.match(
+      run.stdout,
+      /flink {6}FLINK-1_20, parallelism 1 \(1\/KPU, autoscaling on\), checkpoints every 60 s, snapshots on, log INFO, metrics APPLICATION/,
+    );
+    assert.match(run.stdout, /sql {8}.*stock-ticks-to-s3\.sql/);
+  });
+
+  test('prints the enrichment settings of kinesis-flink-apigw; a bad one exits 2 naming the field', async () => {
+    const run = await streamkit(['validate', '--preset', 'kinesis-flink-apigw']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /enrichment timeout 30 s, capacity 20, retries 3, unordered, API 20 req\/s \(burst 100\)/);
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-cli-'));
+    writeFileSync(join(dir, 'streamkit.yaml'), 'preset: kinesis-flink-apigw\nflink: { parallelism: 300 }\n');
+    const bad = await streamkit(['validate'], { cwd: dir });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /flink\.parallelism must be between 1 and 256 tasks \(got 300\)/);
+  });
+});

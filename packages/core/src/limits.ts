@@ -24,6 +24,8 @@ export interface RangeLimit {
   readonly unit?: string;
   readonly description: string;
   readonly note?: string;
+  /** The AWS documentation page the numbers come from. */
+  readonly docs?: string;
 }
 
 export interface ValueLimit {
@@ -33,6 +35,8 @@ export interface ValueLimit {
   readonly unit?: string;
   readonly description: string;
   readonly note?: string;
+  /** The AWS documentation page the numbers come from. */
+  readonly docs?: string;
 }
 
 export interface ChoiceLimit<T extends string = string> {
@@ -42,6 +46,8 @@ export interface ChoiceLimit<T extends string = string> {
   readonly defaultSource?: LimitSource;
   readonly description: string;
   readonly note?: string;
+  /** The AWS documentation page the numbers come from. */
+  readonly docs?: string;
 }
 
 export interface FlagLimit {
@@ -50,6 +56,8 @@ export interface FlagLimit {
   readonly defaultSource: LimitSource;
   readonly description: string;
   readonly note?: string;
+  /** The AWS documentation page the numbers come from. */
+  readonly docs?: string;
 }
 
 /** A default that is text, such as an S3 prefix. */
@@ -59,6 +67,8 @@ export interface TextLimit {
   readonly defaultSource: LimitSource;
   readonly description: string;
   readonly note?: string;
+  /** The AWS documentation page the numbers come from. */
+  readonly docs?: string;
 }
 
 export type Limit = RangeLimit | ValueLimit | ChoiceLimit | FlagLimit | TextLimit;
@@ -579,6 +589,212 @@ export const LIMITS = {
       note: 'The original solution’s rule; archived stream data is mostly read rarely.',
     }),
   },
+  flink: {
+    runtime: choice({
+      values: ['FLINK-2_2'],
+      default: 'FLINK-2_2',
+      defaultSource: 'streamkit',
+      description: 'Apache Flink runtime of the Managed Service for Apache Flink application (RuntimeEnvironment)',
+      note: 'The jobs in flink/ are built against Apache Flink 2.2, the newest runtime MSF supports; jars built for 2.2 do not run on 1.x runtimes. The original used FLINK-1_15.',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_CreateApplication.html',
+    }),
+    notebookRuntime: choice({
+      values: ['ZEPPELIN-FLINK-3_0'],
+      default: 'ZEPPELIN-FLINK-3_0',
+      defaultSource: 'aws',
+      description: 'Runtime of a Studio notebook (Apache Zeppelin with Flink 1.15)',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/java/how-notebook.html',
+    }),
+    mode: choice({
+      values: ['application', 'notebook'],
+      default: 'application',
+      defaultSource: 'streamkit',
+      description:
+        'How the Flink SQL of kpl-kinesis-flink-s3 runs: a SQL application that starts with the stack, or a Studio notebook you run it in',
+      note: 'An application runs unattended and is what the local target runs too; the original shipped only the notebook.',
+    }),
+    parallelism: range({
+      min: 1,
+      max: 256,
+      default: 1,
+      defaultSource: 'aws',
+      unit: 'tasks',
+      description: 'Initial parallelism of the application (ParallelismConfiguration.Parallelism)',
+      note: 'The maximum is parallelismPerKpu times the KPU quota (64 per application, raisable), at most 256 here.',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/java/how-scaling.html',
+    }),
+    parallelismPerKpu: range({
+      min: 1,
+      max: 8,
+      default: 1,
+      defaultSource: 'aws',
+      unit: 'tasks per KPU',
+      description: 'Parallel tasks per Kinesis Processing Unit (1 vCPU, 4 GB); higher suits I/O-bound jobs',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/java/how-scaling.html',
+    }),
+    kpusPerApplication: value({
+      value: 64,
+      source: 'aws',
+      unit: 'KPUs',
+      description: 'KPUs one application may use (parallelism / parallelismPerKpu, rounded up); a raisable quota',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/java/limits.html',
+    }),
+    autoScaling: flag({
+      default: true,
+      defaultSource: 'aws',
+      description: 'Let the service raise parallelism under load (AutoScalingEnabled)',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/java/how-scaling-auto.html',
+    }),
+    checkpointing: flag({
+      default: true,
+      defaultSource: 'aws',
+      description: 'Periodic checkpoints of the job state (CheckpointingEnabled), which restarts resume from',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_CheckpointConfiguration.html',
+    }),
+    checkpointInterval: range({
+      min: 1,
+      max: 3600,
+      default: 60,
+      defaultSource: 'aws',
+      rangeSource: 'streamkit',
+      unit: 'seconds',
+      description: 'Time between checkpoints (CheckpointInterval)',
+      note: 'AWS’s default is 60 000 ms; the API takes milliseconds from 1, streamkit whole seconds up to an hour.',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_CheckpointConfiguration.html',
+    }),
+    minPauseBetweenCheckpoints: range({
+      min: 0,
+      max: 3600,
+      default: 5,
+      defaultSource: 'aws',
+      rangeSource: 'streamkit',
+      unit: 'seconds',
+      description: 'Least time between the end of one checkpoint and the start of the next',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_CheckpointConfiguration.html',
+    }),
+    snapshots: flag({
+      default: true,
+      defaultSource: 'aws',
+      description: 'Take a snapshot when the application stops or updates, and restore from it on start',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_ApplicationSnapshotConfiguration.html',
+    }),
+    logLevel: choice({
+      values: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
+      default: 'INFO',
+      defaultSource: 'aws',
+      description: 'Level of the application log written to CloudWatch Logs (MonitoringConfiguration.LogLevel)',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/java/cloudwatch-logs.html',
+    }),
+    metricsLevel: choice({
+      values: ['APPLICATION', 'TASK', 'OPERATOR', 'PARALLELISM'],
+      default: 'APPLICATION',
+      defaultSource: 'aws',
+      description: 'Granularity of the CloudWatch metrics (MonitoringConfiguration.MetricsLevel); finer costs more',
+      note: 'The alarms need only application-level metrics; the original chose TASK.',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/java/metrics-dimensions.html',
+    }),
+    vpcSubnets: range({
+      min: 1,
+      max: 16,
+      unit: 'subnets',
+      description: 'Subnets of the application’s VPC configuration',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_VpcConfiguration.html',
+    }),
+    vpcSecurityGroups: range({
+      min: 1,
+      max: 5,
+      unit: 'security groups',
+      description: 'Security groups of the application’s VPC configuration',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_VpcConfiguration.html',
+    }),
+    applicationNameLength: range({
+      min: 1,
+      max: 128,
+      unit: 'characters',
+      description: 'Length of an application name',
+      docs: 'https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_CreateApplication.html',
+    }),
+    logRetentionDays: value({
+      value: 30,
+      source: 'streamkit',
+      unit: 'days',
+      description: 'How long the application log group keeps events',
+      note: 'The pipeline’s log retention; the original kept Flink logs 365 days and retained the group after deletion.',
+    }),
+    enrichmentTimeout: range({
+      min: 1,
+      max: 600,
+      default: 30,
+      defaultSource: 'streamkit',
+      rangeSource: 'streamkit',
+      unit: 'seconds',
+      description: 'How long the async I/O operator waits for one enrichment request, retries included',
+      note: 'The original’s 30 s (AsyncDataStream timeout).',
+    }),
+    enrichmentCapacity: range({
+      min: 1,
+      max: 10_000,
+      default: 20,
+      defaultSource: 'streamkit',
+      rangeSource: 'streamkit',
+      unit: 'requests',
+      description:
+        'Enrichment requests in flight per parallel task (AsyncDataStream capacity); beyond it the source waits',
+      note: 'The original’s 20.',
+    }),
+    enrichmentRetries: range({
+      min: 0,
+      max: 10,
+      default: 3,
+      defaultSource: 'streamkit',
+      rangeSource: 'streamkit',
+      unit: 'retries',
+      description:
+        'Retries of a failed enrichment request (5xx, 429 or a transport error) with exponential backoff, within the timeout',
+      note: 'The original had none: one failed request failed and restarted the job.',
+    }),
+    enrichmentOrdered: flag({
+      default: false,
+      defaultSource: 'streamkit',
+      description:
+        'Emit enriched records in input order (orderedWait) instead of as they complete (unorderedWait, as the original)',
+      note: 'Rides are independent, so the original’s unordered emission keeps one slow request from holding back the others.',
+    }),
+    enrichmentRateLimit: range({
+      min: 1,
+      max: 10_000,
+      default: 20,
+      defaultSource: 'streamkit',
+      unit: 'requests/s',
+      description: 'Steady-state request rate of the enrichment API’s usage plan',
+      note: 'The original’s usage plan (rate 20); the maximum is the default account-level quota per region.',
+    }),
+    enrichmentBurstLimit: range({
+      min: 0,
+      max: 5000,
+      default: 100,
+      defaultSource: 'streamkit',
+      unit: 'requests',
+      description: 'Burst capacity of the enrichment API’s usage plan',
+      note: 'The original’s usage plan (burst 100).',
+    }),
+    producerInstanceType: text({
+      default: 't3.small',
+      defaultSource: 'streamkit',
+      description: 'EC2 instance type of the demo producer (x86 or Graviton)',
+      note: 'The original’s fixed t3.small, now a setting (its bug 17).',
+    }),
+    producerRate: range({
+      min: 1,
+      max: 100_000,
+      default: 100,
+      defaultSource: 'streamkit',
+      rangeSource: 'streamkit',
+      unit: 'records/s',
+      description: 'Records per second the demo producer on EC2 sends',
+      note: 'The original KPL demo’s fixed 100 records/s.',
+    }),
+  },
   msk: {
     clusterKind: choice({
       values: ['provisioned', 'express', 'serverless'],
@@ -959,39 +1175,6 @@ export const LIMITS = {
       note: 'A minute, so a quiet topic still reaches S3 promptly.',
     }),
   },
-  flinkApplication: {
-    runtimeEnvironment: choice({
-      values: ['FLINK-1_20', 'FLINK-1_19', 'FLINK-1_18'],
-      default: 'FLINK-1_20',
-      defaultSource: 'streamkit',
-      description: 'Managed Service for Apache Flink runtime of the SQL application',
-      note: 'The newest runtime with a Kafka connector release.',
-    }),
-    parallelism: range({
-      min: 1,
-      max: 256,
-      default: 1,
-      defaultSource: 'aws',
-      unit: 'tasks',
-      description: 'Parallelism of the application',
-    }),
-    parallelismPerKpu: range({
-      min: 1,
-      max: 8,
-      default: 1,
-      defaultSource: 'aws',
-      unit: 'tasks per KPU',
-      description: 'Parallel tasks per Kinesis Processing Unit (1 vCPU, 4 GiB)',
-    }),
-    checkpointInterval: range({
-      min: 1,
-      max: 3600,
-      default: 60,
-      defaultSource: 'aws',
-      unit: 'seconds',
-      description: 'How often the application checkpoints (the S3 sink commits files on checkpoints)',
-    }),
-  },
   pipelineShape: {
     consumers: range({
       min: 1,
@@ -1168,6 +1351,93 @@ export const LIMITS = {
       unit: 'milliseconds',
       description: 'First delay before the local event source mapping retries a failed batch (doubles up to 5 s)',
     }),
+    flinkCheckpointIntervalMs: value({
+      value: 10_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Checkpoint interval of the local Flink jobs (their file outputs appear at each checkpoint)',
+      note: 'Shorter than the 60 s of Managed Service for Apache Flink, so output shows up while you watch.',
+    }),
+    flinkParallelism: value({
+      value: 1,
+      source: 'streamkit',
+      description: 'Parallelism of a local Flink job (its MiniCluster runs in one JVM)',
+      note: 'One task slot per operator keeps a laptop responsive; every shard is still read.',
+    }),
+    flinkHeapMb: value({
+      value: 512,
+      source: 'streamkit',
+      unit: 'MiB',
+      description: 'Java heap of the JVM that runs one local Flink job',
+    }),
+    flinkStopTimeoutMs: value({
+      value: 15_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'How long a local Flink JVM gets to stop after SIGTERM before it is killed',
+    }),
+    flinkMaxRestarts: value({
+      value: 5,
+      source: 'streamkit',
+      description: 'How many times the launcher restarts a local Flink JVM that died, from its latest checkpoint',
+      note: 'Bounded so a job that cannot start (bad SQL) fails instead of looping.',
+    }),
+  },
+  /** The local metrics, alarms and web dashboard of `streamkit dev` (docs/dashboard.md). */
+  dashboard: {
+    port: value({
+      value: 0,
+      source: 'streamkit',
+      description: 'Port of the local web dashboard in `streamkit dev`: 0 picks a free port, printed at start',
+      note: '`streamkit tail` finds it through `<dataDir>/dashboard.json`, which `streamkit dev` writes while it runs.',
+    }),
+    metricResolutionMs: value({
+      value: 1000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Resolution of the local metrics: every datapoint falls into a one-second bucket',
+      note: 'CloudWatch keeps 1-minute datapoints for AWS service metrics; locally finer, so charts move while you watch.',
+    }),
+    metricRetentionMs: value({
+      value: 3 * 60 * 60 * 1000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'How long the local metrics keep their datapoints (in memory)',
+      note: 'CloudWatch keeps 1-minute datapoints for 15 days; locally three hours, enough for any alarm period (≤ 1 day × evaluation periods is not modelled beyond this).',
+    }),
+    alarmEvaluationIntervalMs: value({
+      value: 10_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'How often the local alarms are evaluated',
+      note: 'CloudWatch evaluates alarms with periods of a minute or more once a minute; locally more often, over the same periods.',
+    }),
+    recentRecords: value({
+      value: 50,
+      source: 'streamkit',
+      unit: 'records',
+      description: 'Recent records the dashboard and `streamkit tail` keep as a sample',
+    }),
+    recordSample: value({
+      value: 10,
+      source: 'streamkit',
+      unit: 'records',
+      description: 'Records per shard and put call the engine passes to the record sampler (the last ones of the call)',
+      note: 'A sample, not every record: watching a pipeline must not slow it down.',
+    }),
+    recentDeadLetters: value({
+      value: 20,
+      source: 'streamkit',
+      unit: 'messages',
+      description: 'Latest dead-letter queue messages the dashboard shows',
+    }),
+    alarmHistory: value({
+      value: 100,
+      source: 'streamkit',
+      unit: 'entries',
+      description: 'State changes kept in each local alarm’s history',
+      note: 'CloudWatch keeps alarm history for 30 days.',
+    }),
   },
 } as const;
 
@@ -1186,6 +1456,10 @@ export type MonitoringLevel = (typeof LIMITS.msk.monitoringLevel.values)[number]
 export type BrokerLogDestination = (typeof LIMITS.msk.brokerLogs.values)[number];
 export type KafkaStartingPosition = (typeof LIMITS.kafkaEsm.startingPosition.values)[number];
 export type ColumnType = (typeof LIMITS.firehose.columnTypes.values)[number];
+export type FlinkRuntime = (typeof LIMITS.flink.runtime.values)[number];
+export type FlinkMode = (typeof LIMITS.flink.mode.values)[number];
+export type FlinkLogLevel = (typeof LIMITS.flink.logLevel.values)[number];
+export type FlinkMetricsLevel = (typeof LIMITS.flink.metricsLevel.values)[number];
 
 /** True when `n` is inside the range or one of its extra allowed values. */
 export function withinLimit(limit: RangeLimit, n: number): boolean {

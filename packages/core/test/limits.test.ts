@@ -80,4 +80,15 @@ describe('preset pages', () => {
       assert.equal(page, withDiagram(page, preset), `docs/presets/${preset.name}.md`);
     }
   });
+
+  test('show the SVG streamkit draws from the preset — the dashboard’s drawing (run `npm run docs`)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { PRESETS } = await import('../src/index.ts');
+    const { renderSvg } = await import('../src/docs/diagram-svg.ts');
+    for (const preset of Object.values(PRESETS)) {
+      const svg = readFileSync(new URL(`../../../docs/presets/${preset.name}.svg`, import.meta.url), 'utf8');
+      assert.equal(svg, renderSvg(preset), `docs/presets/${preset.name}.svg`);
+      for (const c of preset.components) assert.ok(svg.includes(`data-id="${c.id}"`), `${preset.name}: ${c.id}`);
+    }
+  });
 });

@@ -160,13 +160,13 @@ describe('invalid specs are rejected with the path, the allowed values and the v
 
   test('rejects an unknown preset and suggests the closest one', () => {
     assert.deepEqual(problemsOf('preset: apigw-kinesis-lamda'), [
-      'preset must be one of apigw-kinesis-lambda, kinesis-firehose-s3, msk-cluster, msk-lambda, msk-lambda-firehose-s3, msk-flink-s3, msk-connect-s3, msk-labs (got "apigw-kinesis-lamda") — did you mean "apigw-kinesis-lambda"?',
+      'preset must be one of apigw-kinesis-lambda, kinesis-firehose-s3, kpl-kinesis-flink-s3, kinesis-flink-apigw, msk-cluster, msk-lambda, msk-lambda-firehose-s3, msk-flink-s3, msk-connect-s3, msk-labs (got "apigw-kinesis-lamda") — did you mean "apigw-kinesis-lambda"?',
     ]);
   });
 
   test('rejects a spec without a preset', () => {
     assert.deepEqual(problemsOf('name: orders'), [
-      'preset is required: one of apigw-kinesis-lambda, kinesis-firehose-s3, msk-cluster, msk-lambda, msk-lambda-firehose-s3, msk-flink-s3, msk-connect-s3, msk-labs',
+      'preset is required: one of apigw-kinesis-lambda, kinesis-firehose-s3, kpl-kinesis-flink-s3, kinesis-flink-apigw, msk-cluster, msk-lambda, msk-lambda-firehose-s3, msk-flink-s3, msk-connect-s3, msk-labs',
     ]);
   });
 

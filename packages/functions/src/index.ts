@@ -13,6 +13,7 @@ export {
   type ClusterNetwork,
   clusterNetwork,
 } from './custom-resources/msk-cluster-lookup.ts';
+export { estimateFare, type FareEstimate } from './fare-estimate/estimate-fare.ts';
 export { envelope, type ForwardedRecord, firehoseData } from './firehose-forwarder/firehose-record.ts';
 export {
   chunk,
@@ -22,6 +23,7 @@ export {
   type PutRecordBatch,
   type PutRecordBatchResult,
 } from './firehose-forwarder/put-record-batch.ts';
+export { type ApplicationStatus, type LifecycleStep, nextStep } from './flink-application-lifecycle/lifecycle.ts';
 export { type KafkaRecordPosition, processKafkaRecords, type RecordFailure } from './kafka/partial-batch.ts';
 export {
   type DecodedKafkaRecord,
@@ -41,6 +43,10 @@ export const BUILTIN_HANDLERS = {
   kinesisConsumer: fileURLToPath(new URL('./kinesis-consumer/handler.ts', import.meta.url)),
   kafkaConsumer: fileURLToPath(new URL('./kafka-consumer/handler.ts', import.meta.url)),
   firehoseForwarder: fileURLToPath(new URL('./firehose-forwarder/handler.ts', import.meta.url)),
+  /** The fare API of kinesis-flink-apigw (API Gateway Lambda proxy integration). */
+  fareEstimate: fileURLToPath(new URL('./fare-estimate/handler.ts', import.meta.url)),
+  /** `Custom::FlinkApplicationLifecycle`: starts the Flink application after create, stops it before delete. */
+  flinkApplicationLifecycle: fileURLToPath(new URL('./flink-application-lifecycle/handler.ts', import.meta.url)),
 } as const;
 
 /** Entry files of streamkit's own custom resource functions (cloud only). */

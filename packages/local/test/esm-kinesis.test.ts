@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { arn, type KinesisEvent, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
@@ -90,7 +93,12 @@ describe('the Kinesis event source mapping against the local engine', () => {
     }
   }
 
-  async function map(streamName: string, target: InvokeTarget, overrides: Partial<EventSourceSettings> = {}) {
+  async function map(
+    streamName: string,
+    target: InvokeTarget,
+    overrides: Partial<EventSourceSettings> = {},
+    checkpointFile?: string,
+  ) {
     const mapping = new KinesisEventSourceMapping({
       kinesis,
       streamName,
@@ -99,6 +107,7 @@ describe('the Kinesis event source mapping against the local engine', () => {
       settings: { ...settings, ...overrides },
       idlePollMs: 20,
       retryBaseDelayMs: 1,
+      ...(checkpointFile && { checkpointFile }),
     });
     mappings.push(mapping);
     assert.equal(mapping.state, 'Creating');
@@ -306,6 +315,93 @@ describe('the Kinesis event source mapping against the local engine', () => {
     await put(name, ['x']);
     await until(() => deadLetters.length === 1, 'the batch was dead-lettered after its retry');
     assert.equal(calls, 2);
+  });
+
+  describe('checkpoints kept in a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-esm-checkpoints-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    let files = 0;
+    const checkpointFile = () => join(dir, `mapping-${++files}.json`);
+
+    test('a restarted mapping resumes after what was settled, across shards and parallel lanes', async () => {
+      const name = await stream(2);
+      const file = checkpointFile();
+      await put(name, numbered(300));
+      const first = recordingFunction();
+      const mapping = await map(name, first.target, { batchSize: 7, parallelizationFactor: 3 }, file);
+      await until(() => first.records().length === 300, 'the first 300 records arrived');
+      await mapping.stop();
+      await put(name, numbered(200, 300));
+      const second = recordingFunction();
+      await map(name, second.target, { batchSize: 7, parallelizationFactor: 3 }, file);
+      await until(() => second.records().length >= 200, 'the next 200 records arrived');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(second.records().sort(), numbered(200, 300).sort());
+    });
+
+    test('a record that never settled is read again after a restart; records settled after it do not move the checkpoint past it', async () => {
+      const name = await stream(1);
+      const file = checkpointFile();
+      await put(name, numbered(20), (i) => `key-${i % 4}`);
+      // The lane of key-1 keeps failing on r1 (retried without end); the other lanes settle everything.
+      let failing = true;
+      const seen: string[] = [];
+      const target: InvokeTarget = {
+        functionName: 'failing',
+        functionArn: arn.function('failing'),
+        async invoke(raw) {
+          const data = (raw as KinesisEvent).Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
+          if (failing && data.includes('r1')) {
+            return { requestId: 'x', error: { errorType: 'Error', errorMessage: 'r1 fails for now' } };
+          }
+          seen.push(...data);
+          return { requestId: 'x', payload: null };
+        },
+      };
+      const failingSettings = { batchSize: 1, parallelizationFactor: 4, retryAttempts: -1, bisectBatchOnError: false };
+      const mapping = await map(name, target, failingSettings, file);
+      await until(() => seen.length === 15, '15 records of the three other lanes settled');
+      await mapping.stop();
+      failing = false;
+      const again = recordingFunction();
+      await map(name, again.target, failingSettings, file);
+      await until(() => again.records().length >= 19, 'everything from r1 on was read again');
+      assert.deepEqual(again.records().sort(), numbered(19, 1).sort());
+    });
+
+    test('LATEST resumes from when the mapping first started: records written while it was stopped are read', async () => {
+      const name = await stream(1);
+      const file = checkpointFile();
+      await put(name, numbered(5));
+      const first = recordingFunction();
+      const mapping = await map(name, first.target, { startingPosition: 'LATEST' }, file);
+      await mapping.stop();
+      await put(name, numbered(5, 100));
+      const second = recordingFunction();
+      await map(name, second.target, { startingPosition: 'LATEST' }, file);
+      await until(() => second.records().length === 5, 'the 5 records written while stopped arrived');
+      assert.deepEqual(second.records(), numbered(5, 100));
+      assert.deepEqual(first.records(), []);
+    });
+
+    test('checkpoints of a deleted and re-created stream of the same name are not used', async () => {
+      const name = await stream(1);
+      const file = checkpointFile();
+      await put(name, numbered(10));
+      const first = recordingFunction();
+      const mapping = await map(name, first.target, {}, file);
+      await until(() => first.records().length === 10, 'the 10 records arrived');
+      await mapping.stop();
+      await engine.dispatch('DeleteStream', { StreamName: name });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await engine.dispatch('CreateStream', { StreamName: name, ShardCount: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await put(name, numbered(3, 50));
+      const second = recordingFunction();
+      await map(name, second.target, {}, file);
+      await until(() => second.records().length === 3, 'the new stream’s 3 records arrived from its start');
+      assert.deepEqual(second.records(), numbered(3, 50));
+    });
   });
 
   test('after a split, the parent is read to its end before its children, so each key stays in order', async () => {

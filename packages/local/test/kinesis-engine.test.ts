@@ -274,8 +274,8 @@ describe('diagnostics channels', () => {
     assert.deepEqual(
       puts.filter((m) => m.streamName === 'observed'),
       [
-        { streamName: 'observed', shardId: 'shardId-000000000000', records: 1, bytes: 5 },
-        { streamName: 'observed', shardId: 'shardId-000000000001', records: 2, bytes: 7 },
+        { streamName: 'observed', shardId: 'shardId-000000000000', operation: 'PutRecords', records: 1, bytes: 5 },
+        { streamName: 'observed', shardId: 'shardId-000000000001', operation: 'PutRecords', records: 2, bytes: 7 },
       ],
     );
 

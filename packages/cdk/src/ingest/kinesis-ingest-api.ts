@@ -268,13 +268,13 @@ export class KinesisIngestApi extends Construct {
 }
 
 /** Core's JSON Schema as an API Gateway model schema (draft-04, which is what API Gateway validates with). */
-function draft4(model: object): apigateway.JsonSchema {
+export function draft4(model: object): apigateway.JsonSchema {
   // Core's models only use keywords whose names CDK's JsonSchema shares; the enum-typed `type` values are the same
   // strings. The CDK maps `schema` to `$schema`.
   return { schema: apigateway.JsonSchemaVersion.DRAFT4, ...model } as apigateway.JsonSchema;
 }
 
-function accessLogFormat(): apigateway.AccessLogFormat {
+export function accessLogFormat(): apigateway.AccessLogFormat {
   const F = apigateway.AccessLogField;
   return apigateway.AccessLogFormat.custom(
     JSON.stringify({

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type PipelineSpec, parseSpecText } from '@streamkit/core';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -10,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { FEATURE_FLAGS } from '../../src/feature-flags.ts';
 import { MskPipelineStack } from '../../src/msk-pipeline-stack.ts';
 import { type AppliedAcknowledgement, applyNag } from '../../src/nag.ts';
-import { PipelineStack } from '../../src/pipeline-stack.ts';
+import { PipelineStack, type PipelineStackProps } from '../../src/pipeline-stack.ts';
 import { createPipelineApp, readFindings, type SynthFinding } from '../../src/synth.ts';
 
 const made: string[] = [];
@@ -44,13 +45,19 @@ export interface SynthOptions {
   readonly acknowledge?: boolean;
   /** Bundle the handlers with esbuild. @default true */
   readonly bundle?: boolean;
+  /** Stack props beyond the spec (the Flink job jars…). @default - none */
+  readonly stackProps?: Omit<PipelineStackProps, 'spec'>;
 }
+
+/** A small file the Flink presets' tests upload as both job jars, so that they need no Maven build. */
+export const FLINK_JOB_JAR_FIXTURE = fileURLToPath(new URL('../fixtures/flink-job.jar', import.meta.url));
+export const FIXTURE_JARS = { sqlRunner: FLINK_JOB_JAR_FIXTURE, enrichment: FLINK_JOB_JAR_FIXTURE } as const;
 
 /** Builds and synthesizes a pipeline the way `synthesize()` does, with cdk-nag. */
 export function synthPipeline(spec: PipelineSpec, options: SynthOptions = {}): SynthesizedPipeline {
   const app = createPipelineApp(tempDir());
   if (options.bundle === false) app.node.setContext('aws:cdk:bundling-stacks', []);
-  const stack = new PipelineStack(app, `streamkit-${spec.name}`, { spec });
+  const stack = new PipelineStack(app, `streamkit-${spec.name}`, { spec, ...options.stackProps });
   let acknowledgements: AppliedAcknowledgement[] = [];
   if (options.acknowledge ?? true) acknowledgements = applyNag(app);
   else Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { relative } from 'node:path';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
+import { LIMITS, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
 import {
   IngestClient,
@@ -9,7 +9,9 @@ import {
   produce,
   type RecordBatchWriter,
   stockTicker,
+  taxiRides,
 } from '@streamkit/producer';
+import { writeDashboardFile } from '../dashboard-file.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
@@ -27,6 +29,10 @@ export interface DevArgs extends PipelineArgs {
   readonly logs?: boolean;
   readonly throttle?: boolean;
   readonly shardLimits?: boolean;
+  /** Port of the web dashboard (0 = a free port). */
+  readonly dashboardPort?: number;
+  /** False with --no-dashboard. */
+  readonly dashboard?: boolean;
 }
 
 export async function dev(args: DevArgs): Promise<number> {
@@ -40,8 +46,17 @@ export async function dev(args: DevArgs): Promise<number> {
     ...(args.reset !== undefined && { reset: args.reset }),
     ...(args.throttle !== undefined && { throttle: args.throttle }),
     ...(args.shardLimits !== undefined && { shardLimits: args.shardLimits }),
+    ...(args.dashboard !== false && { dashboardPort: args.dashboardPort ?? LIMITS.dashboard.port.value }),
     onProgress: output.progress,
   });
+  const removeDashboardFile = pipeline.dashboardUrl
+    ? writeDashboardFile(pipeline.dataDir, {
+        url: pipeline.dashboardUrl,
+        pid: process.pid,
+        pipeline: spec.name,
+        startedAt: new Date().toISOString(),
+      })
+    : () => {};
   printBanner(pipeline);
   const stopListening = listen(pipeline, args.logs ?? false);
 
@@ -62,7 +77,8 @@ export async function dev(args: DevArgs): Promise<number> {
       ? undefined
       : produce({
           client: demoWriter(pipeline),
-          generator: stockTicker(),
+          // The enrichment job asks the fare API about taxi rides; every other preset gets stock ticks.
+          generator: pipeline.spec.preset === 'kinesis-flink-apigw' ? taxiRides() : stockTicker(),
           rate: args.produce,
           signal: stopping.signal,
           ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
@@ -78,7 +94,7 @@ export async function dev(args: DevArgs): Promise<number> {
   const status = new StatusLine(() => {
     const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
     const producedText = args.produce === undefined ? '' : `produced ${sent}  `;
-    return `[${elapsed}] ${producedText}${countsText(pipeline)}`;
+    return `[${elapsed}] ${producedText}${countsText(pipeline)}${alarmsText(pipeline)}`;
   });
 
   let exitCode = 0;
@@ -104,6 +120,7 @@ export async function dev(args: DevArgs): Promise<number> {
   } finally {
     status.stop();
     stopListening();
+    removeDashboardFile();
     await pipeline.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -125,11 +142,23 @@ function demoWriter(p: LocalPipeline): RecordBatchWriter {
 
 function countsText(p: LocalPipeline): string {
   const c = p.counts;
+  if (p.flinkJobs.size > 0) {
+    const restarts = [...p.flinkJobs.values()].reduce((n, job) => n + job.restartCount, 0);
+    return `ingested ${c.ingested}  read by Flink ${c.processed}  written ${c.delivered}${restarts ? `  JVM restarts ${restarts}` : ''}`;
+  }
   if (p.spec.preset === 'kinesis-firehose-s3') {
     const d = p.deliveryStream!.counts;
     return `ingested ${c.ingested}  delivered ${c.delivered} in ${d.objects} objects  errors ${c.deliveryErrors}${c.dropped ? `  dropped ${c.dropped}` : ''}  buffered ${p.deliveryStream!.bufferedRecords}${c.invocations ? `  invocations ${c.invocations}` : ''}`;
   }
   return `ingested ${c.ingested}  processed ${c.processed}  ${c.filteredOut ? `filtered out ${c.filteredOut}  ` : ''}dead-lettered ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}`;
+}
+
+/** `  alarms: 1 in ALARM (ordersErrors)`, or nothing while no alarm is in ALARM. */
+function alarmsText(p: LocalPipeline): string {
+  const inAlarm = p.monitoring.alarms.list().filter((a) => a.state === 'ALARM');
+  return inAlarm.length === 0
+    ? ''
+    : `  alarms: ${inAlarm.length} in ALARM (${inAlarm.map((a) => a.definition.id).join(', ')})`;
 }
 
 function printBanner(p: LocalPipeline): void {
@@ -151,7 +180,7 @@ function printBanner(p: LocalPipeline): void {
       );
       output.line(`  DLQ          ${dlq ? rel(dlq.file) : 'none (onFailure: none)'}`);
     }
-  } else {
+  } else if (spec.preset === 'kinesis-firehose-s3') {
     const d = spec.delivery;
     const stream = p.deliveryStream!;
     output.line(
@@ -164,6 +193,21 @@ function printBanner(p: LocalPipeline): void {
       `  S3           ${rel(p.objectStore.bucketPath(p.bucket!))}/   (bucket ${p.bucket}, one file per object)`,
     );
   }
+  if (p.fareApiUrl) output.line(`  Fare API     POST ${p.fareApiUrl}fare-estimate   (Lambda proxy, API key)`);
+  for (const job of p.flinkJobs.values()) {
+    output.line(
+      `  Flink        ${job.name} job, JVM ${job.pid}   log ${rel(job.logFile)}   checkpoints ${rel(job.checkpointsDir)}`,
+    );
+  }
+  if (p.flinkJobs.size > 0 && p.bucket) {
+    output.line(
+      `  S3           ${rel(p.objectStore.bucketPath(p.bucket))}/   (Flink's part files appear at checkpoints)`,
+    );
+  }
+  if (p.dashboardUrl)
+    output.line(
+      `  Dashboard    ${p.dashboardUrl}   metrics, alarms, dead letters, records (streamkit tail follows it)`,
+    );
   output.line(
     `  Credentials  ${LOCAL_CREDENTIALS.accessKeyId} / ${LOCAL_CREDENTIALS.secretAccessKey} (region ${LOCAL_REGION})`,
   );
@@ -243,6 +287,14 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
       ],
     );
   }
+  subscriptions.push([
+    'streamkit:alarm:state',
+    (m) => {
+      const change = m as { alarm: string; oldState: string; newState: string; reason: string };
+      const mark = change.newState === 'ALARM' ? '✗' : '✓';
+      event(`  ${mark} alarm ${change.alarm}: ${change.oldState} → ${change.newState} — ${change.reason}`);
+    },
+  ]);
   if (logs) {
     subscriptions.push([
       'streamkit:lambda:log',

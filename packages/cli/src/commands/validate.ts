@@ -4,7 +4,9 @@ import {
   type BucketSettings,
   type DeliverySettings,
   isMskSpec,
+  type KinesisFlinkApigwSpec,
   type KinesisPipelineSpec,
+  type KplKinesisFlinkS3Spec,
   LIMITS,
   type MskPipelineSpec,
 } from '@streamkit/core';
@@ -33,7 +35,8 @@ function printKinesis(spec: KinesisPipelineSpec): void {
   if (spec.preset === 'apigw-kinesis-lambda') printIngest(spec);
   printStream(spec);
   if (spec.preset === 'apigw-kinesis-lambda') printConsumers(spec);
-  else printDelivery(spec);
+  if (spec.preset === 'kinesis-firehose-s3') printDelivery(spec);
+  if (spec.preset === 'kpl-kinesis-flink-s3' || spec.preset === 'kinesis-flink-apigw') printFlink(spec);
 }
 
 function printMsk(spec: MskPipelineSpec): void {
@@ -110,4 +113,24 @@ function printDelivery(spec: { readonly delivery: DeliverySettings; readonly buc
   output.line(
     `  bucket     abort incomplete uploads after ${spec.bucket.abortIncompleteMultipartUploadDays} d, Intelligent-Tiering after ${spec.bucket.intelligentTieringDays} d`,
   );
+}
+
+function printFlink(spec: KplKinesisFlinkS3Spec | KinesisFlinkApigwSpec): void {
+  const p = spec.producer;
+  output.line(`  producer   EC2 ${p.instanceType}, ${p.rate} records/s${p.autoStart ? '' : ', started by hand'}`);
+  const f = spec.flink;
+  if ('mode' in f && f.mode === 'notebook') {
+    output.line(`  flink      Studio notebook ${f.notebookRuntime}, log ${f.logLevel}${f.vpc ? ', in your VPC' : ''}`);
+  } else {
+    output.line(
+      `  flink      ${f.runtime}, parallelism ${f.parallelism} (${f.parallelismPerKpu}/KPU, autoscaling ${f.autoScaling ? 'on' : 'off'}), checkpoints ${f.checkpointing ? `every ${f.checkpointInterval} s` : 'off'}, snapshots ${f.snapshots ? 'on' : 'off'}, log ${f.logLevel}, metrics ${f.metricsLevel}${f.vpc ? ', in your VPC' : ''}`,
+    );
+  }
+  if ('sql' in f && f.mode === 'application') output.line(`  sql        ${f.sql}`);
+  if (spec.preset === 'kinesis-flink-apigw') {
+    const e = spec.enrichment;
+    output.line(
+      `  enrichment timeout ${e.timeout} s, capacity ${e.capacity}, retries ${e.retries}, ${e.ordered ? 'ordered' : 'unordered'}, API ${e.throttling.rateLimit} req/s (burst ${e.throttling.burstLimit})`,
+    );
+  }
 }

@@ -1,4 +1,8 @@
-/** Draws a preset's components as a Mermaid flowchart — the picture on each preset's docs page. */
+/**
+ * The diagram block of each preset's docs page: the SVG streamkit draws from the preset's components
+ * (`diagram-svg.ts`, the same drawing the local dashboard shows), written next to the page as `<preset>.svg`, and a
+ * Mermaid version of the same graph for readers whose viewer does not show images.
+ */
 import type { PresetDefinition } from '../presets/preset.ts';
 
 export function renderMermaid(preset: PresetDefinition): string {
@@ -17,5 +21,6 @@ export function withDiagram(page: string, preset: PresetDefinition): string {
   const start = page.indexOf(START);
   const end = page.indexOf(END);
   if (start === -1 || end === -1) throw new Error(`the ${preset.name} page has no diagram markers`);
-  return `${page.slice(0, start + START.length)}\n${renderMermaid(preset)}\n${page.slice(end)}`;
+  const image = `![${preset.title}](${preset.name}.svg)`;
+  return `${page.slice(0, start + START.length)}\n${image}\n\n<details><summary>The same as Mermaid</summary>\n\n${renderMermaid(preset)}\n\n</details>\n${page.slice(end)}`;
 }

@@ -34,7 +34,7 @@ function row(key: string, limit: Limit): string {
       origin = `default ${source(limit.defaultSource)}`;
       break;
   }
-  const note = limit.note ? ` ${limit.note}` : '';
+  const note = `${limit.note ? ` ${limit.note}` : ''}${limit.docs ? ` ([AWS docs](${limit.docs}))` : ''}`;
   return `| \`${key}\` | ${limit.description}.${note} | ${allowed} | ${fallback} | ${origin} |`;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { ApigwKinesisLambdaSpec } from '../presets/apigw-kinesis-lambda.ts';
 import type { DeliverySettings } from '../presets/kinesis-firehose-s3.ts';
+import type { KinesisFlinkApigwSpec } from '../presets/kinesis-flink-apigw.ts';
 import type { MskPipelineSpec, PipelineSpec } from '../presets/registry.ts';
 import type { ResolvedCluster } from '../spec/kafka.ts';
 
@@ -30,8 +31,10 @@ export type AlarmResource =
   | { readonly kind: 'cluster' }
   | { readonly kind: 'broker'; readonly brokerId: number }
   | { readonly kind: 'consumerGroup'; readonly consumer: string }
-  | { readonly kind: 'application' }
-  | { readonly kind: 'connector' };
+  | { readonly kind: 'connector' }
+  | { readonly kind: 'flinkApplication' }
+  | { readonly kind: 'flinkSource' }
+  | { readonly kind: 'enrichmentFunction' };
 
 export interface AlarmDefinition {
   /** Unique within a pipeline and stable: used for construct ids and local alarm names. */
@@ -71,8 +74,12 @@ export const ALARM_DIMENSIONS: Record<AlarmResource['kind'], readonly string[]> 
   cluster: ['Cluster Name'],
   broker: ['Cluster Name', 'Broker ID'],
   consumerGroup: ['Cluster Name', 'Consumer Group', 'Topic'],
-  application: ['Application'],
   connector: ['ConnectorName'],
+  // The Flink application (or Studio notebook) by name.
+  flinkApplication: ['Application'],
+  // The Kinesis source of the job: Id is the stream name with "-" written "_", Flow is Input (the original's §2.4).
+  flinkSource: ['Application', 'Id', 'Flow'],
+  enrichmentFunction: ['FunctionName'],
 };
 
 const COMPARISON = {
@@ -160,9 +167,80 @@ export function alarmsFor(spec: PipelineSpec): AlarmDefinition[] {
       return [...stream, ...apiAndConsumerAlarms(spec)];
     case 'kinesis-firehose-s3':
       return [...stream, ...deliveryAlarms(spec.delivery, 'kinesis')];
+    case 'kpl-kinesis-flink-s3':
+      return [...stream, ...flinkAlarms()];
+    case 'kinesis-flink-apigw':
+      return [...stream, ...flinkAlarms(), ...enrichmentAlarms(spec)];
     default:
       return mskAlarms(spec);
   }
+}
+
+/**
+ * The original solution's Flink alarms (its §2.4) with its thresholds: downtime, failed checkpoints, CPU, heap, old
+ * generation GC and how far the job is behind the stream. The original's GC alarm was the expression
+ * `oldGenerationGCTime * 100 / 60000 > 60`; over a 60 s period that is `oldGenerationGCTime > 36000` ms, the same
+ * alarm without an expression. Its records-out alarm (≤ 0 records/s) is left out: it fires whenever the producer
+ * pauses. Unlike the original, missing data is not breaching, so a stopped application or notebook is not in ALARM.
+ */
+function flinkAlarms(): AlarmDefinition[] {
+  const app = {
+    resource: { kind: 'flinkApplication' },
+    namespace: 'AWS/KinesisAnalytics',
+    origin: 'original',
+  } as const;
+  const rows: Row[] = [
+    ['FlinkDowntime', 'downtime', 'Average', '>', 0, 'The Flink job is not running (failing or restarting)'],
+    ['FlinkCheckpointFailures', 'numberOfFailedCheckpoints', 'Average', '>', 0, 'Checkpoints of the Flink job failed'],
+    ['FlinkCpuUtilization', 'cpuUtilization', 'Maximum', '>', 80, 'The Flink application uses more than 80 % CPU'],
+    [
+      'FlinkHeapMemoryUtilization',
+      'heapMemoryUtilization',
+      'Maximum',
+      '>',
+      90,
+      'The Flink application uses more than 90 % of its heap',
+    ],
+    [
+      'FlinkOldGenerationGc',
+      'oldGenerationGCTime',
+      'Maximum',
+      '>',
+      36_000,
+      'Old generation garbage collection takes more than 60 % of the time (36 s of each minute)',
+    ],
+  ];
+  return [
+    ...rows.map((row) => define(row, app)),
+    define(
+      [
+        'FlinkMillisBehindLatest',
+        'millisBehindLatest',
+        'Maximum',
+        '>',
+        60_000,
+        'The Flink job reads the stream more than a minute behind its latest record',
+      ],
+      { ...app, resource: { kind: 'flinkSource' } },
+    ),
+  ];
+}
+
+/** streamkit's alarms on the enrichment endpoint: server errors of the REST API, errors and throttles of its function. */
+function enrichmentAlarms(_spec: KinesisFlinkApigwSpec): AlarmDefinition[] {
+  const fn = { resource: { kind: 'enrichmentFunction' }, namespace: 'AWS/Lambda', origin: 'streamkit' } as const;
+  return [
+    define(['EnrichmentApiServerErrors', '5XXError', 'Sum', '>', 0, 'The fare API answered with a 5xx error'], {
+      resource: { kind: 'api' },
+      namespace: 'AWS/ApiGateway',
+      origin: 'streamkit',
+    }),
+    define(['EnrichmentFunctionErrors', 'Errors', 'Sum', '>', 0, 'The fare function threw, timed out or crashed'], fn),
+    define(
+      ['EnrichmentFunctionThrottles', 'Throttles', 'Sum', '>', 0, 'Invocations of the fare function were throttled'],
+      fn,
+    ),
+  ];
 }
 
 function apiAndConsumerAlarms(spec: ApigwKinesisLambdaSpec): AlarmDefinition[] {
@@ -379,25 +457,8 @@ export function mskAlarms(spec: MskPipelineSpec): AlarmDefinition[] {
   alarms.push(...consumerAlarms(consumers, 'none'));
   if (spec.preset === 'msk-lambda-firehose-s3') alarms.push(...deliveryAlarms(spec.delivery, 'directPut'));
   if (spec.preset === 'msk-flink-s3') {
-    const app = { resource: { kind: 'application' }, namespace: 'AWS/KinesisAnalytics', origin: 'streamkit' } as const;
-    alarms.push(
-      define(['ApplicationDowntime', 'downtime', 'Maximum', '>', 0, 'The Flink application is not running'], app),
-      define(
-        ['ApplicationRestarts', 'fullRestarts', 'Maximum', '>', 0, 'The Flink application restarted after a failure'],
-        { ...app, periodSeconds: 300 },
-      ),
-      define(
-        [
-          'ApplicationCheckpointFailures',
-          'numberOfFailedCheckpoints',
-          'Maximum',
-          '>',
-          0,
-          'Checkpoints of the Flink application failed (its S3 files are committed on checkpoints)',
-        ],
-        { ...app, periodSeconds: 300 },
-      ),
-    );
+    // The Flink presets' application alarms; their source alarm watches a Kinesis stream, which this job does not read.
+    alarms.push(...flinkAlarms().filter((alarm) => alarm.resource.kind === 'flinkApplication'));
   }
   if (spec.preset === 'msk-connect-s3') {
     alarms.push(

@@ -1,6 +1,8 @@
 import { StreamkitError } from '../errors.ts';
 import { type ApigwKinesisLambdaSpec, apigwKinesisLambda } from './apigw-kinesis-lambda.ts';
 import { type KinesisFirehoseS3Spec, kinesisFirehoseS3 } from './kinesis-firehose-s3.ts';
+import { type KinesisFlinkApigwSpec, kinesisFlinkApigw } from './kinesis-flink-apigw.ts';
+import { type KplKinesisFlinkS3Spec, kplKinesisFlinkS3 } from './kpl-kinesis-flink-s3.ts';
 import { type MskClusterSpec, mskCluster } from './msk-cluster.ts';
 import { type MskConnectS3Spec, mskConnectS3 } from './msk-connect-s3.ts';
 import { type MskFlinkS3Spec, mskFlinkS3 } from './msk-flink-s3.ts';
@@ -13,6 +15,8 @@ import type { PresetDefinition } from './preset.ts';
 export const PRESETS = {
   'apigw-kinesis-lambda': apigwKinesisLambda,
   'kinesis-firehose-s3': kinesisFirehoseS3,
+  'kpl-kinesis-flink-s3': kplKinesisFlinkS3,
+  'kinesis-flink-apigw': kinesisFlinkApigw,
   'msk-cluster': mskCluster,
   'msk-lambda': mskLambda,
   'msk-lambda-firehose-s3': mskLambdaFirehoseS3,
@@ -27,6 +31,8 @@ export type PresetName = keyof typeof PRESETS;
 export type PipelineSpec =
   | ApigwKinesisLambdaSpec
   | KinesisFirehoseS3Spec
+  | KplKinesisFlinkS3Spec
+  | KinesisFlinkApigwSpec
   | MskClusterSpec
   | MskLambdaSpec
   | MskLambdaFirehoseS3Spec
@@ -35,7 +41,7 @@ export type PipelineSpec =
   | MskLabsSpec;
 
 /** The presets built on a Kinesis data stream. */
-export type KinesisPipelineSpec = ApigwKinesisLambdaSpec | KinesisFirehoseS3Spec;
+export type KinesisPipelineSpec = Exclude<PipelineSpec, { preset: `msk-${string}` }>;
 
 /** The presets built on Amazon MSK (a Kafka cluster rather than a Kinesis stream). */
 export type MskPipelineSpec = Extract<PipelineSpec, { preset: `msk-${string}` }>;
@@ -65,6 +71,6 @@ export function requirePreset<P extends PresetName>(spec: PipelineSpec, name: P,
 
 /** `spec` when it is built on a Kinesis data stream; SK_VALIDATION naming `what` (which needs one) otherwise. */
 export function requireKinesisSpec(spec: PipelineSpec, what: string): KinesisPipelineSpec {
-  if (spec.preset === 'apigw-kinesis-lambda' || spec.preset === 'kinesis-firehose-s3') return spec;
+  if (!isMskSpec(spec)) return spec;
   throw new StreamkitError('SK_VALIDATION', `${what} does not run preset ${spec.preset} yet`, { path: 'preset' });
 }

@@ -134,6 +134,10 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
         local,
       };
     }
+    case 'kpl-kinesis-flink-s3':
+      return { ...spec, flink: { ...spec.flink, sql: abs(spec.flink.sql) }, local };
+    case 'kinesis-flink-apigw':
+      return { ...spec, local };
     case 'msk-lambda':
       return {
         ...spec,
@@ -159,7 +163,7 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
   }
 }
 
-/** The handler files a spec names, with the path of the setting that names each. */
+/** The files a spec names (handlers, SQL), with the path of the setting that names each. */
 function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
   switch (spec.preset) {
     case 'apigw-kinesis-lambda':
@@ -168,6 +172,10 @@ function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
       );
     case 'kinesis-firehose-s3':
       return processorFile(spec.delivery);
+    case 'kpl-kinesis-flink-s3':
+      return spec.flink.mode === 'application' ? [{ path: 'flink.sql', file: spec.flink.sql }] : [];
+    case 'kinesis-flink-apigw':
+      return [];
     case 'msk-lambda':
       return spec.consumers.flatMap((c, i) =>
         c.handler === undefined ? [] : [{ path: `consumers[${i}].handler`, file: c.handler }],

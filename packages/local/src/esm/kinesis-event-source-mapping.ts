@@ -12,12 +12,14 @@
 import {
   type ChildShard,
   DescribeStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
   type KinesisClient,
   ListShardsCommand,
   RegisterStreamConsumerCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { LIMITS, LOCAL_REGION, StreamkitError } from '@streamkit/core';
+import { type CheckpointFile, CheckpointStore, ShardCheckpoint } from '../checkpoints/shard-checkpoints.ts';
 import { BatchProcessor, type FailureDestination } from './batch-processor.ts';
 import { FanOutShardReader } from './fan-out-shard-reader.ts';
 import { PollingShardReader } from './polling-shard-reader.ts';
@@ -41,6 +43,13 @@ export interface KinesisEventSourceMappingOptions {
   /** @default LIMITS.local.esmRetryBaseDelayMs */
   readonly retryBaseDelayMs?: number;
   readonly timer?: Timer;
+  /**
+   * Where the mapping keeps its checkpoints (per shard, the sequence number up to which every record is settled), so
+   * that a restarted mapping resumes there — as Lambda's mapping keeps its position across deployments. Kept only for
+   * the same stream (ARN and creation time).
+   * @default - none: every start begins at the starting position
+   */
+  readonly checkpointFile?: string;
 }
 
 export class KinesisEventSourceMapping {
@@ -56,11 +65,19 @@ export class KinesisEventSourceMapping {
   private pendingInitial = new Map<string, readonly string[]>();
   private initialStart: ShardStart = { type: 'TRIM_HORIZON' };
   private consumerArnValue: string | undefined;
+  private readonly store: CheckpointStore | undefined;
+  private readonly checkpoints = new Map<string, ShardCheckpoint>();
+  private saved: CheckpointFile | undefined;
+  private streamCreationTimestamp = 0;
+  /** When the mapping first started on this stream: where LATEST pointed then. */
+  private createdAt = 0;
 
   constructor(options: KinesisEventSourceMappingOptions) {
     this.options = options;
     const timer = options.timer ?? realTimer;
+    this.store = options.checkpointFile ? new CheckpointStore(options.checkpointFile) : undefined;
     this.context = {
+      ...(this.store && { checkpointFor: (shardId: string) => this.checkpointOf(shardId) }),
       kinesis: options.kinesis,
       streamName: options.streamName,
       streamArn: options.streamArn,
@@ -100,18 +117,23 @@ export class KinesisEventSourceMapping {
       throw new StreamkitError('SK_CONFLICT', `event source mapping is ${this.stateValue}`);
     }
     if (this.options.settings.enhancedFanOut) this.consumerArnValue = await this.registerConsumer();
+    await this.loadCheckpoints();
     const shards = await this.listShards();
     const present = new Set(shards.map((s) => s.ShardId!));
     const { startingPosition, startingPositionTimestamp } = this.options.settings;
-    const initial: ShardStart =
+    this.initialStart =
       startingPosition === 'AT_TIMESTAMP'
         ? { type: 'AT_TIMESTAMP', timestamp: new Date(startingPositionTimestamp!) }
-        : { type: startingPosition };
+        : // A mapping that resumes reads what came after it first started, not after this restart.
+          startingPosition === 'LATEST' && this.saved
+          ? { type: 'AT_TIMESTAMP', timestamp: new Date(this.createdAt) }
+          : { type: startingPosition };
     // Shards that exist now start at the mapping's starting position, but never before their parents are done.
     this.pendingInitial = new Map(shards.map((s) => [s.ShardId!, parentsOf(s).filter((p) => present.has(p))]));
-    this.initialStart = initial;
-    const ready = [...this.pendingInitial].filter(([, parents]) => parents.length === 0).map(([id]) => id);
-    const readers = ready.map((shardId) => this.reader(shardId, initial));
+    const ready = [...this.pendingInitial]
+      .filter(([id, parents]) => !this.started.has(id) && parents.every((p) => this.finished.has(p)))
+      .map(([id]) => id);
+    const readers = ready.map((shardId) => this.reader(shardId, this.startOf(shardId)));
     await Promise.all(readers.map((r) => r.open()));
     this.stateValue = 'Enabled';
     for (const reader of readers) this.run(reader);
@@ -123,6 +145,7 @@ export class KinesisEventSourceMapping {
     this.stateValue = 'Disabling';
     this.abort.abort();
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await this.store?.flush();
     this.stateValue = 'Disabled';
   }
 
@@ -139,6 +162,7 @@ export class KinesisEventSourceMapping {
       .then(async (children) => {
         if (children === undefined || this.abort.signal.aborted) return;
         this.finished.add(reader.shardId);
+        this.saveCheckpoints();
         await this.startReadyChildren(children);
       })
       .catch((error: unknown) => {
@@ -155,7 +179,7 @@ export class KinesisEventSourceMapping {
       if (this.started.has(id)) continue;
       const parents = this.pendingInitial.get(id) ?? child.ParentShards ?? [];
       if (!parents.every((p) => this.finished.has(p))) continue;
-      const reader = this.reader(id, this.pendingInitial.has(id) ? this.initialStart : { type: 'TRIM_HORIZON' });
+      const reader = this.reader(id, this.startOf(id));
       try {
         await reader.open();
       } catch (error) {
@@ -164,6 +188,57 @@ export class KinesisEventSourceMapping {
       }
       this.run(reader);
     }
+  }
+
+  /**
+   * Where a shard is read from: after its checkpoint; else, for shards that existed when the mapping started, at its
+   * starting position; else (a child made since) from its beginning.
+   */
+  private startOf(shardId: string): ShardStart {
+    const checkpoint = this.saved?.shards[shardId];
+    if (checkpoint !== undefined) return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint };
+    return this.pendingInitial.has(shardId) ? this.initialStart : { type: 'TRIM_HORIZON' };
+  }
+
+  /** Reads the saved checkpoints of this stream, if any; a first start saves when it began. */
+  private async loadCheckpoints(): Promise<void> {
+    if (!this.store) return;
+    const { kinesis, streamName, streamArn } = this.options;
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    this.streamCreationTimestamp = summary.StreamDescriptionSummary?.StreamCreationTimestamp?.getTime() ?? 0;
+    this.saved = this.store.load(streamArn, this.streamCreationTimestamp);
+    this.createdAt = this.saved?.createdAt ?? this.context.timer.now();
+    for (const shardId of this.saved?.finishedShards ?? []) {
+      this.finished.add(shardId);
+      this.started.add(shardId);
+    }
+    if (!this.saved) await this.store.save(() => this.checkpointState());
+  }
+
+  private checkpointOf(shardId: string): ShardCheckpoint {
+    let checkpoint = this.checkpoints.get(shardId);
+    if (!checkpoint) {
+      checkpoint = new ShardCheckpoint(shardId, this.saved?.shards[shardId], () => this.saveCheckpoints());
+      this.checkpoints.set(shardId, checkpoint);
+    }
+    return checkpoint;
+  }
+
+  private saveCheckpoints(): void {
+    void this.store?.save(() => this.checkpointState());
+  }
+
+  private checkpointState(): CheckpointFile {
+    const shards: Record<string, string> = { ...this.saved?.shards };
+    for (const [id, checkpoint] of this.checkpoints) if (checkpoint.checkpoint) shards[id] = checkpoint.checkpoint;
+    for (const id of this.finished) delete shards[id];
+    return {
+      streamArn: this.options.streamArn,
+      streamCreationTimestamp: this.streamCreationTimestamp,
+      shards,
+      finishedShards: [...this.finished],
+      createdAt: this.createdAt,
+    };
   }
 
   /** Registers this function's enhanced fan-out consumer (or finds it) and waits until it is ACTIVE. */

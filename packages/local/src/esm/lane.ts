@@ -32,10 +32,13 @@ export class Lane {
   private window: TumblingWindow | undefined;
   private readonly context: LaneContext;
   private readonly shardId: string;
+  private readonly onSettled: ((batch: readonly StreamRecord[]) => void) | undefined;
 
-  constructor(context: LaneContext, shardId: string) {
+  /** `onSettled` is told of each batch once every record of it is settled (processed or sent to the destination). */
+  constructor(context: LaneContext, shardId: string, onSettled?: (batch: readonly StreamRecord[]) => void) {
     this.context = context;
     this.shardId = shardId;
+    this.onSettled = onSettled;
   }
 
   get size(): number {
@@ -102,6 +105,7 @@ export class Lane {
       for (const resolve of this.drainWaiters.splice(0)) resolve();
       const settled = await processor.process(batch, this.window);
       if (!settled) return;
+      this.onSettled?.(batch);
     }
   }
 

@@ -7,6 +7,7 @@
 import { channel } from 'node:diagnostics_channel';
 import type { _Record, ChildShard, KinesisClient } from '@aws-sdk/client-kinesis';
 import { kinesisFilterSubject, matchesFilters } from '@streamkit/core';
+import type { ShardCheckpoint } from '../checkpoints/shard-checkpoints.ts';
 import type { BatchProcessor } from './batch-processor.ts';
 import { Lane } from './lane.ts';
 import type { EventSourceSettings, StreamRecord, Timer } from './types.ts';
@@ -32,6 +33,8 @@ export interface ReaderContext {
   readonly signal: AbortSignal;
   readonly processor: BatchProcessor;
   readonly idlePollMs: number;
+  /** The shard's checkpoint, when the mapping keeps them. */
+  readonly checkpointFor?: (shardId: string) => ShardCheckpoint | undefined;
 }
 
 export abstract class ShardReader {
@@ -41,12 +44,24 @@ export abstract class ShardReader {
   /** The last record read (filtered or not): where reading resumes after an error. */
   protected lastSequenceNumber: string | undefined;
   private readonly lanes: Lane[];
+  private readonly checkpoint: ShardCheckpoint | undefined;
+  /** What marks each record in the lanes settled in the checkpoint. */
+  private readonly settlers = new WeakMap<StreamRecord, () => void>();
 
   constructor(context: ReaderContext, shardId: string, start: ShardStart) {
     this.context = context;
     this.shardId = shardId;
     this.start = start;
-    this.lanes = Array.from({ length: context.settings.parallelizationFactor }, () => new Lane(context, shardId));
+    this.checkpoint = context.checkpointFor?.(shardId);
+    const onSettled = this.checkpoint
+      ? (batch: readonly StreamRecord[]) => {
+          for (const record of batch) this.settlers.get(record)?.();
+        }
+      : undefined;
+    this.lanes = Array.from(
+      { length: context.settings.parallelizationFactor },
+      () => new Lane(context, shardId, onSettled),
+    );
   }
 
   /** Gets ready to read (an iterator, a subscription); the mapping is Enabled once every first reader is open. */
@@ -79,6 +94,7 @@ export abstract class ShardReader {
         arrival: r.ApproximateArrivalTimestamp ?? new Date(timer.now()),
       };
       this.lastSequenceNumber = record.sequenceNumber;
+      const settle = this.checkpoint?.track(record.sequenceNumber);
       // Records that match no filter are skipped for good, as Lambda discards them (FilteredOutEventCount).
       if (settings.filters.length > 0) {
         const subject = kinesisFilterSubject({
@@ -87,9 +103,11 @@ export abstract class ShardReader {
         });
         if (!matchesFilters(subject, settings.filters)) {
           filteredOut++;
+          settle?.();
           continue;
         }
       }
+      if (settle) this.settlers.set(record, settle);
       this.laneFor(record.partitionKey).push(record);
     }
     if (esmPollChannel.hasSubscribers) {

@@ -236,6 +236,18 @@ export class LocalDeliveryStream {
     return n;
   }
 
+  /**
+   * Arrival time (epoch ms) of the oldest record in an open buffer, undefined when none is buffered — what
+   * Firehose's DeliveryToS3.DataFreshness metric measures the age of.
+   */
+  get oldestBufferedArrival(): number | undefined {
+    let oldest: number | undefined;
+    for (const buffer of this.buffers.values()) {
+      for (const entry of buffer.entries) if (oldest === undefined || entry.arrival < oldest) oldest = entry.arrival;
+    }
+    return oldest;
+  }
+
   /** Record bytes held in memory: open buffers, objects being written and batches in the stages. */
   get heldBytes(): number {
     return this.held;

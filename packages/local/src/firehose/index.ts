@@ -1,6 +1,6 @@
+export * from '../checkpoints/shard-checkpoints.ts';
 export * from './api/server.ts';
 export * from './channels.ts';
-export * from './checkpoints.ts';
 export * from './compression.ts';
 export * from './delivery-stream.ts';
 export * from './jq/find-jq.ts';

@@ -5,9 +5,10 @@
  *
  * `put` waits while the delivery stream holds too much that it cannot write, so a failing destination stops the
  * reading instead of growing memory; and a shard's checkpoint moves only past records that are in an object (see
- * `checkpoints.ts`).
+ * `../checkpoints/shard-checkpoints.ts`).
  */
 import { channel } from 'node:diagnostics_channel';
+import { join } from 'node:path';
 import {
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
@@ -19,8 +20,8 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { LIMITS } from '@streamkit/core';
+import { CheckpointStore, ShardCheckpoint } from '../checkpoints/shard-checkpoints.ts';
 import { realTimer, type Timer } from '../esm/types.ts';
-import { CheckpointStore, ShardCheckpoint } from './checkpoints.ts';
 import type { LocalDeliveryStream, SourceRecord } from './delivery-stream.ts';
 
 /** `streamkit:firehose:read` — one message per GetRecords call that returned records. */
@@ -52,7 +53,9 @@ export class KinesisStreamSource {
     this.options = options;
     this.timer = options.timer ?? realTimer;
     this.store = options.dataDir
-      ? new CheckpointStore(options.dataDir, options.deliveryStream.deliveryStreamName)
+      ? new CheckpointStore(
+          join(options.dataDir, 'firehose', options.deliveryStream.deliveryStreamName, 'checkpoints.json'),
+        )
       : undefined;
   }
 
@@ -77,7 +80,7 @@ export class KinesisStreamSource {
     const { kinesis, streamName } = this.options;
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
     this.streamCreationTimestamp = summary.StreamDescriptionSummary?.StreamCreationTimestamp?.getTime() ?? 0;
-    const saved = this.store?.load(this.options.streamArn, this.streamCreationTimestamp) ?? {};
+    const saved = this.store?.load(this.options.streamArn, this.streamCreationTimestamp)?.shards ?? {};
     const shards = await this.listShards();
     const readers = shards.map((shard) => {
       const id = shard.ShardId!;

@@ -16,11 +16,30 @@ export const KINESIS_CHANNELS = {
    * PutRecord or GetRecords, or the records of one shard a PutRecords call could not write.
    */
   throttle: 'streamkit:kinesis:throttle',
+  /**
+   * A sample of what a put wrote: the last records (at most `LIMITS.dashboard.recordSample`) of each shard a PutRecord/PutRecords
+   * call wrote to — for the dashboard's record sampler and `streamkit tail`.
+   */
+  records: 'streamkit:kinesis:records',
 } as const;
+
+export interface KinesisRecordsMessage {
+  readonly streamName: string;
+  readonly shardId: string;
+  /** ApproximateArrivalTimestamp (epoch ms). */
+  readonly arrival: number;
+  readonly records: readonly {
+    readonly sequenceNumber: string;
+    readonly partitionKey: string;
+    /** The data blob, base64-encoded. */
+    readonly data: string;
+  }[];
+}
 
 export interface KinesisPutMessage {
   readonly streamName: string;
   readonly shardId: string;
+  readonly operation: 'PutRecord' | 'PutRecords';
   /** Records accepted into the shard by the call. */
   readonly records: number;
   /** Their size: data plus partition keys, in bytes. */
@@ -60,3 +79,4 @@ export const putChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.put);
 export const getChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.get);
 export const requestChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.request);
 export const throttleChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.throttle);
+export const recordsChannel = diagnosticsChannel.channel(KINESIS_CHANNELS.records);

@@ -9,7 +9,7 @@
  */
 import { LIMITS } from '@streamkit/core';
 import type { ActionContext } from './action-context.ts';
-import { type KinesisPutMessage, putChannel } from './channels.ts';
+import { type KinesisPutMessage, type KinesisRecordsMessage, putChannel, recordsChannel } from './channels.ts';
 import { KinesisServiceError } from './errors.ts';
 import { explicitHashKeyHex, partitionKeyHashKey } from './hash-key.ts';
 import type { RecordToAppend } from './record-storage.ts';
@@ -118,9 +118,25 @@ export async function writeRecords(
       putChannel.publish({
         streamName: stream.name,
         shardId: batch.shard.shardId,
+        operation,
         records: batch.records.length,
         bytes: batch.bytes,
       } satisfies KinesisPutMessage);
+    }
+  }
+  if (recordsChannel.hasSubscribers) {
+    for (const batch of appended) {
+      const from = Math.max(0, batch.records.length - LIMITS.dashboard.recordSample.value);
+      recordsChannel.publish({
+        streamName: stream.name,
+        shardId: batch.shard.shardId,
+        arrival,
+        records: batch.records.slice(from).map((record, i) => ({
+          sequenceNumber: (results[batch.entryIndexes[from + i]!] as WrittenRecord).SequenceNumber,
+          partitionKey: record.partitionKey,
+          data: record.data,
+        })),
+      } satisfies KinesisRecordsMessage);
     }
   }
   return results;

@@ -12,10 +12,10 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { StreamkitError } from '@streamkit/core';
 import { generate } from 'selfsigned';
+import { userCacheDirectory } from '../user-cache-directory.ts';
 
 export const CERTIFICATE_FILE = 'kinesis-localhost.crt';
 export const KEY_FILE = 'kinesis-localhost.key';
@@ -140,16 +140,4 @@ async function readKept(certificatePath: string, keyPath: string, now: Date): Pr
     return undefined;
   }
   return { certificate, key, certificatePath, keyPath };
-}
-
-function userCacheDirectory(): string {
-  try {
-    const home = os.homedir();
-    if (!home) return os.tmpdir();
-    if (process.platform === 'win32') return process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local');
-    if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches');
-    return process.env.XDG_CACHE_HOME || path.join(home, '.cache');
-  } catch {
-    return os.tmpdir();
-  }
 }

@@ -3,7 +3,9 @@
  * - apigw-kinesis-lambda: the handler bundles and their functions, dead-letter queues, event source mappings and the
  *   ingest API;
  * - kinesis-firehose-s3: the delivery stream reading the stream (with its processor function and jq), the object
- *   store it writes to, and the Firehose API.
+ *   store it writes to, and the Firehose API;
+ * - kpl-kinesis-flink-s3 and kinesis-flink-apigw: the Flink jobs in local JVMs (and the fare API), see
+ *   `flink-presets.ts`.
  * `streamkit dev` and the end-to-end tests both start pipelines through here; `stop()` ends everything it started.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -21,10 +23,12 @@ import {
   localNames,
   type PipelineSpec,
   requireKinesisSpec,
+  requirePreset,
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
 import { checkSpec } from '../check-spec.ts';
+import { type Dashboard, startDashboard } from '../dashboard/server.ts';
 import { KinesisEventSourceMapping } from '../esm/kinesis-event-source-mapping.ts';
 import type { Timer } from '../esm/types.ts';
 import { startFirehoseApi } from '../firehose/api/server.ts';
@@ -32,12 +36,15 @@ import { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
 import { findJq } from '../firehose/jq/find-jq.ts';
 import type { JqEngine } from '../firehose/jq/jq-engine.ts';
 import { KinesisStreamSource } from '../firehose/kinesis-stream-source.ts';
+import type { LocalFlinkJob } from '../flink/local-flink-job.ts';
 import { startIngestApi } from '../ingest-api/index.ts';
 import { startKinesisEngine } from '../kinesis/index.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
 import { LocalFunction } from '../lambda/local-function.ts';
+import { LocalMonitoring } from '../metrics/local-monitoring.ts';
 import { LocalObjectStore, type ObjectFileSystem } from '../s3/object-store.ts';
 import { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
+import { startEnrichment, startFlinkSql } from './flink-presets.ts';
 
 export interface LocalPipelineOptions {
   /** Overrides `spec.local.kinesisPort`; 0 picks a free port. */
@@ -62,8 +69,17 @@ export interface LocalPipelineOptions {
   readonly timer?: Timer;
   /** How the object store writes files; tests inject failures. @default the real file system */
   readonly objectFileSystem?: ObjectFileSystem;
+  /** Checkpoint interval of the Flink jobs (their output appears at checkpoints). @default LIMITS.local.flinkCheckpointIntervalMs */
+  readonly flinkCheckpointIntervalMs?: number;
   /** Told about each start-up step, for progress output. */
   readonly onProgress?: (step: string) => void;
+  /**
+   * Where the pipeline's metrics, alarms and activity are recorded (it is started and stopped with the pipeline).
+   * @default a LocalMonitoring of the spec, with core's alarms
+   */
+  readonly monitoring?: LocalMonitoring;
+  /** Serve the web dashboard on this port of 127.0.0.1 (0 = a free port). @default - no dashboard */
+  readonly dashboardPort?: number;
 }
 
 export interface PipelineCounts {
@@ -108,6 +124,10 @@ export interface LocalPipeline {
   readonly bucket: string | undefined;
   /** The jq dynamic partitioning runs with, when it does. */
   readonly jq: JqEngine | undefined;
+  /** The Flink jobs in local JVMs (Flink presets), by name: `sql`, `enrichment`. */
+  readonly flinkJobs: ReadonlyMap<string, LocalFlinkJob>;
+  /** The local fare API's stage URL (kinesis-flink-apigw). */
+  readonly fareApiUrl: string | undefined;
   /** Live counters, summed over the consumers. */
   readonly counts: Readonly<PipelineCounts>;
   /** Live counters of each consumer, by consumer name. */
@@ -125,6 +145,10 @@ export interface LocalPipeline {
   flush(timeoutMs?: number): Promise<void>;
   /** A Kinesis client pointed at the local engine. */
   readonly kinesis: KinesisClient;
+  /** Metrics (CloudWatch names and dimensions), alarms evaluated locally, and the activity the dashboard shows. */
+  readonly monitoring: LocalMonitoring;
+  /** The web dashboard, when `dashboardPort` was given. */
+  readonly dashboardUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -141,20 +165,22 @@ const zero = (): PipelineCounts => ({
 });
 
 /** What starting a preset's own parts adds to the pipeline. */
-interface PresetParts {
+export interface PresetParts {
   readonly ingestUrl?: string;
   readonly firehoseEndpoint?: string;
   readonly deliveryStream?: LocalDeliveryStream;
   readonly deliverySource?: KinesisStreamSource;
   readonly bucket?: string;
   readonly jq?: JqEngine;
+  /** The local fare API's stage URL (kinesis-flink-apigw). */
+  readonly fareApiUrl?: string;
   /** True once everything ingested is settled. */
   readonly settled: () => boolean;
   /** True once the delivery stream has taken in everything ingested. */
   readonly readAll?: () => boolean;
 }
 
-interface Common {
+export interface Common {
   readonly spec: KinesisPipelineSpec;
   readonly options: LocalPipelineOptions;
   readonly dataDir: string;
@@ -167,6 +193,7 @@ interface Common {
   readonly functions: Map<string, LocalFunction>;
   readonly deadLetterQueues: Map<string, DeadLetterQueue<KinesisBatchFailureRecord>>;
   readonly objectStore: LocalObjectStore;
+  readonly flinkJobs: Map<string, LocalFlinkJob>;
   readonly cleanup: (() => Promise<void> | void)[];
   readonly progress: (step: string) => void;
 }
@@ -188,12 +215,18 @@ export async function startLocalPipeline(
     for (const step of cleanup.splice(0).reverse()) await step();
   };
 
+  // Recording starts before anything runs, so no record goes uncounted.
+  const monitoring = options.monitoring ?? new LocalMonitoring(spec);
+  monitoring.start();
+  cleanup.push(() => monitoring.stop());
+
   try {
     progress('starting the Kinesis engine');
-    // In memory: the event source mappings' checkpoints are not durable yet, so a restart starts from a fresh stream.
+    // Durable: the stream, the mappings' checkpoints and the queues outlive a restart (or a kill -9) of `dev`.
     const engine = await startKinesisEngine({
       port: options.kinesisPort ?? spec.local.kinesisPort,
       shardLimits: options.shardLimits ?? true,
+      dataDir,
     });
     cleanup.push(() => engine.close());
     const kinesis = new KinesisClient({
@@ -202,15 +235,7 @@ export async function startLocalPipeline(
       credentials: LOCAL_CREDENTIALS,
     });
     cleanup.push(() => kinesis.destroy());
-
-    progress(`creating stream ${streamName} (${spec.stream.mode}, ${spec.stream.shardCount} shards)`);
-    await engine.dispatch('CreateStream', {
-      StreamName: streamName,
-      ...(spec.stream.mode === 'ON_DEMAND'
-        ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' } }
-        : { ShardCount: spec.stream.shardCount }),
-    });
-    await waitForActive(engine.dispatch, streamName);
+    await createOrKeepStream(engine.dispatch, spec, streamName, dataDir, progress);
 
     const counts = zero();
     const common: Common = {
@@ -225,6 +250,7 @@ export async function startLocalPipeline(
       consumerCounts: new Map(),
       functions: new Map(),
       deadLetterQueues: new Map(),
+      flinkJobs: new Map(),
       objectStore: new LocalObjectStore({
         root: join(dataDir, 's3'),
         ...(options.objectFileSystem && { fileSystem: options.objectFileSystem }),
@@ -235,7 +261,26 @@ export async function startLocalPipeline(
     const parts =
       spec.preset === 'apigw-kinesis-lambda'
         ? await startConsumersAndIngest(spec, common)
-        : await startDeliveryStream(spec, common);
+        : spec.preset === 'kpl-kinesis-flink-s3'
+          ? await startFlinkSql(spec, common)
+          : spec.preset === 'kinesis-flink-apigw'
+            ? await startEnrichment(spec, common)
+            : await startDeliveryStream(
+                requirePreset(spec, 'kinesis-firehose-s3', 'the local target (so far)'),
+                common,
+              );
+
+    monitoring.watch({
+      deadLetterQueues: common.deadLetterQueues,
+      ...(parts.deliveryStream && { deliveryStream: parts.deliveryStream }),
+    });
+    let dashboard: Dashboard | undefined;
+    if (options.dashboardPort !== undefined) {
+      progress('starting the dashboard');
+      dashboard = await startDashboard({ monitoring, port: options.dashboardPort });
+      const started = dashboard;
+      cleanup.push(() => started.close());
+    }
 
     return {
       spec,
@@ -252,9 +297,13 @@ export async function startLocalPipeline(
       objectStore: common.objectStore,
       bucket: parts.bucket,
       jq: parts.jq,
+      flinkJobs: common.flinkJobs,
+      fareApiUrl: parts.fareApiUrl,
       counts,
       consumerCounts: common.consumerCounts,
       kinesis,
+      monitoring,
+      dashboardUrl: dashboard?.url,
       stop,
       async flush(timeoutMs = 30_000) {
         const stream = parts.deliveryStream;
@@ -338,6 +387,7 @@ async function startConsumersAndIngest(spec: ApigwKinesisLambdaSpec, common: Com
       streamArn,
       target: fn,
       settings: consumer,
+      checkpointFile: join(dataDir, 'esm', `${functionName}.json`),
       ...(destination && { destination }),
       ...(options.idlePollMs !== undefined && { idlePollMs: options.idlePollMs }),
       ...(options.retryBaseDelayMs !== undefined && { retryBaseDelayMs: options.retryBaseDelayMs }),
@@ -479,7 +529,75 @@ async function startDeliveryStream(spec: KinesisFirehoseS3Spec, common: Common):
   };
 }
 
-async function waitForActive(dispatch: (action: string, input: object) => Promise<object>, streamName: string) {
+/**
+ * Creates the pipeline's stream, or keeps the one a previous run left in the data directory — brought to the spec's
+ * mode and shard count, as a deployment would update it.
+ */
+async function createOrKeepStream(
+  dispatch: Dispatch,
+  spec: KinesisPipelineSpec,
+  streamName: string,
+  dataDir: string,
+  progress: (step: string) => void,
+): Promise<void> {
+  const { mode, shardCount } = spec.stream;
+  const existing = await describeStream(dispatch, streamName);
+  if (!existing) {
+    progress(`creating stream ${streamName} (${mode}, ${shardCount} shards)`);
+    await dispatch('CreateStream', {
+      StreamName: streamName,
+      ...(mode === 'ON_DEMAND' ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' } } : { ShardCount: shardCount }),
+    });
+    return waitForActive(dispatch, streamName);
+  }
+  progress(`keeping stream ${streamName} from ${dataDir} (--reset starts from an empty one)`);
+  await waitForActive(dispatch, streamName);
+  if (existing.StreamModeDetails.StreamMode !== mode) {
+    progress(`switching stream ${streamName} to ${mode}`);
+    await dispatch('UpdateStreamMode', { StreamARN: existing.StreamARN, StreamModeDetails: { StreamMode: mode } });
+    await waitForActive(dispatch, streamName);
+  }
+  if (mode === 'PROVISIONED' && existing.OpenShardCount !== shardCount) {
+    progress(`resharding stream ${streamName} from ${existing.OpenShardCount} to ${shardCount} shards`);
+    try {
+      await dispatch('UpdateShardCount', {
+        StreamName: streamName,
+        TargetShardCount: shardCount,
+        ScalingType: 'UNIFORM_SCALING',
+      });
+    } catch (error) {
+      throw new StreamkitError(
+        'SK_CONFLICT',
+        `stream ${streamName} kept in ${dataDir} has ${existing.OpenShardCount} open shards and cannot be resharded to stream.shardCount ${shardCount}: ${(error as Error).message} — run with --reset to start from an empty stream`,
+        { path: 'stream.shardCount' },
+      );
+    }
+    await waitForActive(dispatch, streamName);
+  }
+}
+
+type Dispatch = (action: string, input: object) => Promise<object>;
+
+interface StreamSummary {
+  readonly StreamARN: string;
+  readonly StreamStatus: string;
+  readonly OpenShardCount: number;
+  readonly StreamModeDetails: { readonly StreamMode: 'PROVISIONED' | 'ON_DEMAND' };
+}
+
+async function describeStream(dispatch: Dispatch, streamName: string): Promise<StreamSummary | undefined> {
+  try {
+    const out = (await dispatch('DescribeStreamSummary', { StreamName: streamName })) as {
+      StreamDescriptionSummary: StreamSummary;
+    };
+    return out.StreamDescriptionSummary;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+async function waitForActive(dispatch: Dispatch, streamName: string) {
   for (let attempt = 0; attempt < 200; attempt++) {
     const summary = (await dispatch('DescribeStreamSummary', { StreamName: streamName })) as {
       StreamDescriptionSummary: { StreamStatus: string };

@@ -9,6 +9,11 @@
  * Fields follow the TLC trip records (snake_case, amounts in dollars, distance in miles), plus a `ride_id` (UUID) that
  * is also the partition key and a running `trip_id`. Seedable: the same seed and clock give the same rides.
  */
+import { TAXI_FARE, trafficAt } from '@streamkit/core';
+
+/** The fare schedule the rides are metered with (it lives in core, shared with the fare-estimate function). */
+export { TAXI_FARE };
+
 import type { IngestRecord } from '../ingest-record.ts';
 import { createRandom, randomSeed } from './prng.ts';
 import { formatEventTime } from './stock-ticker.ts';
@@ -126,23 +131,6 @@ const DESTINATION_TOTALS = new Map(
   [...DESTINATIONS].map(([from, weights]) => [from, weights.reduce((a, b) => a + b, 0)]),
 );
 
-/** TLC metered fare (2023 schedule): $3.00 initial, $0.70 per 1/5 mile, or per minute when slow or stopped. */
-export const TAXI_FARE = {
-  initial: 3,
-  perMile: 3.5,
-  perSlowMinute: 0.7,
-  /** Below this speed the meter charges time instead of distance. */
-  slowBelowMph: 12,
-  jfkFlatFare: 70,
-  mtaTax: 0.5,
-  improvementSurcharge: 1,
-  congestionSurcharge: 2.5,
-  airportFee: 1.75,
-  rushHourExtra: 2.5,
-  overnightExtra: 1,
-  bridgeToll: 6.94,
-} as const;
-
 /** Street-grid detour: how much longer the drive is than the great-circle distance. */
 const MIN_DETOUR = 1.25;
 const MAX_DETOUR = 1.45;
@@ -189,11 +177,7 @@ function* rides(random: () => number, now: () => number): Generator<IngestRecord
     const tripDistance = round(Math.max(0.1, straightMiles * (MIN_DETOUR + random() * (MAX_DETOUR - MIN_DETOUR))), 2);
 
     const dropoffAt = now();
-    const hour = newYorkHour(dropoffAt);
-    const rushHour = isWeekday(dropoffAt) && hour >= 16 && hour < 20;
-    const overnight = hour >= 20 || hour < 6;
-    // Average speed through traffic: slowest in the morning and evening rush, fastest overnight.
-    const baseMph = (hour >= 7 && hour < 10) || rushHour ? 8 : overnight ? 17 : 11;
+    const { rushHour, overnight, mph: baseMph } = trafficAt(dropoffAt);
     const mph = clamp(baseMph * (1 + gaussian() * 0.2), 4, 30);
     const minutes = 1 + random() * 2 + (tripDistance / mph) * 60;
     const durationMs = Math.round(minutes * 60_000);
@@ -282,16 +266,6 @@ function passengers(roll: number): number {
   if (roll < 0.93) return 4;
   if (roll < 0.97) return 5;
   return 6;
-}
-
-/** The hour in New York (UTC−5; daylight saving time is ignored). */
-function newYorkHour(epochMs: number): number {
-  return (new Date(epochMs).getUTCHours() + 19) % 24;
-}
-
-function isWeekday(epochMs: number): boolean {
-  const day = new Date(epochMs - 5 * 3_600_000).getUTCDay();
-  return day >= 1 && day <= 5;
 }
 
 /** A version 4 UUID made of the generator's random numbers, so it is reproducible. */

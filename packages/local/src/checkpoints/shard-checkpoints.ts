@@ -1,17 +1,19 @@
 /**
- * Where a stream-sourced delivery stream stands in each shard. Records are read ahead of what is durable (they wait in
- * buffers), so a shard's checkpoint is the sequence number up to which *every* record read is in an object — not the
- * last record read. A restart resumes after the checkpoints (`AFTER_SEQUENCE_NUMBER`); records past it that were
- * already written are written again, so delivery is at least once and never less.
+ * Where a reader of a Kinesis stream stands in each shard, kept on disk so that a restart resumes where it stopped.
+ * Used by the local Firehose's stream source and by the local event source mappings.
  *
- * The checkpoints are kept in `<dataDir>/firehose/<deliveryStreamName>/checkpoints.json`, written atomically (temporary
- * file, fsync, rename) after they move, together with the stream's ARN and creation time: checkpoints of another
- * stream (the local engine starts empty streams on each run) are ignored.
+ * Records are settled out of order (read ahead into buffers, or processed in parallel lanes), so a shard's checkpoint
+ * is the sequence number up to which *every* record read is settled — not the last record read. A restart resumes
+ * after the checkpoints (`AFTER_SEQUENCE_NUMBER`); records past it that were already settled are settled again, so
+ * delivery is at least once and never less.
+ *
+ * A checkpoint file is written atomically (temporary file, fsync, rename) after the checkpoints move, together with
+ * the stream's ARN and creation time: checkpoints of another stream of the same name are ignored.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
 /** The records read from one shard and not yet durable, oldest first. */
 export class ShardCheckpoint {
@@ -66,30 +68,32 @@ export interface CheckpointFile {
   readonly streamArn: string;
   /** The stream's creation time (epoch ms): tells a stream from another of the same name. */
   readonly streamCreationTimestamp: number;
+  /** The checkpoint of each shard that has one. */
   readonly shards: Readonly<Record<string, string>>;
+  /** Shards read to their end and settled: their children may be read. */
+  readonly finishedShards?: readonly string[];
+  /** When the reader first started on this stream (epoch ms): where LATEST pointed then. */
+  readonly createdAt?: number;
 }
 
-/** The checkpoint file of one delivery stream. */
+/** One reader's checkpoint file. */
 export class CheckpointStore {
-  readonly file: string;
   private writing: Promise<void> | undefined;
   private dirty = false;
   /** Why the last save failed, until one succeeds. */
   lastError: Error | undefined;
 
-  constructor(dataDir: string, deliveryStreamName: string) {
-    this.file = join(dataDir, 'firehose', deliveryStreamName, 'checkpoints.json');
-  }
+  constructor(readonly file: string) {}
 
-  /** The saved checkpoints, if they belong to this very stream. */
-  load(streamArn: string, streamCreationTimestamp: number): Readonly<Record<string, string>> {
-    if (!existsSync(this.file)) return {};
+  /** What was saved, if it belongs to this very stream. */
+  load(streamArn: string, streamCreationTimestamp: number): CheckpointFile | undefined {
+    if (!existsSync(this.file)) return undefined;
     try {
       const saved = JSON.parse(readFileSync(this.file, 'utf8')) as CheckpointFile;
       const same = saved.streamArn === streamArn && saved.streamCreationTimestamp === streamCreationTimestamp;
-      return same ? saved.shards : {};
+      return same ? saved : undefined;
     } catch {
-      return {};
+      return undefined;
     }
   }
 
