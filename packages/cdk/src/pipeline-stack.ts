@@ -18,7 +18,7 @@ import {
   sqlRunnerProperties,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { CfnOutput, Duration, Size, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';

@@ -382,7 +382,7 @@ describe('streamkit validate, the Flink presets', () => {
     assert.match(run.stdout, /producer {3}EC2 t3\.small, 100 records\/s/);
     assert.match(
       run.stdout,
-      /flink {6}FLINK-1_20, parallelism 1 \(1\/KPU, autoscaling on\), checkpoints every 60 s, snapshots on, log INFO, metrics APPLICATION/,
+      /flink {6}FLINK-2_2, parallelism 1 \(1\/KPU, autoscaling on\), checkpoints every 60 s, snapshots on, log INFO, metrics APPLICATION/,
     );
     assert.match(run.stdout, /sql {8}.*stock-ticks-to-s3\.sql/);
   });
