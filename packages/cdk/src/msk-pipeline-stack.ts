@@ -28,6 +28,7 @@ import type { Construct } from 'constructs';
 import { firehoseToS3 } from './firehose/firehose-to-s3.ts';
 import type { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
+import { flinkJobJar } from './flink/job-assets.ts';
 import { DEFAULT_LOG_RETENTION } from './log-retention.ts';
 import { PipelineMonitoring } from './monitoring/pipeline-monitoring.ts';
 import { FlinkSqlApplication } from './msk/flink-sql-application.ts';
@@ -46,10 +47,10 @@ export interface MskPipelineStackProps extends StackProps {
   /** The resolved spec of an MSK preset. */
   readonly spec: PipelineSpec;
   /**
-   * msk-flink-s3: the Flink SQL runner JAR the application deploys (built by the Flink presets' `flink/` project).
-   * @default - the STREAMKIT_FLINK_SQL_RUNNER_JAR environment variable
+   * msk-flink-s3: the Flink SQL runner jar the application deploys.
+   * @default - the one `mvn package` builds in flink/ (core's FLINK_JARS), as for the Flink presets
    */
-  readonly flinkSqlRunnerJar?: string;
+  readonly flinkJobJars?: { readonly sqlRunner?: string; readonly enrichment?: string };
 }
 
 export class MskPipelineStack extends Stack {
@@ -83,21 +84,13 @@ export class MskPipelineStack extends Stack {
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: MskPipelineStackProps) {
-    const { spec: input, flinkSqlRunnerJar: _jar, ...stackProps } = props;
+    const { spec: input, flinkJobJars, ...stackProps } = props;
     if (!input.preset.startsWith('msk-')) {
       throw new StreamkitError('SK_VALIDATION', `MskPipelineStack needs an MSK preset (got ${input.preset})`, {
         path: 'preset',
       });
     }
     const spec = input as MskPipelineSpec;
-    const runnerJar = props.flinkSqlRunnerJar ?? process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
-    if (spec.preset === 'msk-flink-s3' && !runnerJar) {
-      throw new StreamkitError(
-        'SK_VALIDATION',
-        'msk-flink-s3 needs the Flink SQL runner JAR (the flink/ project of the Flink presets): set STREAMKIT_FLINK_SQL_RUNNER_JAR to its path',
-        { path: 'preset' },
-      );
-    }
     const chain = `streamkit ${spec.preset}: ${PRESETS[spec.preset].title}`;
     super(scope, id, {
       ...stackProps,
@@ -349,7 +342,7 @@ export class MskPipelineStack extends Stack {
       const lookup = this.clusterLookup!;
       const { application: a } = spec;
       this.flinkApplication = new FlinkSqlApplication(this, 'Application', {
-        runnerJar: runnerJar!,
+        runnerJar: flinkJobJar('sqlRunner', flinkJobJars?.sqlRunner),
         sqlFile: a.sql,
         clusterArn: this.clusterArn,
         auth: this.auth,
@@ -358,10 +351,10 @@ export class MskPipelineStack extends Stack {
         securityGroupIds: this.cluster ? [this.cluster.securityGroup.securityGroupId] : lookup.securityGroupIds,
         topic: a.topic,
         bucket: flinkOutput.bucket,
-        runtimeEnvironment: a.runtimeEnvironment,
+        runtime: a.runtime,
         parallelism: a.parallelism,
         parallelismPerKpu: a.parallelismPerKpu,
-        autoScalingEnabled: a.autoScalingEnabled,
+        autoScaling: a.autoScaling,
         checkpointIntervalSeconds: a.checkpointInterval,
       });
       for (const topic of this.topics) this.flinkApplication.application.node.addDependency(topic);
@@ -416,7 +409,12 @@ export class MskPipelineStack extends Stack {
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alarms: alarmsFor(spec),
       ...(this.connector && { connectorName: this.connector.connectorName }),
-      ...(this.flinkApplication && { applicationName: this.flinkApplication.applicationName }),
+      ...(this.flinkApplication && {
+        flinkApplication: {
+          applicationName: this.flinkApplication.applicationName,
+          logGroup: this.flinkApplication.logGroup,
+        },
+      }),
       alarmEmail: spec.monitoring.alarmEmail,
       dashboard: spec.monitoring.dashboard,
       kafka: {

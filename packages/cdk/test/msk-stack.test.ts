@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { alarmsFor, type PipelineSpec } from '@streamkit/core';
+import { alarmsFor, type PipelineSpec, StreamkitError } from '@streamkit/core';
 import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -697,7 +697,7 @@ function synthFlink(yaml: string, options: { acknowledge?: boolean } = {}) {
     ? yaml.replace('application:\n', `application:\n  sql: ${files.sql}\n`)
     : `${yaml}\napplication:\n  sql: ${files.sql}`;
   const spec = msk(withSql, 'msk-flink-s3');
-  const stack = new MskPipelineStack(app, 'streamkit-msk-flink-s3', { spec, flinkSqlRunnerJar: files.jar });
+  const stack = new MskPipelineStack(app, 'streamkit-msk-flink-s3', { spec, flinkJobJars: { sqlRunner: files.jar } });
   const acknowledgements = options.acknowledge === false ? [] : applyNag(app);
   if (options.acknowledge === false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
@@ -705,18 +705,17 @@ function synthFlink(yaml: string, options: { acknowledge?: boolean } = {}) {
 }
 
 describe('msk-flink-s3', () => {
-  test('without the Flink SQL runner JAR the stack says what it needs', () => {
+  test('without the Flink SQL runner jar the stack says how to build it', () => {
     const app = createPipelineApp(tempDir());
-    const saved = process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
-    delete process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR;
-    try {
-      assert.throws(
-        () => new MskPipelineStack(app, 'f', { spec: msk('application: { sql: job.sql }', 'msk-flink-s3') }),
-        /msk-flink-s3 needs the Flink SQL runner JAR .* STREAMKIT_FLINK_SQL_RUNNER_JAR/,
-      );
-    } finally {
-      if (saved !== undefined) process.env.STREAMKIT_FLINK_SQL_RUNNER_JAR = saved;
-    }
+    assert.throws(
+      () =>
+        new MskPipelineStack(app, 'f', {
+          spec: msk('application: { sql: job.sql }', 'msk-flink-s3'),
+          flinkJobJars: { sqlRunner: join(tempDir(), 'missing.jar') },
+        }),
+      (error: unknown) =>
+        StreamkitError.is(error) && error.code === 'SK_NOT_FOUND' && /build the jobs first/.test(error.message),
+    );
   });
 
   test('a Managed Flink application in the cluster’s VPC with the spec’s runtime, parallelism and checkpoints', () => {
@@ -725,7 +724,7 @@ describe('msk-flink-s3', () => {
     const lookup = p.stack.getLogicalId(p.stack.clusterLookup!.resource.node.defaultChild as never);
     p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
       ApplicationName: app.applicationName,
-      RuntimeEnvironment: 'FLINK-1_20',
+      RuntimeEnvironment: 'FLINK-2_2',
       ServiceExecutionRole: { 'Fn::GetAtt': [p.stack.getLogicalId(app.role.node.defaultChild as never), 'Arn'] },
       ApplicationConfiguration: {
         ApplicationCodeConfiguration: {
@@ -734,13 +733,14 @@ describe('msk-flink-s3', () => {
         },
         EnvironmentProperties: {
           PropertyGroups: [
+            { PropertyGroupId: 'streamkit.sql', PropertyMap: { 'sql.uri': Match.anyValue() } },
             {
-              PropertyGroupId: 'streamkit.sql',
+              PropertyGroupId: 'streamkit.sql.variables',
               PropertyMap: Match.objectLike({
-                'kafka.bootstrap.servers': { 'Fn::GetAtt': [lookup, 'BootstrapServers'] },
-                'kafka.topic': 'events',
-                'kafka.group.id': app.consumerGroupId,
-                'kafka.auth': 'iam',
+                BOOTSTRAP_SERVERS: { 'Fn::GetAtt': [lookup, 'BootstrapServers'] },
+                TOPIC: 'events',
+                GROUP_ID: app.consumerGroupId,
+                KAFKA_AUTH: 'iam',
               }),
             },
           ],
@@ -777,7 +777,7 @@ describe('msk-flink-s3', () => {
       },
     });
     p.template.resourceCountIs('AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption', 1);
-    for (const metric of ['downtime', 'fullRestarts', 'numberOfFailedCheckpoints']) {
+    for (const metric of ['downtime', 'numberOfFailedCheckpoints', 'cpuUtilization', 'heapMemoryUtilization']) {
       p.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/KinesisAnalytics',
         MetricName: metric,
@@ -792,14 +792,13 @@ describe('msk-flink-s3', () => {
       `topics: [{ name: ticks }]
 application:
   topic: ticks
-  runtimeEnvironment: FLINK-1_19
   parallelism: 8
   parallelismPerKpu: 2
-  autoScalingEnabled: false
+  autoScaling: false
   checkpointInterval: 5m`,
     );
     p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-      RuntimeEnvironment: 'FLINK-1_19',
+      RuntimeEnvironment: 'FLINK-2_2',
       ApplicationConfiguration: Match.objectLike({
         FlinkApplicationConfiguration: Match.objectLike({
           CheckpointConfiguration: Match.objectLike({ CheckpointInterval: 300_000 }),

@@ -57,14 +57,13 @@ function build(props: Partial<PipelineMonitoringProps> = {}): Built {
       function: (name) => ({ FunctionName: ref(consumers[name!]!.function) }),
       deliveryStream: () => assert.fail('this pipeline has no delivery stream'),
       processor: () => assert.fail('this pipeline has no record transformation'),
-      flinkApplication: () => assert.fail('this pipeline has no Flink application'),
-      flinkSource: () => assert.fail('this pipeline has no Flink application'),
-      enrichmentFunction: () => assert.fail('this pipeline has no enrichment endpoint'),
       cluster: () => assert.fail('this pipeline has no MSK cluster'),
       broker: () => assert.fail('this pipeline has no MSK brokers'),
       consumerGroup: () => assert.fail('this pipeline has no Kafka consumer groups'),
-      application: () => assert.fail('this pipeline has no Flink application'),
       connector: () => assert.fail('this pipeline has no connector'),
+      flinkApplication: () => assert.fail('this pipeline has no Flink application'),
+      flinkSource: () => assert.fail('this pipeline has no Flink application'),
+      enrichmentFunction: () => assert.fail('this pipeline has no enrichment endpoint'),
       queue: (name) => {
         assert.equal(name, 'orders', 'only orders has a dead-letter queue');
         return {

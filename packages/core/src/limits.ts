@@ -1175,39 +1175,6 @@ export const LIMITS = {
       note: 'A minute, so a quiet topic still reaches S3 promptly.',
     }),
   },
-  flinkApplication: {
-    runtimeEnvironment: choice({
-      values: ['FLINK-1_20', 'FLINK-1_19', 'FLINK-1_18'],
-      default: 'FLINK-1_20',
-      defaultSource: 'streamkit',
-      description: 'Managed Service for Apache Flink runtime of the SQL application',
-      note: 'The newest runtime with a Kafka connector release.',
-    }),
-    parallelism: range({
-      min: 1,
-      max: 256,
-      default: 1,
-      defaultSource: 'aws',
-      unit: 'tasks',
-      description: 'Parallelism of the application',
-    }),
-    parallelismPerKpu: range({
-      min: 1,
-      max: 8,
-      default: 1,
-      defaultSource: 'aws',
-      unit: 'tasks per KPU',
-      description: 'Parallel tasks per Kinesis Processing Unit (1 vCPU, 4 GiB)',
-    }),
-    checkpointInterval: range({
-      min: 1,
-      max: 3600,
-      default: 60,
-      defaultSource: 'aws',
-      unit: 'seconds',
-      description: 'How often the application checkpoints (the S3 sink commits files on checkpoints)',
-    }),
-  },
   pipelineShape: {
     consumers: range({
       min: 1,

@@ -117,7 +117,7 @@ describe('every MSK preset resolves with defaults alone', () => {
     ]);
     const spec = requirePreset(parse('preset: msk-flink-s3\napplication:\n  sql: job.sql'), 'msk-flink-s3');
     assert.equal(spec.application.topic, 'events');
-    assert.equal(spec.application.runtimeEnvironment, 'FLINK-1_20');
+    assert.equal(spec.application.runtime, 'FLINK-2_2');
     assert.equal(spec.application.checkpointInterval, 60);
   });
 });
@@ -568,8 +568,8 @@ describe('invalid MSK specs are rejected with the path, the allowed values and t
     ],
     [
       'a Flink runtime Managed Flink does not offer',
-      'preset: msk-flink-s3\napplication:\n  sql: job.sql\n  runtimeEnvironment: FLINK-1_11',
-      'application.runtimeEnvironment must be one of FLINK-1_20, FLINK-1_19, FLINK-1_18 (got "FLINK-1_11")',
+      'preset: msk-flink-s3\napplication:\n  sql: job.sql\n  runtime: FLINK-1_11',
+      'application.runtime must be one of FLINK-2_2 (got "FLINK-1_11")',
     ],
     [
       'a Flink application reading a topic the stack does not create',

@@ -41,12 +41,12 @@ export {
 /** Entry files of streamkit's built-in handlers; the cloud stack bundles them and the local runtime runs them. */
 export const BUILTIN_HANDLERS = {
   kinesisConsumer: fileURLToPath(new URL('./kinesis-consumer/handler.ts', import.meta.url)),
+  kafkaConsumer: fileURLToPath(new URL('./kafka-consumer/handler.ts', import.meta.url)),
+  firehoseForwarder: fileURLToPath(new URL('./firehose-forwarder/handler.ts', import.meta.url)),
   /** The fare API of kinesis-flink-apigw (API Gateway Lambda proxy integration). */
   fareEstimate: fileURLToPath(new URL('./fare-estimate/handler.ts', import.meta.url)),
   /** `Custom::FlinkApplicationLifecycle`: starts the Flink application after create, stops it before delete. */
   flinkApplicationLifecycle: fileURLToPath(new URL('./flink-application-lifecycle/handler.ts', import.meta.url)),
-  kafkaConsumer: fileURLToPath(new URL('./kafka-consumer/handler.ts', import.meta.url)),
-  firehoseForwarder: fileURLToPath(new URL('./firehose-forwarder/handler.ts', import.meta.url)),
 } as const;
 
 /** Entry files of streamkit's own custom resource functions (cloud only). */

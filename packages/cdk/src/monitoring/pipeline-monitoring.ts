@@ -46,14 +46,6 @@ export interface MonitoredDeliveryStream {
   readonly dataFormatConversion?: boolean;
 }
 
-/** A Managed Flink application (or Studio notebook) as monitoring sees it. */
-export interface MonitoredFlinkApplication {
-  /** The application's name: the `Application` dimension. */
-  readonly applicationName: string;
-  /** Its log group, for the Logs Insights widgets. */
-  readonly logGroup: logs.ILogGroup;
-}
-
 /** An MSK cluster as monitoring sees it. */
 export interface MonitoredKafka {
   /** The value of MSK's `Cluster Name` dimension. */
@@ -64,6 +56,14 @@ export interface MonitoredKafka {
   readonly consumerGroups?: Readonly<Record<string, { readonly groupId: string; readonly topic: string }>>;
 }
 
+/** A Managed Flink application (or Studio notebook) as monitoring sees it. */
+export interface MonitoredFlinkApplication {
+  /** The application's name: the `Application` dimension. */
+  readonly applicationName: string;
+  /** Its log group, for the Logs Insights widgets. */
+  readonly logGroup: logs.ILogGroup;
+}
+
 export interface PipelineMonitoringProps {
   /** The alarms to create: core's `alarmsFor(spec)`. */
   readonly alarms: readonly AlarmDefinition[];
@@ -71,8 +71,6 @@ export interface PipelineMonitoringProps {
   readonly stream?: kinesis.IStream;
   /** The MSK cluster; required when an alarm watches it, its brokers or its consumer groups. @default - none */
   readonly kafka?: MonitoredKafka;
-  /** The Managed Flink application's name; required when an alarm watches it. @default - none */
-  readonly applicationName?: string;
   /** The MSK Connect connector's name; required when an alarm watches it. @default - none */
   readonly connectorName?: string;
   /** The ingest API and its stage; required when an alarm watches the API. */
@@ -252,22 +250,6 @@ export class PipelineMonitoring extends Construct {
         if (!processor) throw missing('a record transformation function');
         return { FunctionName: processor.functionName };
       }
-      case 'flinkApplication': {
-        if (!props.flinkApplication) throw missing('a Flink application');
-        return { Application: props.flinkApplication.applicationName };
-      }
-      case 'flinkSource': {
-        if (!props.flinkApplication || !props.stream) throw missing('a Flink application reading a data stream');
-        return {
-          Application: props.flinkApplication.applicationName,
-          Id: Fn.join('_', Fn.split('-', props.stream.streamName)),
-          Flow: 'Input',
-        };
-      }
-      case 'enrichmentFunction': {
-        if (!props.enrichmentFunction) throw missing('the enrichment function');
-        return { FunctionName: props.enrichmentFunction.functionName };
-      }
       case 'cluster':
         if (!props.kafka) throw missing('an MSK cluster');
         return { 'Cluster Name': props.kafka.clusterName };
@@ -279,12 +261,26 @@ export class PipelineMonitoring extends Construct {
         if (!props.kafka || !group) throw missing(`the consumer group of ${resource.consumer}`);
         return { 'Cluster Name': props.kafka.clusterName, 'Consumer Group': group.groupId, Topic: group.topic };
       }
-      case 'application':
-        if (!props.applicationName) throw missing('a Flink application');
-        return { Application: props.applicationName };
       case 'connector':
         if (!props.connectorName) throw missing('an MSK Connect connector');
         return { ConnectorName: props.connectorName };
+      case 'flinkApplication': {
+        if (!props.flinkApplication) throw missing('a Flink application');
+        return { Application: props.flinkApplication.applicationName };
+      }
+      case 'flinkSource': {
+        if (!props.flinkApplication) throw missing('a Flink application');
+        if (!props.stream) throw missing('the data stream');
+        return {
+          Application: props.flinkApplication.applicationName,
+          Id: Fn.join('_', Fn.split('-', props.stream.streamName)),
+          Flow: 'Input',
+        };
+      }
+      case 'enrichmentFunction': {
+        if (!props.enrichmentFunction) throw missing('the enrichment function');
+        return { FunctionName: props.enrichmentFunction.functionName };
+      }
     }
   }
 
@@ -314,9 +310,7 @@ export class PipelineMonitoring extends Construct {
       });
     }
     if (props.deliveryStream) this.drawDeliveryStream(facade, props.deliveryStream);
-    if (props.flinkApplication && props.stream) {
-      drawFlinkApplicationWidgets(facade, props.flinkApplication, props.stream.streamName);
-    }
+    if (props.flinkApplication) drawFlinkApplicationWidgets(facade, props.flinkApplication, props.stream?.streamName);
     if (props.enrichmentFunction) {
       facade.monitorLambdaFunction({
         lambdaFunction: props.enrichmentFunction,
@@ -397,106 +391,6 @@ function drawDeliveryStreamWidgets(facade: MonitoringFacade, delivery: Monitored
 }
 
 /**
- * The original solution's Flink dashboard (its §2.4), from cdk-monitoring-constructs where it has the graph and our own
- * widgets where it has not: cdk-monitoring-constructs' Kinesis Data Analytics segment draws uptime/downtime, full
- * restarts, checkpoints, CPU, heap and GC; we add the progress graphs (records in and out, watermarks, event-time
- * latency, late records) and the original's Logs Insights queries (20 rows each).
- */
-function drawFlinkApplicationWidgets(
-  facade: MonitoringFacade,
-  flink: MonitoredFlinkApplication,
-  streamName: string,
-): void {
-  facade.monitorKinesisDataAnalytics({
-    application: flink.applicationName,
-    alarmFriendlyName: 'Flink',
-    humanReadableName: 'Managed Service for Apache Flink application',
-  });
-  const metric = (metricName: string, statistic: string, label: string) =>
-    new cloudwatch.Metric({
-      namespace: 'AWS/KinesisAnalytics',
-      metricName,
-      dimensionsMap: { Application: flink.applicationName },
-      statistic,
-      period: Duration.minutes(1),
-      label,
-    });
-  const graph = (title: string, metrics: cloudwatch.IMetric[]) =>
-    new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6 });
-  const input = metric('currentInputWatermark', 'Minimum', 'input watermark');
-  const output = metric('currentOutputWatermark', 'Minimum', 'output watermark');
-  facade.addWidget(
-    new cloudwatch.Row(
-      graph('Records in per second', [metric('numRecordsInPerSecond', 'Average', 'records in/s')]),
-      graph('Records out per second', [metric('numRecordsOutPerSecond', 'Average', 'records out/s')]),
-      graph('Watermarks', [input, output]),
-      graph('Event-time latency (ms)', [
-        new cloudwatch.MathExpression({
-          expression: 'm1 - m2',
-          usingMetrics: { m1: output, m2: input },
-          label: 'output − input watermark',
-          period: Duration.minutes(1),
-        }),
-      ]),
-      graph('Late records dropped', [metric('numLateRecordsDropped', 'Maximum', 'late records dropped')]),
-      graph('Behind the stream (ms)', [
-        new cloudwatch.Metric({
-          namespace: 'AWS/KinesisAnalytics',
-          metricName: 'millisBehindLatest',
-          dimensionsMap: {
-            Application: flink.applicationName,
-            Id: Fn.join('_', Fn.split('-', streamName)),
-            Flow: 'Input',
-          },
-          statistic: 'Maximum',
-          period: Duration.minutes(1),
-          label: 'millisBehindLatest',
-        }),
-      ]),
-    ),
-  );
-  const query = (title: string, lines: string[]) =>
-    new cloudwatch.LogQueryWidget({
-      title,
-      logGroupNames: [flink.logGroup.logGroupName],
-      queryLines: [...lines, 'limit 20'],
-      width: 24,
-      height: 6,
-    });
-  facade.addWidget(
-    new cloudwatch.Column(
-      query('Task distribution', [
-        'fields @timestamp, message',
-        'filter message like /Deploying/',
-        'parse message " to flink-taskmanager-*" as @tmid',
-        'stats count(*) by @tmid',
-      ]),
-      query('Parallelism changes', [
-        'fields @timestamp, @parallelism',
-        'filter message like /parallelism.default/',
-        'parse message "parallelism.default: *" as @parallelism',
-        'sort @timestamp asc',
-      ]),
-      query('Access denied', [
-        'fields @timestamp, @message, @messageType',
-        'filter @message like /AccessDenied/',
-        'sort @timestamp desc',
-      ]),
-      query('Source or sink not found', [
-        'fields @timestamp, @message, @messageType',
-        'filter @message like /ResourceNotFoundException/',
-        'sort @timestamp desc',
-      ]),
-      query('Restarts (RUNNING to RESTARTING)', [
-        'fields @timestamp, @message',
-        'filter @message like /switched from RUNNING to RESTARTING/',
-        'sort @timestamp desc',
-      ]),
-    ),
-  );
-}
-
-/**
  * The original's MSK dashboard (its §2.6), drawn by CDK instead of a custom resource: per-broker CPU, disk use (with
  * the 80 % alarm line), messages, bytes and under-replicated partitions; cluster-wide partition, topic and offline
  * partition counts; and each consumer group's offset lag.
@@ -552,6 +446,111 @@ function drawKafkaWidgets(facade: MonitoringFacade, kafka: MonitoredKafka): void
     );
   }
   if (widgets.length > 0) facade.addWidget(new cloudwatch.Row(...widgets));
+}
+
+/**
+ * The original solution's Flink dashboard (its §2.4), from cdk-monitoring-constructs where it has the graph and our own
+ * widgets where it has not: cdk-monitoring-constructs' Kinesis Data Analytics segment draws uptime/downtime, full
+ * restarts, checkpoints, CPU, heap and GC; we add the progress graphs (records in and out, watermarks, event-time
+ * latency, late records) and the original's Logs Insights queries (20 rows each).
+ */
+function drawFlinkApplicationWidgets(
+  facade: MonitoringFacade,
+  flink: MonitoredFlinkApplication,
+  /** The Kinesis stream the job reads, if it reads one (msk-flink-s3's reads a Kafka topic). */
+  streamName: string | undefined,
+): void {
+  facade.monitorKinesisDataAnalytics({
+    application: flink.applicationName,
+    alarmFriendlyName: 'Flink',
+    humanReadableName: 'Managed Service for Apache Flink application',
+  });
+  const metric = (metricName: string, statistic: string, label: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/KinesisAnalytics',
+      metricName,
+      dimensionsMap: { Application: flink.applicationName },
+      statistic,
+      period: Duration.minutes(1),
+      label,
+    });
+  const graph = (title: string, metrics: cloudwatch.IMetric[]) =>
+    new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6 });
+  const input = metric('currentInputWatermark', 'Minimum', 'input watermark');
+  const output = metric('currentOutputWatermark', 'Minimum', 'output watermark');
+  facade.addWidget(
+    new cloudwatch.Row(
+      graph('Records in per second', [metric('numRecordsInPerSecond', 'Average', 'records in/s')]),
+      graph('Records out per second', [metric('numRecordsOutPerSecond', 'Average', 'records out/s')]),
+      graph('Watermarks', [input, output]),
+      graph('Event-time latency (ms)', [
+        new cloudwatch.MathExpression({
+          expression: 'm1 - m2',
+          usingMetrics: { m1: output, m2: input },
+          label: 'output − input watermark',
+          period: Duration.minutes(1),
+        }),
+      ]),
+      graph('Late records dropped', [metric('numLateRecordsDropped', 'Maximum', 'late records dropped')]),
+      ...(streamName === undefined
+        ? []
+        : [
+            graph('Behind the stream (ms)', [
+              new cloudwatch.Metric({
+                namespace: 'AWS/KinesisAnalytics',
+                metricName: 'millisBehindLatest',
+                dimensionsMap: {
+                  Application: flink.applicationName,
+                  Id: Fn.join('_', Fn.split('-', streamName)),
+                  Flow: 'Input',
+                },
+                statistic: 'Maximum',
+                period: Duration.minutes(1),
+                label: 'millisBehindLatest',
+              }),
+            ]),
+          ]),
+    ),
+  );
+  const query = (title: string, lines: string[]) =>
+    new cloudwatch.LogQueryWidget({
+      title,
+      logGroupNames: [flink.logGroup.logGroupName],
+      queryLines: [...lines, 'limit 20'],
+      width: 24,
+      height: 6,
+    });
+  facade.addWidget(
+    new cloudwatch.Column(
+      query('Task distribution', [
+        'fields @timestamp, message',
+        'filter message like /Deploying/',
+        'parse message " to flink-taskmanager-*" as @tmid',
+        'stats count(*) by @tmid',
+      ]),
+      query('Parallelism changes', [
+        'fields @timestamp, @parallelism',
+        'filter message like /parallelism.default/',
+        'parse message "parallelism.default: *" as @parallelism',
+        'sort @timestamp asc',
+      ]),
+      query('Access denied', [
+        'fields @timestamp, @message, @messageType',
+        'filter @message like /AccessDenied/',
+        'sort @timestamp desc',
+      ]),
+      query('Source or sink not found', [
+        'fields @timestamp, @message, @messageType',
+        'filter @message like /ResourceNotFoundException/',
+        'sort @timestamp desc',
+      ]),
+      query('Restarts (RUNNING to RESTARTING)', [
+        'fields @timestamp, @message',
+        'filter @message like /switched from RUNNING to RESTARTING/',
+        'sort @timestamp desc',
+      ]),
+    ),
+  );
 }
 
 /**

@@ -4,12 +4,12 @@
  * runner JAR this one deploys), and the two are to be unified. It uses the L1 `CfnApplication` (aws-cdk-lib has no
  * L2; `@aws-cdk/aws-kinesisanalytics-flink-alpha` is experimental).
  *
- * The runner gets everything through the property group `streamkit.sql`: `sql.location` (the SQL file, an asset),
- * `kafka.bootstrap.servers`, `kafka.topic`, `kafka.group.id`, `kafka.auth` and `sink.path` (`s3://<bucket>/<prefix>`).
+ * The runner takes the Flink presets' contract (`packages/core/src/flink/job-contract.ts`): `sql.uri` (the SQL file, an
+ * asset) and the SQL variables `BOOTSTRAP_SERVERS`, `TOPIC`, `GROUP_ID`, `KAFKA_AUTH`, `AWS_REGION` and `OUTPUT_PATH`.
  * The application runs in the cluster's subnets and security group, checkpoints (the S3 sink commits files on
  * checkpoints), keeps snapshots, and logs to a log group of its own.
  */
-import { type KafkaAuth, LIMITS } from '@streamkit/core';
+import { FLINK_PROPERTY_GROUPS, type KafkaAuth, LIMITS } from '@streamkit/core';
 import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kda from 'aws-cdk-lib/aws-kinesisanalyticsv2';
@@ -33,14 +33,14 @@ export interface FlinkSqlApplicationProps {
   readonly securityGroupIds: string[];
   readonly topic: string;
   readonly bucket: s3.IBucket;
-  /** @default 'FLINK-1_20' */
-  readonly runtimeEnvironment?: string;
+  /** @default 'FLINK-2_2' */
+  readonly runtime?: string;
   /** @default 1 */
   readonly parallelism?: number;
   /** @default 1 */
   readonly parallelismPerKpu?: number;
   /** @default true */
-  readonly autoScalingEnabled?: boolean;
+  readonly autoScaling?: boolean;
   /** @default 60 */
   readonly checkpointIntervalSeconds?: number;
 }
@@ -54,7 +54,7 @@ export class FlinkSqlApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: FlinkSqlApplicationProps) {
     super(scope, id);
-    const FA = LIMITS.flinkApplication;
+    const FA = LIMITS.flink;
     checkRange(this, 'parallelism', FA.parallelism, props.parallelism);
     checkRange(this, 'parallelismPerKpu', FA.parallelismPerKpu, props.parallelismPerKpu);
     checkRange(this, 'checkpointIntervalSeconds', FA.checkpointInterval, props.checkpointIntervalSeconds);
@@ -120,7 +120,7 @@ export class FlinkSqlApplication extends Construct {
     this.application = new kda.CfnApplication(this, 'Resource', {
       applicationName: this.applicationName,
       applicationDescription: `Flink SQL over ${props.topic} (streamkit)`,
-      runtimeEnvironment: props.runtimeEnvironment ?? FA.runtimeEnvironment.default,
+      runtimeEnvironment: props.runtime ?? FA.runtime.default,
       serviceExecutionRole: this.role.roleArn,
       applicationConfiguration: {
         applicationCodeConfiguration: {
@@ -130,14 +130,18 @@ export class FlinkSqlApplication extends Construct {
         environmentProperties: {
           propertyGroups: [
             {
-              propertyGroupId: 'streamkit.sql',
+              propertyGroupId: FLINK_PROPERTY_GROUPS.sqlRunner,
+              propertyMap: { 'sql.uri': sql.s3ObjectUrl },
+            },
+            {
+              propertyGroupId: FLINK_PROPERTY_GROUPS.sqlVariables,
               propertyMap: {
-                'sql.location': sql.s3ObjectUrl,
-                'kafka.bootstrap.servers': props.bootstrapServers,
-                'kafka.topic': props.topic,
-                'kafka.group.id': this.consumerGroupId,
-                'kafka.auth': props.auth,
-                'sink.path': `s3://${props.bucket.bucketName}/${props.topic}/`,
+                BOOTSTRAP_SERVERS: props.bootstrapServers,
+                TOPIC: props.topic,
+                GROUP_ID: this.consumerGroupId,
+                KAFKA_AUTH: props.auth,
+                AWS_REGION: stack.region,
+                OUTPUT_PATH: `s3://${props.bucket.bucketName}/${props.topic}/`,
               },
             },
           ],
@@ -154,7 +158,7 @@ export class FlinkSqlApplication extends Construct {
             configurationType: 'CUSTOM',
             parallelism: props.parallelism ?? FA.parallelism.default,
             parallelismPerKpu: props.parallelismPerKpu ?? FA.parallelismPerKpu.default,
-            autoScalingEnabled: props.autoScalingEnabled ?? true,
+            autoScalingEnabled: props.autoScaling ?? FA.autoScaling.default,
           },
         },
         applicationSnapshotConfiguration: { snapshotsEnabled: true },

@@ -35,8 +35,8 @@ function printKinesis(spec: KinesisPipelineSpec): void {
   if (spec.preset === 'apigw-kinesis-lambda') printIngest(spec);
   printStream(spec);
   if (spec.preset === 'apigw-kinesis-lambda') printConsumers(spec);
-  else if (spec.preset === 'kinesis-firehose-s3') printDelivery(spec);
-  else printFlink(spec);
+  if (spec.preset === 'kinesis-firehose-s3') printDelivery(spec);
+  if (spec.preset === 'kpl-kinesis-flink-s3' || spec.preset === 'kinesis-flink-apigw') printFlink(spec);
 }
 
 function printMsk(spec: MskPipelineSpec): void {

@@ -28,14 +28,13 @@ export type AlarmResource =
   | { readonly kind: 'queue'; readonly consumer: string }
   | { readonly kind: 'deliveryStream' }
   | { readonly kind: 'processor' }
-  | { readonly kind: 'flinkApplication' }
-  | { readonly kind: 'flinkSource' }
-  | { readonly kind: 'enrichmentFunction' }
   | { readonly kind: 'cluster' }
   | { readonly kind: 'broker'; readonly brokerId: number }
   | { readonly kind: 'consumerGroup'; readonly consumer: string }
-  | { readonly kind: 'application' }
-  | { readonly kind: 'connector' };
+  | { readonly kind: 'connector' }
+  | { readonly kind: 'flinkApplication' }
+  | { readonly kind: 'flinkSource' }
+  | { readonly kind: 'enrichmentFunction' };
 
 export interface AlarmDefinition {
   /** Unique within a pipeline and stable: used for construct ids and local alarm names. */
@@ -71,17 +70,16 @@ export const ALARM_DIMENSIONS: Record<AlarmResource['kind'], readonly string[]> 
   // The original passed the delivery stream's ARN here (bug 2), so its Firehose alarm never saw data.
   deliveryStream: ['DeliveryStreamName'],
   processor: ['FunctionName'],
+  // MSK's dimension names have spaces.
+  cluster: ['Cluster Name'],
+  broker: ['Cluster Name', 'Broker ID'],
+  consumerGroup: ['Cluster Name', 'Consumer Group', 'Topic'],
+  connector: ['ConnectorName'],
   // The Flink application (or Studio notebook) by name.
   flinkApplication: ['Application'],
   // The Kinesis source of the job: Id is the stream name with "-" written "_", Flow is Input (the original's §2.4).
   flinkSource: ['Application', 'Id', 'Flow'],
   enrichmentFunction: ['FunctionName'],
-  // MSK's dimension names have spaces.
-  cluster: ['Cluster Name'],
-  broker: ['Cluster Name', 'Broker ID'],
-  consumerGroup: ['Cluster Name', 'Consumer Group', 'Topic'],
-  application: ['Application'],
-  connector: ['ConnectorName'],
 };
 
 const COMPARISON = {
@@ -459,25 +457,8 @@ export function mskAlarms(spec: MskPipelineSpec): AlarmDefinition[] {
   alarms.push(...consumerAlarms(consumers, 'none'));
   if (spec.preset === 'msk-lambda-firehose-s3') alarms.push(...deliveryAlarms(spec.delivery, 'directPut'));
   if (spec.preset === 'msk-flink-s3') {
-    const app = { resource: { kind: 'application' }, namespace: 'AWS/KinesisAnalytics', origin: 'streamkit' } as const;
-    alarms.push(
-      define(['ApplicationDowntime', 'downtime', 'Maximum', '>', 0, 'The Flink application is not running'], app),
-      define(
-        ['ApplicationRestarts', 'fullRestarts', 'Maximum', '>', 0, 'The Flink application restarted after a failure'],
-        { ...app, periodSeconds: 300 },
-      ),
-      define(
-        [
-          'ApplicationCheckpointFailures',
-          'numberOfFailedCheckpoints',
-          'Maximum',
-          '>',
-          0,
-          'Checkpoints of the Flink application failed (its S3 files are committed on checkpoints)',
-        ],
-        { ...app, periodSeconds: 300 },
-      ),
-    );
+    // The Flink presets' application alarms; their source alarm watches a Kinesis stream, which this job does not read.
+    alarms.push(...flinkAlarms().filter((alarm) => alarm.resource.kind === 'flinkApplication'));
   }
   if (spec.preset === 'msk-connect-s3') {
     alarms.push(

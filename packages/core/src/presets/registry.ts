@@ -41,7 +41,7 @@ export type PipelineSpec =
   | MskLabsSpec;
 
 /** The presets built on a Kinesis data stream. */
-export type KinesisPipelineSpec = Exclude<PipelineSpec, MskPipelineSpec>;
+export type KinesisPipelineSpec = Exclude<PipelineSpec, { preset: `msk-${string}` }>;
 
 /** The presets built on Amazon MSK (a Kafka cluster rather than a Kinesis stream). */
 export type MskPipelineSpec = Extract<PipelineSpec, { preset: `msk-${string}` }>;

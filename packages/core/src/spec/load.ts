@@ -136,6 +136,8 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
     }
     case 'kpl-kinesis-flink-s3':
       return { ...spec, flink: { ...spec.flink, sql: abs(spec.flink.sql) }, local };
+    case 'kinesis-flink-apigw':
+      return { ...spec, local };
     case 'msk-lambda':
       return {
         ...spec,
@@ -154,7 +156,6 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
     }
     case 'msk-flink-s3':
       return { ...spec, application: { ...spec.application, sql: abs(spec.application.sql) }, local };
-    case 'kinesis-flink-apigw':
     case 'msk-cluster':
     case 'msk-connect-s3':
     case 'msk-labs':
@@ -173,6 +174,8 @@ function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
       return processorFile(spec.delivery);
     case 'kpl-kinesis-flink-s3':
       return spec.flink.mode === 'application' ? [{ path: 'flink.sql', file: spec.flink.sql }] : [];
+    case 'kinesis-flink-apigw':
+      return [];
     case 'msk-lambda':
       return spec.consumers.flatMap((c, i) =>
         c.handler === undefined ? [] : [{ path: `consumers[${i}].handler`, file: c.handler }],
@@ -184,7 +187,6 @@ function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
       ];
     case 'msk-flink-s3':
       return [{ path: 'application.sql', file: spec.application.sql }];
-    case 'kinesis-flink-apigw':
     case 'msk-cluster':
     case 'msk-connect-s3':
     case 'msk-labs':

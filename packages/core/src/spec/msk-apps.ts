@@ -1,7 +1,7 @@
 /**
  * The sections of the MSK presets that read topics with something other than Lambda: the Flink SQL application of
  * msk-flink-s3 and the MSK Connect S3 sink connector of msk-connect-s3. Settings use AWS's words
- * (`runtimeEnvironment`, `parallelismPerKpu`, `mcuCount`, `workerConfiguration`).
+ * (`parallelismPerKpu`, `checkpointInterval`, `mcuCount`, `workerConfiguration`).
  *
  * `flinkSqlApplicationSection` holds only what msk-flink-s3 needs; its field names follow Managed Service for Apache
  * Flink's so that it can merge with the Flink presets' application section.
@@ -11,7 +11,7 @@ import { LIMITS } from '../limits.ts';
 import { flag, oneOf, ranged, section, show, text } from './fields.ts';
 import { TOPIC_NAME } from './kafka.ts';
 
-const FA = LIMITS.flinkApplication;
+const FA = LIMITS.flink;
 const C = LIMITS.mskConnect;
 
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
@@ -44,14 +44,14 @@ export const flinkSqlApplicationSection = section({
   sql: text({ min: 1, max: 1024 }),
   /** The topic the SQL's `kafka_source` table reads. @default - the first of `topics` */
   topic: text({ pattern: TOPIC_NAME, rule: 'a Kafka topic name', min: 1, max: 249 }),
-  /** @default 'FLINK-1_20' */
-  runtimeEnvironment: oneOf(FA.runtimeEnvironment),
+  /** @default 'FLINK-2_2' (the Flink presets' runtime; their SQL runner is built for it) */
+  runtime: oneOf(FA.runtime),
   /** @default 1 */
   parallelism: ranged(FA.parallelism),
   /** @default 1 */
   parallelismPerKpu: ranged(FA.parallelismPerKpu),
   /** Let Managed Flink scale parallelism with CPU use. @default true */
-  autoScalingEnabled: flag({ default: true }),
+  autoScaling: flag(FA.autoScaling),
   /** @default 60 */
   checkpointInterval: ranged(FA.checkpointInterval, { duration: 's' }),
 });

@@ -136,6 +136,5 @@ const COMPONENT_OF_RESOURCE: Record<AlarmResource['kind'], PipelineComponent['ki
   cluster: 'kafka',
   broker: 'kafka',
   consumerGroup: 'lambda-consumer',
-  application: 'flink',
   connector: 'kafka-connect',
 };
