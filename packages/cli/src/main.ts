@@ -183,12 +183,17 @@ program
   .option('--stream <name>', 'write straight to this Kinesis stream instead of the ingest API')
   .option('--endpoint <url>', 'Kinesis endpoint for --stream (default: AWS; the local engine when --stream is omitted)')
   .option('--region <region>', 'AWS region for --url (IAM signing) or --stream')
+  .option('--topic <name>', 'MSK pipelines: the topic to write to (default: the spec’s first topic)')
+  .option(
+    '--bootstrap-servers <host:port,…>',
+    'MSK pipelines: the brokers (default: the local Kafka `streamkit dev` runs for the spec)',
+  )
   .option('--api-key <key>', 'API key for --url when the pipeline’s ingest.auth is apiKey')
   .option('--token <token>', 'Cognito ID token for --url when the pipeline’s ingest.auth is cognito')
   .option('--json', 'print the result as JSON')
   .addHelpText(
     'after',
-    '\nExamples:\n  streamkit produce --rate 500 --total 10000            # to the pipeline `streamkit dev` runs\n  streamkit produce --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --rate 50\n  streamkit produce --stream my-stream --region eu-west-1 --duration 1m\n  streamkit produce --data taxi --stream demo --aggregate  # KPL-aggregated taxi rides',
+    '\nExamples:\n  streamkit produce --rate 500 --total 10000            # to the pipeline `streamkit dev` runs\n  streamkit produce --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --rate 50\n  streamkit produce --stream my-stream --region eu-west-1 --duration 1m\n  streamkit produce --data taxi --stream demo --aggregate  # KPL-aggregated taxi rides\n  streamkit produce --preset msk-lambda -n 1000            # to the topic of a running MSK pipeline',
   )
   .action((spec, opts) => run(() => produce({ spec, ...opts, durationMs: opts.duration })));
 

@@ -402,10 +402,12 @@ describe('streamkit validate, the Flink presets', () => {
 describe('streamkit kafka', () => {
   const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
-  test('runs a real Kafka a client that is not ours (kcat) writes to and reads from, and stops on Ctrl-C', {
+  test('runs a real Kafka a client that is not ours (kcat) writes to and reads from, `produce` finds, and stops on Ctrl-C', {
     skip: hasKcat ? false : 'kcat is not installed (apt-get install kcat)',
   }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'streamkit-cli-kafka-'));
+    // The layout `streamkit dev` gives an MSK pipeline: its Kafka under <local.dataDir>/kafka.
+    const base = mkdtempSync(join(tmpdir(), 'streamkit-cli-kafka-'));
+    const dataDir = join(base, 'kafka');
     const child = spawn(
       process.execPath,
       [bin, 'kafka', '--port', '0', '--topic', 'cli-orders:2', '--data-dir', dataDir],
@@ -430,6 +432,20 @@ describe('streamkit kafka', () => {
       kcat(['-P', '-t', 'cli-orders', '-K', ':'], 'a:one\nb:two\nc:three\n');
       const read = kcat(['-C', '-t', 'cli-orders', '-e', '-f', '%k=%s\n']);
       assert.deepEqual(read.trim().split('\n').sort(), ['a=one', 'b=two', 'c=three']);
+
+      // `streamkit produce` of an MSK pipeline writes to its topic on the local Kafka its data directory names.
+      writeFileSync(
+        join(base, 'streamkit.yaml'),
+        `preset: msk-lambda\ntopics:\n  - name: cli-orders\n    partitions: 2\nlocal:\n  dataDir: ${base}\n`,
+      );
+      const produced = await streamkit(['produce', '-n', '250', '--rate', '1000', '--data', 'taxi', '--json'], {
+        cwd: base,
+        timeoutMs: 120_000,
+      });
+      assert.equal(produced.code, 0, produced.stderr);
+      assert.equal(JSON.parse(produced.stdout).sent, 250, produced.stdout);
+      const rides = kcat(['-C', '-t', 'cli-orders', '-e', '-f', '%s\n']).trim().split('\n');
+      assert.equal(rides.filter((line) => line.includes('pickup')).length, 250);
     } finally {
       child.kill('SIGINT');
     }

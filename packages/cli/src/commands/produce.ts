@@ -1,11 +1,22 @@
+import { join } from 'node:path';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localNames, requirePreset, StreamkitError } from '@streamkit/core';
+import {
+  isMskSpec,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localNames,
+  type MskPipelineSpec,
+  requirePreset,
+  StreamkitError,
+} from '@streamkit/core';
+import { savedBootstrapServers } from '@streamkit/local';
 import {
   DEMO_DATA,
   type DemoDataName,
   IngestClient,
   type IngestClientAuth,
+  KafkaProducer,
   KinesisProducer,
   produce as produceRecords,
   type RecordBatchWriter,
@@ -35,6 +46,10 @@ export interface ProduceArgs extends PipelineArgs {
   readonly apiKey?: string;
   readonly token?: string;
   readonly json?: boolean;
+  /** MSK pipelines: the topic. @default the spec's first topic */
+  readonly topic?: string;
+  /** MSK pipelines: comma-separated brokers. @default the local Kafka `streamkit dev` runs for the spec */
+  readonly bootstrapServers?: string;
 }
 
 /** Sends demo records (stock ticks, taxi rides or clickstream events) to a pipeline at a steady rate. */
@@ -87,6 +102,7 @@ function writerFor(
   args: ProduceArgs,
   spec: ReturnType<typeof resolvePipeline>['spec'],
 ): { writer: RecordBatchWriter | UserRecordWriter; target: string; close: () => Promise<void> | void } {
+  if (isMskSpec(spec)) return kafkaWriter(args, spec);
   // A pipeline without an ingest API (kinesis-firehose-s3) takes demo records straight into its stream.
   const hasIngest = spec.preset === 'apigw-kinesis-lambda';
   if (args.stream !== undefined || (args.url === undefined && (args.endpoint !== undefined || !hasIngest))) {
@@ -121,6 +137,30 @@ function writerFor(
     writer: new IngestClient({ url: args.url, auth: deployedAuth(args, ingestSpec.ingest.auth) }),
     target: args.url,
     close: () => {},
+  };
+}
+
+/** An MSK pipeline's records go to its topic: on the local Kafka `streamkit dev` runs, or the brokers given. */
+function kafkaWriter(args: ProduceArgs, spec: MskPipelineSpec) {
+  const topic = args.topic ?? spec.topics[0]?.name;
+  if (topic === undefined) {
+    throw new StreamkitError('SK_VALIDATION', `--topic is required: pipeline ${spec.name} declares no topics`, {
+      path: 'topic',
+    });
+  }
+  const local = join(spec.local.dataDir, 'kafka');
+  const bootstrapServers = args.bootstrapServers?.split(',') ?? savedBootstrapServers(local);
+  if (bootstrapServers === undefined) {
+    throw new StreamkitError(
+      'SK_NOT_FOUND',
+      `no local Kafka of pipeline ${spec.name} in ${local}: start it with \`streamkit dev\`, or give --bootstrap-servers`,
+    );
+  }
+  const producer = new KafkaProducer({ bootstrapServers, topic });
+  return {
+    writer: producer,
+    target: `topic ${topic} at ${bootstrapServers.join(',')}`,
+    close: () => producer.close(),
   };
 }
 

@@ -55,6 +55,17 @@ interface SavedCluster {
 }
 
 const live = new Set<LocalKafkaCluster>();
+
+/**
+ * The bootstrap servers of the local Kafka whose data directory is `dataDir` (as its cluster.json names them), or
+ * undefined when none was ever started there: how `streamkit produce` finds the Kafka `streamkit dev` runs.
+ */
+export function savedBootstrapServers(dataDir: string): string[] | undefined {
+  const file = join(dataDir, 'cluster.json');
+  if (!existsSync(file)) return undefined;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedCluster;
+  return saved.nodes.map((n) => `${LOOPBACK}:${n.port}`);
+}
 let exitHookInstalled = false;
 
 /** If Node exits without stopping a cluster (a crash, process.exit), its JVMs must not outlive it. */
