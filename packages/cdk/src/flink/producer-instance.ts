@@ -21,6 +21,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { allowSessionManager } from '../ec2/session-manager.ts';
 import { DEFAULT_LOG_RETENTION } from '../log-retention.ts';
 import { checkRange } from '../validate.ts';
 
@@ -113,21 +114,7 @@ export class ProducerInstance extends Construct {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'The demo producer: writes to the stream, reads its code, takes SSM sessions',
     });
-    // SSM Session Manager: the agent registers the instance and opens the session channels. AWS documents these
-    // actions with Resource "*" (the ssmmessages actions support no resource-level permissions).
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'SessionManager',
-        actions: [
-          'ssm:UpdateInstanceInformation',
-          'ssmmessages:CreateControlChannel',
-          'ssmmessages:CreateDataChannel',
-          'ssmmessages:OpenControlChannel',
-          'ssmmessages:OpenDataChannel',
-        ],
-        resources: ['*'],
-      }),
-    );
+    allowSessionManager(this.role);
     // What the producer calls: PutRecords, and ListShards/DescribeStreamSummary for its shard map.
     props.stream.grant(this.role, 'kinesis:PutRecords', 'kinesis:ListShards', 'kinesis:DescribeStreamSummary');
     props.stream.encryptionKey?.grant(this.role, 'kms:GenerateDataKey');

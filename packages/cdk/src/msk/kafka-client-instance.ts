@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { allowSessionManager } from '../ec2/session-manager.ts';
 import { kafkaClientStatements } from './kafka-permissions.ts';
 
 /** aws-msk-iam-auth on Maven Central (software.amazon.msk). */
@@ -57,20 +58,7 @@ export class KafkaClientInstance extends Construct {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `Kafka client instance of ${this.node.path}`,
     });
-    // Session Manager's channels: these actions support no resource-level permissions.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'SessionManager',
-        actions: [
-          'ssm:UpdateInstanceInformation',
-          'ssmmessages:CreateControlChannel',
-          'ssmmessages:CreateDataChannel',
-          'ssmmessages:OpenControlChannel',
-          'ssmmessages:OpenDataChannel',
-        ],
-        resources: ['*'],
-      }),
-    );
+    allowSessionManager(this.role);
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'FindTheBrokers',

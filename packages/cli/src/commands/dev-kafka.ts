@@ -3,6 +3,7 @@ import { type PipelineSpec, StreamkitError } from '@streamkit/core';
 import { isLocalKafkaSpec, type LocalKafkaPipeline, startLocalKafkaPipeline } from '@streamkit/local';
 import { KafkaProducer, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
 import { output } from '../output.ts';
+import { stopOnSignal } from '../stop-signal.ts';
 import { type DevArgs, StatusLine } from './dev.ts';
 
 /** `streamkit dev` for msk-cluster, msk-lambda and msk-lambda-firehose-s3: a real local Kafka, the ESM, the handlers. */
@@ -30,14 +31,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
   output.line('  Stop: Ctrl-C');
   const stopListening = listen(pipeline, args.logs ?? false);
 
-  const stopping = new AbortController();
-  const onSignal = () => {
-    if (stopping.signal.aborted) process.exit(130);
-    output.line('\nstopping (Ctrl-C again to force)…');
-    stopping.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopping = stopOnSignal();
 
   const started = Date.now();
   let produced: ProduceResult | undefined;
@@ -70,9 +64,9 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
   let exitCode = 0;
   try {
     if (args.durationMs !== undefined) {
-      const timer = setTimeout(() => stopping.abort(), args.durationMs);
+      const timer = setTimeout(stopping.stop, args.durationMs);
       if (producing) await producing;
-      else await new Promise<void>((r) => stopping.signal.addEventListener('abort', () => r(), { once: true }));
+      else await stopping.stopped();
       clearTimeout(timer);
       if (!(await pipeline.drain(60_000))) {
         output.line('the pipeline did not settle every record within 60 s of the producer stopping');
@@ -80,7 +74,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
       }
       await pipeline.flush();
     } else {
-      await new Promise<void>((r) => stopping.signal.addEventListener('abort', () => r(), { once: true }));
+      await stopping.stopped();
       await producing?.catch(() => undefined);
     }
   } finally {
@@ -88,8 +82,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
     stopListening();
     await producer?.close();
     await pipeline.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopping.dispose();
   }
   output.line(
     `${produced ? `produced ${produced.sent} (${produced.failed} refused)  ` : ''}${countsText(pipeline)}  in ${((Date.now() - started) / 1000).toFixed(1)} s`,

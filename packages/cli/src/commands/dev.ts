@@ -15,6 +15,7 @@ import { writeDashboardFile } from '../dashboard-file.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
+import { stopOnSignal } from '../stop-signal.ts';
 import { devKafka } from './dev-kafka.ts';
 
 export interface DevArgs extends PipelineArgs {
@@ -64,14 +65,7 @@ export async function dev(args: DevArgs): Promise<number> {
   printBanner(pipeline);
   const stopListening = listen(pipeline, args.logs ?? false);
 
-  const stopping = new AbortController();
-  const onSignal = () => {
-    if (stopping.signal.aborted) process.exit(130);
-    output.line('\nstopping (Ctrl-C again to force)…');
-    stopping.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopping = stopOnSignal();
 
   const started = Date.now();
   let produced: ProduceResult | undefined;
@@ -104,12 +98,9 @@ export async function dev(args: DevArgs): Promise<number> {
   let exitCode = 0;
   try {
     if (args.durationMs !== undefined) {
-      const timer = setTimeout(() => stopping.abort(), args.durationMs);
+      const timer = setTimeout(stopping.stop, args.durationMs);
       if (producing) await producing;
-      else
-        await new Promise<void>((resolve) =>
-          stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
-        );
+      else await stopping.stopped();
       clearTimeout(timer);
       // Buffered records are written now rather than when their interval ends.
       await pipeline.flush(30_000);
@@ -118,7 +109,7 @@ export async function dev(args: DevArgs): Promise<number> {
         exitCode = 7;
       }
     } else {
-      await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await stopping.stopped();
       await producing?.catch(() => undefined);
     }
   } finally {
@@ -126,8 +117,7 @@ export async function dev(args: DevArgs): Promise<number> {
     stopListening();
     removeDashboardFile();
     await pipeline.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopping.dispose();
   }
   output.line(
     `${produced ? `produced ${produced.sent} (${produced.failed} refused)  ` : ''}${countsText(pipeline)}  in ${((Date.now() - started) / 1000).toFixed(1)} s`,
