@@ -73,8 +73,7 @@ export class KafkaBrokerProcess {
     const properties = join(this.options.dir, 'server.properties');
     const args = this.javaArgs('kafka.tools.StorageTool', [
       'format',
-      '-t',
-      clusterId,
+      `--cluster-id=${clusterId}`,
       '-c',
       properties,
       '--ignore-formatted',

@@ -252,7 +252,11 @@ export class LocalKafkaCluster {
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // As Kafka's own Uuid.randomUuid(): never starting with "-", which command-line parsers take for an option.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 async function reuseOrFreePort(previous: number | undefined, taken: ReadonlySet<number>): Promise<number> {
