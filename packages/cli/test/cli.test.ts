@@ -247,11 +247,12 @@ describe('streamkit dev, kinesis-firehose-s3', () => {
 });
 
 describe('streamkit kinesis', () => {
-  const hasAwsCli = spawnSync('aws', ['--version']).status === 0;
-
-  test('serves a client that is not ours: the AWS CLI (botocore) puts and reads records', {
-    skip: hasAwsCli ? false : 'the AWS CLI (`aws`) is not installed',
-  }, async () => {
+  test('serves a client that is not ours: the AWS CLI (botocore) puts and reads records', async () => {
+    assert.equal(
+      spawnSync('aws', ['--version']).status,
+      0,
+      'the AWS CLI is required: pip install awscli (.ci/run does)',
+    );
     const main = new URL('../src/main.ts', import.meta.url).pathname;
     const child = spawn(process.execPath, [
       '--import',
@@ -400,11 +401,8 @@ describe('streamkit validate, the Flink presets', () => {
 });
 
 describe('streamkit kafka', () => {
-  const hasKcat = spawnSync('kcat', ['-V']).status === 0;
-
-  test('runs a real Kafka a client that is not ours (kcat) writes to and reads from, `produce` finds, and stops on Ctrl-C', {
-    skip: hasKcat ? false : 'kcat is not installed (apt-get install kcat)',
-  }, async () => {
+  test('runs a real Kafka a client that is not ours (kcat) writes to and reads from, `produce` finds, and stops on Ctrl-C', async () => {
+    assert.equal(spawnSync('kcat', ['-V']).status, 0, 'kcat is required: apt-get install kcat (.ci/run installs it)');
     // The layout `streamkit dev` gives an MSK pipeline: its Kafka under <local.dataDir>/kafka.
     const base = mkdtempSync(join(tmpdir(), 'streamkit-cli-kafka-'));
     const dataDir = join(base, 'kafka');

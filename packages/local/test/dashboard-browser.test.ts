@@ -15,13 +15,14 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { LocalMonitoring, type LocalPipeline, startLocalPipeline } from '../src/index.ts';
 
 const CHROMIUM = process.env.STREAMKIT_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM} (install Debian's chromium: apt-get install -y chromium, or set STREAMKIT_CHROMIUM)`;
 const poisonHandler = new URL('./fixtures/poison-handler.ts', import.meta.url).pathname;
 const outputDir = new URL('../test-output/', import.meta.url).pathname;
 
-describe('the local dashboard in headless Chromium', { skip }, () => {
+describe('the local dashboard in headless Chromium', () => {
+  before(() => {
+    const hint = 'apt-get install -y chromium (.ci/run does), or set STREAMKIT_CHROMIUM';
+    assert.ok(existsSync(CHROMIUM), `Chromium is required at ${CHROMIUM}: ${hint}`);
+  });
   const dir = mkdtempSync(join(tmpdir(), 'streamkit-dashboard-'));
   let pipeline: LocalPipeline;
   let browser: Browser;

@@ -8,11 +8,10 @@
  * - kill -9 of the JVM mid-stream: the launcher restarts it from the last retained checkpoint and no tick is lost
  *   (duplicates would be counted and allowed; the file sink is exactly-once, so there are none).
  *
- * Needs `mvn` and `java` (17+); without them the tests are skipped and say so. Slow by nature (JVMs), so one file
+ * Needs `mvn` and `java` (17+); without them the tests fail and say so. Slow by nature (JVMs), so one file
  * with one engine; every wait is for a condition with a generous deadline, never a fixed sleep.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -36,12 +35,8 @@ import { buildFlinkJobs, type FlinkJobsBuild, LocalFlinkJob, localEnrichmentProp
 import { type LocalPipeline, startLocalPipeline } from '../src/index.ts';
 import { type KinesisEngine, startKinesisEngine } from '../src/kinesis/index.ts';
 import { countOutputLines } from '../src/pipeline/flink-presets.ts';
+import { requireJavaAndMaven } from './support/tools.ts';
 
-function missingTools(): string | undefined {
-  const missing = ['mvn', 'java'].filter((tool) => spawnSync(tool, ['-version'], { stdio: 'ignore' }).error);
-  return missing.length === 0 ? undefined : `${missing.join(' and ')} not on the PATH`;
-}
-const skip = missingTools();
 const OUTPUT_DEADLINE_MS = 120_000;
 
 /** The preset's SQL with TRIM_HORIZON, a rollover interval (1 s) and the output path as variables. */
@@ -64,7 +59,8 @@ SELECT ticker, price, event_time, DATE_FORMAT(event_time, 'yyyy-MM-dd'), DATE_FO
 FROM stock_table WHERE price > 50;
 `;
 
-describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, timeout: 600_000 }, () => {
+describe('Flink jobs on a local Flink', { timeout: 600_000 }, () => {
+  before(requireJavaAndMaven);
   let dataDir: string;
   let engine: KinesisEngine;
   let kinesis: KinesisClient;
@@ -260,10 +256,8 @@ describe('Flink jobs on a local Flink', { skip: skip && `skipped: ${skip}`, time
   });
 });
 
-describe('streamkit dev with the Flink presets (startLocalPipeline)', {
-  skip: skip && `skipped: ${skip}`,
-  timeout: 600_000,
-}, () => {
+describe('streamkit dev with the Flink presets (startLocalPipeline)', { timeout: 600_000 }, () => {
+  before(requireJavaAndMaven);
   let dir: string;
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'streamkit-flink-dev-'));

@@ -3,8 +3,7 @@
  * kinesis-local — with the unmodified AWS SDK v3 KinesisClient. The cases encode **AWS's** documented behaviour (the
  * Amazon Kinesis Data Streams API Reference), not ours: every operation of issue 3's API list, normal and error cases.
  *
- * - Operations streamkit does not implement yet are in `NOT_YET_IN_STREAMKIT`; their cases are `test.todo` for the
- *   streamkit target only. Delete a name from the list once the operation lands, and its cases run.
+ * - Every case runs against streamkit: an operation it lacks is a failing case, never a skipped one.
  * - Where kinesis-local differs from AWS, the case still asserts AWS; `KINESIS_LOCAL_DIFFERENCES` says what
  *   kinesis-local does instead, and for that target the case must fail with exactly that difference — if kinesis-local
  *   ever matches AWS, the case fails until the exception is removed. Every entry is written in `docs/parity.md`
@@ -51,9 +50,6 @@ import {
   UpdateStreamModeCommand,
 } from '@aws-sdk/client-kinesis';
 import { type KinesisTargetName, type RunningKinesisTarget, startKinesisTarget } from './support/kinesis-targets.ts';
-
-/** Operations of issue 3's API list that streamkit's engine does not implement yet (another branch adds them). */
-export const NOT_YET_IN_STREAMKIT = [] as const;
 
 type Operation =
   | 'IncreaseStreamRetentionPeriod'
@@ -1250,13 +1246,8 @@ for (const name of TARGETS) {
     after(() => target?.stop());
 
     for (const conformanceCase of cases) {
-      const notYet = conformanceCase.uses.filter((operation) =>
-        (NOT_YET_IN_STREAMKIT as readonly string[]).includes(operation),
-      );
       const difference = name === 'kinesis-local' ? KINESIS_LOCAL_DIFFERENCES[conformanceCase.title] : undefined;
-      if (name === 'streamkit' && notYet.length > 0) {
-        test.todo(`${conformanceCase.title} (not yet in streamkit: ${notYet.join(', ')})`);
-      } else if (difference) {
+      if (difference) {
         test(`${conformanceCase.title} — kinesis-local differs from AWS: ${difference.note}`, async () => {
           await assert.rejects(
             conformanceCase.run(target),

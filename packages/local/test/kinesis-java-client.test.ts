@@ -4,33 +4,27 @@
  * HTTPS with the sync (HTTP/1.1) and async (HTTP/2 by ALPN) clients, trusting only the engine's certificate. The engine
  * reports the protocol of every request on `streamkit:kinesis:request`, so the test knows the SDK really spoke CBOR.
  *
- * Needs `mvn` and `java` (17+) on the PATH; without them the test is skipped and says so. Maven runs quietly and
+ * Needs `mvn` and `java` (17+) on the PATH; without them the test fails and says so. Maven runs quietly and
  * offline-friendly: dependencies are cached in ~/.m2 after the first run.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { KINESIS_CHANNELS, type KinesisRequestMessage, startKinesisEngine } from '../src/kinesis/index.ts';
+import { requireJavaAndMaven } from './support/tools.ts';
 
 const PROJECT = fileURLToPath(new URL('../../../interop/java-kinesis-client/pom.xml', import.meta.url));
 const RECORDS = 1200;
 /** A cold ~/.m2 downloads the SDK (about 30 MB) first. */
 const MAVEN_TIMEOUT_MS = 240_000;
 
-function missingTools(): string | undefined {
-  const missing = ['mvn', 'java'].filter((tool) => spawnSync(tool, ['-version'], { stdio: 'ignore' }).error);
-  return missing.length === 0 ? undefined : `${missing.join(' and ')} not on the PATH`;
-}
-
-const skip = missingTools();
-
 test('the AWS SDK for Java v2 puts and gets records over CBOR, on HTTP and HTTPS (HTTP/1.1 and HTTP/2)', {
-  skip: skip && `skipped: ${skip} (install a JDK 17+ and Maven to run the Java client test)`,
   timeout: 300_000,
 }, async (t) => {
+  requireJavaAndMaven();
   const engine = await startKinesisEngine();
   t.after(() => engine.close());
   assert.ok(engine.certificate && engine.httpsEndpoint);
