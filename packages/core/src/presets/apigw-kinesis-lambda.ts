@@ -12,7 +12,7 @@ import {
   resolveStream,
   streamSection,
 } from '../spec/components.ts';
-import { list, section } from '../spec/fields.ts';
+import { list, section, startingTimestampProblem } from '../spec/fields.ts';
 import type { PresetDefinition } from './preset.ts';
 
 const schema = section({
@@ -35,18 +35,12 @@ const schema = section({
       } else {
         seen.set(consumer.name, i);
       }
-      if (consumer.startingPosition === 'AT_TIMESTAMP' && consumer.startingPositionTimestamp === undefined) {
+      const timestampProblem = startingTimestampProblem(consumer);
+      if (timestampProblem) {
         ctx.addIssue({
           code: 'custom',
           path: ['consumers', i, 'startingPositionTimestamp'],
-          message: 'is required when startingPosition is AT_TIMESTAMP',
-        });
-      }
-      if (consumer.startingPosition !== 'AT_TIMESTAMP' && consumer.startingPositionTimestamp !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['consumers', i, 'startingPositionTimestamp'],
-          message: `applies only when startingPosition is AT_TIMESTAMP (it is ${consumer.startingPosition})`,
+          message: timestampProblem,
         });
       }
     });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { type FilterPattern, parseFilterPattern } from '../esm/filter-pattern.ts';
 import { LIMITS, type ShardLevelMetric } from '../limits.ts';
-import { checkChoice, flag, integer, oneOf, optionalRanged, ranged, section, show, text } from './fields.ts';
+import { checkChoice, dateTime, flag, integer, oneOf, optionalRanged, ranged, section, show, text } from './fields.ts';
 
 const K = LIMITS.kinesis;
 const E = LIMITS.esm;
@@ -126,19 +126,7 @@ export const consumerSection = section({
   maxRecordAge: ranged(E.maxRecordAge, { duration: 's' }),
   startingPosition: oneOf(E.startingPosition),
   /** Only with AT_TIMESTAMP: an ISO-8601 date-time. */
-  startingPositionTimestamp: z.unknown().transform((input, ctx): string | undefined => {
-    if (input === undefined) return undefined;
-    const date = input instanceof Date ? input : typeof input === 'string' ? new Date(input) : undefined;
-    if (!date || Number.isNaN(date.getTime())) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be an ISO-8601 date-time such as "2026-01-31T12:00:00Z" (got ${show(input)})`,
-        input,
-      });
-      return z.NEVER as never;
-    }
-    return date.toISOString();
-  }),
+  startingPositionTimestamp: dateTime(),
   reportBatchItemFailures: flag(E.reportBatchItemFailures),
   /** Group records into tumbling windows of this many seconds, with state between invocations. @default 0 (none) */
   tumblingWindow: ranged(E.tumblingWindow, { duration: 's' }),

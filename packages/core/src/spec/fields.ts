@@ -198,3 +198,38 @@ export function list<Item extends z.ZodType>(item: Item, limit: RangeLimit) {
     }),
   );
 }
+
+/** An optional ISO-8601 date-time (text or a YAML timestamp), resolved to its ISO string. */
+export function dateTime() {
+  return z.unknown().transform((input, ctx): string | undefined => {
+    if (input === undefined) return undefined;
+    const date = input instanceof Date ? input : typeof input === 'string' ? new Date(input) : undefined;
+    if (!date || Number.isNaN(date.getTime())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an ISO-8601 date-time such as "2026-01-31T12:00:00Z" (got ${show(input)})`,
+        input,
+      });
+      return z.NEVER as never;
+    }
+    return date.toISOString();
+  });
+}
+
+/**
+ * What is wrong with an event source mapping's `startingPositionTimestamp`, if anything: it goes with AT_TIMESTAMP,
+ * and only with it (Kinesis and Kafka mappings alike).
+ */
+export function startingTimestampProblem(consumer: {
+  readonly startingPosition: string;
+  readonly startingPositionTimestamp?: string | undefined;
+}): string | undefined {
+  const { startingPosition, startingPositionTimestamp } = consumer;
+  if (startingPosition === 'AT_TIMESTAMP' && startingPositionTimestamp === undefined) {
+    return 'is required when startingPosition is AT_TIMESTAMP';
+  }
+  if (startingPosition !== 'AT_TIMESTAMP' && startingPositionTimestamp !== undefined) {
+    return `applies only when startingPosition is AT_TIMESTAMP (it is ${startingPosition})`;
+  }
+  return undefined;
+}

@@ -18,7 +18,18 @@ import {
   type MonitoringLevel,
 } from '../limits.ts';
 import { environmentVariables } from './components.ts';
-import { checkChoice, flag, oneOf, optionalRanged, ranged, section, show, text } from './fields.ts';
+import {
+  checkChoice,
+  dateTime,
+  flag,
+  oneOf,
+  optionalRanged,
+  ranged,
+  section,
+  show,
+  startingTimestampProblem,
+  text,
+} from './fields.ts';
 
 const M = LIMITS.msk;
 const KE = LIMITS.kafkaEsm;
@@ -246,19 +257,7 @@ export function kafkaConsumerSection(defaultName = 'consumer') {
     maxBatchingWindow: optionalRanged(KE.maxBatchingWindow, { duration: 's' }),
     startingPosition: oneOf(KE.startingPosition),
     /** Only with AT_TIMESTAMP: an ISO-8601 date-time. */
-    startingPositionTimestamp: z.unknown().transform((input, ctx): string | undefined => {
-      if (input === undefined) return undefined;
-      const date = input instanceof Date ? input : typeof input === 'string' ? new Date(input) : undefined;
-      if (!date || Number.isNaN(date.getTime())) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be an ISO-8601 date-time such as "2026-01-31T12:00:00Z" (got ${show(input)})`,
-          input,
-        });
-        return z.NEVER as never;
-      }
-      return date.toISOString();
-    }),
+    startingPositionTimestamp: dateTime(),
     retryAttempts: ranged(KE.retryAttempts),
     maxRecordAge: ranged(KE.maxRecordAge, { duration: 's' }),
     bisectBatchOnError: flag(KE.bisectBatchOnError),
@@ -527,15 +526,8 @@ function checkConsumers(spec: KafkaParts, issue: Issue): void {
     if (consumer.topic === undefined && declared.length === 0) {
       issue(at('topic'), 'is required when topics is empty: the topic this consumer reads');
     }
-    if (consumer.startingPosition === 'AT_TIMESTAMP' && consumer.startingPositionTimestamp === undefined) {
-      issue(at('startingPositionTimestamp'), 'is required when startingPosition is AT_TIMESTAMP');
-    }
-    if (consumer.startingPosition !== 'AT_TIMESTAMP' && consumer.startingPositionTimestamp !== undefined) {
-      issue(
-        at('startingPositionTimestamp'),
-        `applies only when startingPosition is AT_TIMESTAMP (it is ${consumer.startingPosition})`,
-      );
-    }
+    const timestampProblem = startingTimestampProblem(consumer);
+    if (timestampProblem) issue(at('startingPositionTimestamp'), timestampProblem);
     const { minimum, maximum } = consumer.provisionedPollers;
     if (minimum > maximum) {
       issue(
