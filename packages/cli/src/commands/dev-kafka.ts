@@ -1,7 +1,7 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { type PipelineSpec, StreamkitError } from '@streamkit/core';
 import { isLocalKafkaSpec, type LocalKafkaPipeline, startLocalKafkaPipeline } from '@streamkit/local';
 import { KafkaProducer, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
+import { functionEvents, printEvent, subscribeAll } from '../function-events.ts';
 import { output } from '../output.ts';
 import { stopOnSignal } from '../stop-signal.ts';
 import { type DevArgs, StatusLine } from './dev.ts';
@@ -99,41 +99,19 @@ function countsText(p: LocalKafkaPipeline): string {
 }
 
 function listen(p: LocalKafkaPipeline, logs: boolean): () => void {
-  const names = new Set([...p.functions.values()].map((f) => f.functionName));
-  const ours = (m: unknown) => names.has((m as { functionName: string }).functionName);
-  const event = (text: string) => output.line(text);
-  const subscriptions: [string, (m: unknown) => void][] = [
-    [
-      'streamkit:lambda:invoke',
-      (m) => {
-        const invoke = m as { functionName: string; error?: { errorType: string; errorMessage: string } };
-        if (ours(m) && invoke.error) {
-          event(`  ✗ ${invoke.functionName}: ${invoke.error.errorType}: ${invoke.error.errorMessage.split('\n')[0]}`);
-        }
-      },
-    ],
-    [
-      'streamkit:esm:dead-letter',
-      (m) => {
-        const d = m as { records: number; topicPartitions?: string[]; condition: string; delivered: boolean };
-        if (ours(m)) {
-          const where = d.delivered ? 'sent to the on-failure destination' : 'discarded (no destination)';
-          event(`  → ${d.records} record(s) of ${(d.topicPartitions ?? []).join(', ')} ${where}: ${d.condition}`);
-        }
-      },
-    ],
-  ];
-  if (logs) {
-    subscriptions.push([
-      'streamkit:lambda:log',
-      (m) => {
-        const line = m as { functionName: string; line: string };
-        if (ours(m)) event(`  ${line.functionName} | ${line.line}`);
-      },
-    ]);
-  }
-  for (const [name, fn] of subscriptions) subscribe(name, fn);
-  return () => {
-    for (const [name, fn] of subscriptions) unsubscribe(name, fn);
-  };
+  const { ours, subscriptions } = functionEvents(
+    [...p.functions.values()].map((f) => f.functionName),
+    logs,
+  );
+  subscriptions.push([
+    'streamkit:esm:dead-letter',
+    (m) => {
+      const d = m as { records: number; topicPartitions?: string[]; condition: string; delivered: boolean };
+      if (ours(m)) {
+        const where = d.delivered ? 'sent to the on-failure destination' : 'discarded (no destination)';
+        printEvent(`  → ${d.records} record(s) of ${(d.topicPartitions ?? []).join(', ')} ${where}: ${d.condition}`);
+      }
+    },
+  ]);
+  return subscribeAll(subscriptions);
 }

@@ -1,4 +1,3 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { relative } from 'node:path';
 import { isMskSpec, LIMITS, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
@@ -12,6 +11,7 @@ import {
   taxiRides,
 } from '@streamkit/producer';
 import { writeDashboardFile } from '../dashboard-file.ts';
+import { functionEvents, printEvent, subscribeAll } from '../function-events.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
@@ -216,44 +216,30 @@ function printBanner(p: LocalPipeline): void {
   output.line('');
 }
 
-/** A line about something that happened; on a terminal it first clears the live status line. */
-function event(text: string): void {
-  if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
-  output.line(text);
-}
-
 /** Prints what happens in the pipeline that a developer must see: handler errors, dead letters, optionally logs. */
 function listen(p: LocalPipeline, logs: boolean): () => void {
-  const names = new Set([...p.functions.values()].map((f) => f.functionName));
   const deliveryStreamName = p.deliveryStream?.deliveryStreamName;
   const rel = (path: string) => relative(process.cwd(), path) || '.';
-  const ours = (m: unknown) => names.has((m as { functionName: string }).functionName);
-  const subscriptions: [string, (m: unknown) => void][] = [
-    [
-      'streamkit:lambda:invoke',
-      (m) => {
-        const invoke = m as { functionName: string; error?: { errorType: string; errorMessage: string } };
-        if (ours(m) && invoke.error)
-          event(`  ✗ ${invoke.functionName}: ${invoke.error.errorType}: ${invoke.error.errorMessage.split('\n')[0]}`);
-      },
-    ],
-    [
-      'streamkit:esm:dead-letter',
-      (m) => {
-        const d = m as {
-          functionName: string;
-          records: number;
-          shardId: string;
-          condition: string;
-          delivered: boolean;
-        };
-        if (ours(m)) {
-          const where = d.delivered ? 'sent to the DLQ' : 'discarded (no DLQ)';
-          event(`  → ${d.records} record(s) of ${d.shardId} ${where}: ${d.condition}`);
-        }
-      },
-    ],
-  ];
+  const { ours, subscriptions } = functionEvents(
+    [...p.functions.values()].map((f) => f.functionName),
+    logs,
+  );
+  subscriptions.push([
+    'streamkit:esm:dead-letter',
+    (m) => {
+      const d = m as {
+        functionName: string;
+        records: number;
+        shardId: string;
+        condition: string;
+        delivered: boolean;
+      };
+      if (ours(m)) {
+        const where = d.delivered ? 'sent to the DLQ' : 'discarded (no DLQ)';
+        printEvent(`  → ${d.records} record(s) of ${d.shardId} ${where}: ${d.condition}`);
+      }
+    },
+  ]);
   if (deliveryStreamName) {
     subscriptions.push(
       [
@@ -268,7 +254,9 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
           };
           if (f.deliveryStreamName !== deliveryStreamName) return;
           const what = f.kind === 'error' ? 'error records' : 'records';
-          event(`  → ${f.records} ${what} in ${rel(p.objectStore.pathOf(p.bucket!, f.key))} (${f.objectBytes} bytes)`);
+          printEvent(
+            `  → ${f.records} ${what} in ${rel(p.objectStore.pathOf(p.bucket!, f.key))} (${f.objectBytes} bytes)`,
+          );
         },
       ],
       [
@@ -276,7 +264,7 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
         (m) => {
           const e = m as { deliveryStreamName: string; error: string; retryInMs?: number };
           if (e.deliveryStreamName !== deliveryStreamName) return;
-          event(`  ✗ ${e.error}${e.retryInMs === undefined ? '' : ` — retrying in ${e.retryInMs} ms`}`);
+          printEvent(`  ✗ ${e.error}${e.retryInMs === undefined ? '' : ` — retrying in ${e.retryInMs} ms`}`);
         },
       ],
     );
@@ -286,22 +274,10 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
     (m) => {
       const change = m as { alarm: string; oldState: string; newState: string; reason: string };
       const mark = change.newState === 'ALARM' ? '✗' : '✓';
-      event(`  ${mark} alarm ${change.alarm}: ${change.oldState} → ${change.newState} — ${change.reason}`);
+      printEvent(`  ${mark} alarm ${change.alarm}: ${change.oldState} → ${change.newState} — ${change.reason}`);
     },
   ]);
-  if (logs) {
-    subscriptions.push([
-      'streamkit:lambda:log',
-      (m) => {
-        const line = m as { functionName: string; line: string };
-        if (ours(m)) event(`  ${line.functionName} | ${line.line}`);
-      },
-    ]);
-  }
-  for (const [name, fn] of subscriptions) subscribe(name, fn);
-  return () => {
-    for (const [name, fn] of subscriptions) unsubscribe(name, fn);
-  };
+  return subscribeAll(subscriptions);
 }
 
 /** One status line: rewritten in place on a terminal, printed every 5 s otherwise. */
