@@ -1349,7 +1349,15 @@ export const LIMITS = {
       value: 100,
       source: 'streamkit',
       unit: 'milliseconds',
-      description: 'First delay before the local event source mapping retries a failed batch (doubles up to 5 s)',
+      description:
+        'First delay before the local event source mapping retries a failed batch (doubles up to esmRetryMaxDelayMs)',
+    }),
+    esmRetryMaxDelayMs: value({
+      value: 5000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description:
+        'Longest delay between two retries of a failed batch by a local event source mapping (Kinesis and Kafka)',
     }),
     flinkCheckpointIntervalMs: value({
       value: 10_000,

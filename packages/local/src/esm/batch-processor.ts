@@ -13,6 +13,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { type FailureCondition, type KinesisBatchFailureRecord, LIMITS } from '@streamkit/core';
 import { type InvocationOutcome, send, type WindowState } from './lambda-sender.ts';
+import { retryDelayMs } from './retry-delay.ts';
 import type { EventSourceSettings, InvokeTarget, StreamRecord, Timer } from './types.ts';
 
 /** `streamkit:esm:invoke` — one message per invocation. */
@@ -48,7 +49,7 @@ export interface BatchProcessorOptions {
   readonly timer: Timer;
   /** Aborting stops retrying; the batch is then left unsettled (it will be read again). */
   readonly signal: AbortSignal;
-  /** First retry delay; doubles per retry up to 5 s. */
+  /** First retry delay; doubles per retry up to LIMITS.local.esmRetryMaxDelayMs. */
   readonly retryBaseDelayMs: number;
 }
 
@@ -59,8 +60,6 @@ interface WorkItem {
   /** Invocations that included these records. */
   readonly invocations: number;
 }
-
-const MAX_RETRY_DELAY_MS = 5_000;
 
 export class BatchProcessor {
   private readonly options: BatchProcessorOptions;
@@ -122,7 +121,7 @@ export class BatchProcessor {
         window.state = {};
         return true;
       }
-      const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseDelayMs * 2 ** retries);
+      const delay = retryDelayMs(this.options.retryBaseDelayMs, retries);
       await this.options.timer.sleep(delay, this.options.signal);
     }
   }
@@ -171,7 +170,7 @@ export class BatchProcessor {
       this.deadLetter(item, 'RetryAttemptsExhausted', outcome);
       return [];
     }
-    const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseDelayMs * 2 ** item.retries);
+    const delay = retryDelayMs(this.options.retryBaseDelayMs, item.retries);
     await this.options.timer.sleep(delay, this.options.signal);
     if (this.options.signal.aborted) return 'stopped';
     return [{ ...item, retries: item.retries + 1 }];

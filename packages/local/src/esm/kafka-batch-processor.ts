@@ -24,6 +24,7 @@ import {
   recordsInfo,
   topicPartition,
 } from './kafka-event.ts';
+import { retryDelayMs } from './retry-delay.ts';
 import type { InvokeTarget, Timer } from './types.ts';
 
 /** The settings of a Kafka event source mapping (AWS's names). */
@@ -57,7 +58,7 @@ export interface KafkaBatchProcessorOptions {
   readonly timer: Timer;
   /** Aborting stops retrying; the batch is then left unsettled (its offsets are not committed). */
   readonly signal: AbortSignal;
-  /** First retry delay; doubles per retry up to 5 s. */
+  /** First retry delay; doubles per retry up to LIMITS.local.esmRetryMaxDelayMs. */
   readonly retryBaseDelayMs: number;
 }
 
@@ -77,8 +78,6 @@ interface WorkItem {
   readonly retries: number;
   readonly invocations: number;
 }
-
-const MAX_RETRY_DELAY_MS = 5_000;
 
 export class KafkaBatchProcessor {
   private readonly options: KafkaBatchProcessorOptions;
@@ -152,7 +151,7 @@ export class KafkaBatchProcessor {
       await this.deadLetter(item, 'RetryAttemptsExhausted', outcome);
       return [];
     }
-    const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseDelayMs * 2 ** item.retries);
+    const delay = retryDelayMs(this.options.retryBaseDelayMs, item.retries);
     await this.options.timer.sleep(delay, this.options.signal);
     if (this.options.signal.aborted) return 'stopped';
     return [{ ...item, retries: item.retries + 1 }];
