@@ -109,17 +109,8 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
     elapsedMs: clock.now() - start,
   });
 
-  for (let k = 0; !exhausted && failure === undefined && !signal?.aborted; k++) {
-    if (total !== undefined && generated >= total) break;
-    const departure = start + k * intervalMs;
-    if (durationMs !== undefined && departure - start >= durationMs) break;
-    const wait = departure - clock.now();
-    if (wait > 0) await clock.sleep(wait, signal);
-    if (signal?.aborted) break;
-
-    // Records due by the next departure, counted from the start so rounding never drifts.
-    let due = Math.floor(((k + 1) * intervalMs * rate) / 1000 + 1e-9);
-    if (total !== undefined) due = Math.min(due, total);
+  const pace = { clock, start, intervalMs, rate, total, durationMs, signal };
+  for await (const due of departures(pace, () => exhausted || failure !== undefined || generated === total)) {
     const batch: IngestRecord[] = [];
     while (generated + batch.length < due && batch.length < batchSize) {
       const next = source.next();
@@ -211,16 +202,8 @@ async function produceUserRecords(
     }
   };
 
-  for (let k = 0; !exhausted && callbackError === undefined && !signal?.aborted; k++) {
-    if (total !== undefined && generated >= total) break;
-    const departure = start + k * intervalMs;
-    if (durationMs !== undefined && departure - start >= durationMs) break;
-    const wait = departure - clock.now();
-    if (wait > 0) await clock.sleep(wait, signal);
-    if (signal?.aborted) break;
-
-    let due = Math.floor(((k + 1) * intervalMs * rate) / 1000 + 1e-9);
-    if (total !== undefined) due = Math.min(due, total);
+  const pace = { clock, start, intervalMs, rate, total, durationMs, signal };
+  for await (const due of departures(pace, () => exhausted || callbackError !== undefined || generated === total)) {
     while (generated < due && !signal?.aborted) {
       const next = source.next();
       if (next.done) {
@@ -264,6 +247,35 @@ async function produceUserRecords(
       ? {}
       : { kinesisRecords: client.metrics!.kinesisRecordsPut - kinesisRecordsBefore }),
   };
+}
+
+/**
+ * The pacing both producing loops share: waits for each departure (every `intervalMs` from `start`) and yields how
+ * many records are due by the next one, counted from the start so rounding never drifts. Ends when `done()` says so
+ * (checked before each wait), at `durationMs`, or when `signal` aborts.
+ */
+async function* departures(
+  pace: {
+    readonly clock: Clock;
+    readonly start: number;
+    readonly intervalMs: number;
+    readonly rate: number;
+    readonly total: number | undefined;
+    readonly durationMs: number | undefined;
+    readonly signal: AbortSignal | undefined;
+  },
+  done: () => boolean,
+): AsyncGenerator<number> {
+  const { clock, start, intervalMs, rate, total, durationMs, signal } = pace;
+  for (let k = 0; !done() && !signal?.aborted; k++) {
+    const departure = start + k * intervalMs;
+    if (durationMs !== undefined && departure - start >= durationMs) return;
+    const wait = departure - clock.now();
+    if (wait > 0) await clock.sleep(wait, signal);
+    if (signal?.aborted) return;
+    const due = Math.floor(((k + 1) * intervalMs * rate) / 1000 + 1e-9);
+    yield total === undefined ? due : Math.min(due, total);
+  }
 }
 
 function toIterator(source: Iterator<IngestRecord> | Iterable<IngestRecord>): Iterator<IngestRecord> {
