@@ -3,6 +3,7 @@ import { isLocalKafkaSpec, type LocalKafkaPipeline, startLocalKafkaPipeline } fr
 import { KafkaProducer, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
 import { functionEvents, printEvent, subscribeAll } from '../function-events.ts';
 import { output } from '../output.ts';
+import { printRunSummary } from '../run-summary.ts';
 import { stopOnSignal } from '../stop-signal.ts';
 import { type DevArgs, StatusLine } from './dev.ts';
 
@@ -84,10 +85,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
     await pipeline.stop();
     stopping.dispose();
   }
-  output.line(
-    `${produced ? `produced ${produced.sent} (${produced.failed} refused)  ` : ''}${countsText(pipeline)}  in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  output.line('stopped everything this run started');
+  printRunSummary(produced, countsText(pipeline), started);
   return exitCode;
 }
 

@@ -15,6 +15,7 @@ import { functionEvents, printEvent, subscribeAll } from '../function-events.ts'
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
+import { printRunSummary } from '../run-summary.ts';
 import { stopOnSignal } from '../stop-signal.ts';
 import { devKafka } from './dev-kafka.ts';
 
@@ -119,10 +120,7 @@ export async function dev(args: DevArgs): Promise<number> {
     await pipeline.stop();
     stopping.dispose();
   }
-  output.line(
-    `${produced ? `produced ${produced.sent} (${produced.failed} refused)  ` : ''}${countsText(pipeline)}  in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  output.line('stopped everything this run started');
+  printRunSummary(produced, countsText(pipeline), started);
   return exitCode;
 }
 

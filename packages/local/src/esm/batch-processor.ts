@@ -12,8 +12,8 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import { type FailureCondition, type KinesisBatchFailureRecord, LIMITS } from '@streamkit/core';
+import { halves, retryDelayMs } from './batch-work.ts';
 import { type InvocationOutcome, send, type WindowState } from './lambda-sender.ts';
-import { retryDelayMs } from './retry-delay.ts';
 import type { EventSourceSettings, InvokeTarget, StreamRecord, Timer } from './types.ts';
 
 /** `streamkit:esm:invoke` — one message per invocation. */
@@ -247,12 +247,4 @@ export class BatchProcessor {
       requestId: outcome.requestId,
     });
   }
-}
-
-function halves(item: WorkItem): WorkItem[] {
-  const middle = Math.ceil(item.records.length / 2);
-  return [
-    { ...item, records: item.records.slice(0, middle) },
-    { ...item, records: item.records.slice(middle) },
-  ];
 }

@@ -14,6 +14,7 @@
  */
 import { type KafkaEvent, LIMITS, readKafkaBatchResponse } from '@streamkit/core';
 import { esmDeadLetterChannel, esmInvokeChannel } from './batch-processor.ts';
+import { halves, retryDelayMs } from './batch-work.ts';
 import {
   type KafkaBatchFailureRecord,
   type KafkaEventContext,
@@ -24,7 +25,6 @@ import {
   recordsInfo,
   topicPartition,
 } from './kafka-event.ts';
-import { retryDelayMs } from './retry-delay.ts';
 import type { InvokeTarget, Timer } from './types.ts';
 
 /** The settings of a Kafka event source mapping (AWS's names). */
@@ -233,12 +233,4 @@ export class KafkaBatchProcessor {
       requestId: outcome.requestId,
     });
   }
-}
-
-function halves(item: WorkItem): WorkItem[] {
-  const middle = Math.ceil(item.records.length / 2);
-  return [
-    { ...item, records: item.records.slice(0, middle) },
-    { ...item, records: item.records.slice(middle) },
-  ];
 }
