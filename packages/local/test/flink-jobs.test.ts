@@ -99,11 +99,16 @@ describe('Flink jobs on a local Flink', { timeout: 600_000 }, () => {
    * preset's (packages/core/src/presets/sql/stock-ticks-to-s3.sql) plus a rollover interval, so that part files are
    * finished at the next checkpoint instead of after 30 minutes.
    */
-  async function sqlRunner(name: string, streamName: string, outputDir: string): Promise<LocalFlinkJob> {
+  async function sqlRunner(
+    name: string,
+    streamName: string,
+    outputDir: string,
+    sql = STOCK_SQL,
+  ): Promise<LocalFlinkJob> {
     const jobDir = path.join(dataDir, 'flink', name);
     await mkdir(jobDir, { recursive: true });
     const sqlFile = path.join(jobDir, 'job.sql');
-    await writeFile(sqlFile, STOCK_SQL);
+    await writeFile(sqlFile, sql);
     const job = new LocalFlinkJob({
       name,
       kind: 'sqlRunner',
@@ -183,6 +188,70 @@ describe('Flink jobs on a local Flink', { timeout: 600_000 }, () => {
     assert.equal(seen.size, expected.size, 'nothing but the filtered ticks');
     // At-least-once is the promise; the file sink with Flink's checkpoints is exactly-once, so we see no duplicates.
     assert.equal(duplicates, 0);
+    await job.stop();
+  });
+
+  test('a reshard: the parent shard is read to its end before its children, so each ticker stays in order', async () => {
+    await createStream('stock-ticks-reshard', 1);
+    // Several GetRecords calls' worth (10,000 each) in the parent, so its reads would interleave with the children's.
+    const before = ticks(20_000, 25_000);
+    await put('stock-ticks-reshard', before);
+    await engine.dispatch('SplitShard', {
+      StreamName: 'stock-ticks-reshard',
+      ShardToSplit: 'shardId-000000000000',
+      NewStartingHashKey: (2n ** 127n).toString(),
+    });
+    await waitFor(
+      async () =>
+        (
+          (await engine.dispatch('DescribeStreamSummary', { StreamName: 'stock-ticks-reshard' })) as {
+            StreamDescriptionSummary: { StreamStatus: string };
+          }
+        ).StreamDescriptionSummary.StreamStatus === 'ACTIVE',
+      30_000,
+      'the split is done',
+    );
+    const afterSplit = ticks(45_000, 3000);
+    await put('stock-ticks-reshard', afterSplit);
+    const expected = [...before, ...afterSplit].filter((tick) => tick.data.price > 50);
+    const output = path.join(dataDir, 's3', 'output-bucket', 'reshard');
+    const job = await sqlRunner('stock-reshard', 'stock-ticks-reshard', output);
+    await job.start();
+
+    const rows = await waitForRows(output, expected.length, job);
+    assert.equal(rows.length, expected.length, 'every tick above the price, once');
+    // Within a partition (ticker/date/hour), the part files in the order the sink rolled them, and their lines, are
+    // the order the job read the ticks in; a ticker's ticks were written in event-time order.
+    const outOfOrder: string[] = [];
+    const latest = new Map<string, number>();
+    for (const row of rows) {
+      const partition = path.posix.dirname(row.file);
+      const time = Date.parse(`${String(row.event_time).replace(' ', 'T')}Z`);
+      const previous = latest.get(partition) ?? Number.NEGATIVE_INFINITY;
+      if (time < previous) outOfOrder.push(`${partition}: ${previous} then ${time}`);
+      latest.set(partition, Math.max(previous, time));
+    }
+    assert.deepEqual(outOfOrder.slice(0, 5), [], `${outOfOrder.length} ticks read out of order`);
+    await job.stop();
+  });
+
+  test('AT_TIMESTAMP: only the ticks that arrived at or after the start time', async () => {
+    await createStream('stock-ticks-at', 2);
+    await put('stock-ticks-at', ticks(50_000, 500));
+    const startTime = new Date(Date.now() + 20);
+    await waitFor(() => Date.now() > startTime.getTime() + 20, 5_000, 'the start time has passed');
+    const later = ticks(51_000, 500);
+    await put('stock-ticks-at', later);
+    const expected = later.filter((tick) => tick.data.price > 50).map((tick) => tickId(tick.data));
+    const output = path.join(dataDir, 's3', 'output-bucket', 'at-timestamp');
+    const sql = STOCK_SQL.replace(
+      "'scan.stream.initpos' = 'TRIM_HORIZON'",
+      `'scan.stream.initpos' = 'AT_TIMESTAMP', 'scan.stream.initpos-timestamp' = '${startTime.toISOString()}'`,
+    );
+    const job = await sqlRunner('stock-at', 'stock-ticks-at', output, sql);
+    await job.start();
+    const rows = await waitForRows(output, expected.length, job);
+    assert.deepEqual(rows.map((row) => tickId(row)).sort(), [...expected].sort());
     await job.stop();
   });
 
@@ -359,11 +428,16 @@ function covers(rows: readonly OutputRow[], expected: ReadonlySet<string>): bool
   return [...expected].every((id) => seen.has(id));
 }
 
-/** The JSON lines of every committed part file under `root` (in-progress files are hidden: `.part-…`). */
+/**
+ * The JSON lines of every committed part file under `root` (in-progress files are hidden: `.part-…`), file by file in
+ * the order the sink rolled them (`part-<uuid>-<subtask>-<counter>`), each file's lines in order.
+ */
 async function readRows(root: string): Promise<OutputRow[]> {
   if (!existsSync(root)) return [];
   const rows: OutputRow[] = [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const counter = (name: string) => Number(/-(\d+)(\.[a-z]+)?$/.exec(name)?.[1] ?? 0);
+  entries.sort((a, b) => a.parentPath.localeCompare(b.parentPath) || counter(a.name) - counter(b.name));
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
     const file = path.join(entry.parentPath, entry.name);

@@ -1,6 +1,7 @@
 package dev.streamkit.flink.kinesis;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,14 +12,19 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Checkpoint formats of the Kinesis source's splits and enumerator state (version 1). */
+/**
+ * Checkpoint formats of the Kinesis source's splits and enumerator state. Version 2 adds a split's start time
+ * (AT_TIMESTAMP) and finished flag, and the enumerator's finished shards; version 1 checkpoints are still read.
+ */
 final class KinesisSerializers {
+  static final int VERSION = 2;
+
   private KinesisSerializers() {}
 
   static final class SplitSerializer implements SimpleVersionedSerializer<KinesisShardSplit> {
     @Override
     public int getVersion() {
-      return 1;
+      return VERSION;
     }
 
     @Override
@@ -31,14 +37,14 @@ final class KinesisSerializers {
     @Override
     public KinesisShardSplit deserialize(int version, byte[] serialized) throws IOException {
       checkVersion(version);
-      return readSplit(new DataInputDeserializer(serialized));
+      return readSplit(new DataInputDeserializer(serialized), version);
     }
   }
 
   static final class EnumeratorStateSerializer implements SimpleVersionedSerializer<KinesisEnumeratorState> {
     @Override
     public int getVersion() {
-      return 1;
+      return VERSION;
     }
 
     @Override
@@ -51,6 +57,10 @@ final class KinesisSerializers {
       out.writeInt(state.unassigned().size());
       for (KinesisShardSplit split : state.unassigned()) {
         writeSplit(out, split);
+      }
+      out.writeInt(state.finishedShardIds().size());
+      for (String shardId : state.finishedShardIds()) {
+        out.writeUTF(shardId);
       }
       return out.getCopyOfBuffer();
     }
@@ -67,9 +77,14 @@ final class KinesisSerializers {
       int unassignedCount = in.readInt();
       List<KinesisShardSplit> unassigned = new ArrayList<>();
       for (int i = 0; i < unassignedCount; i++) {
-        unassigned.add(readSplit(in));
+        unassigned.add(readSplit(in, version));
       }
-      return new KinesisEnumeratorState(assigned, unassigned);
+      Set<String> finished = new HashSet<>();
+      int finishedCount = version >= 2 ? in.readInt() : 0;
+      for (int i = 0; i < finishedCount; i++) {
+        finished.add(in.readUTF());
+      }
+      return new KinesisEnumeratorState(assigned, unassigned, finished);
     }
   }
 
@@ -80,18 +95,29 @@ final class KinesisSerializers {
     if (split.sequenceNumber() != null) {
       out.writeUTF(split.sequenceNumber());
     }
+    out.writeBoolean(split.timestamp() != null);
+    if (split.timestamp() != null) {
+      out.writeLong(split.timestamp().getEpochSecond());
+      out.writeInt(split.timestamp().getNano());
+    }
+    out.writeBoolean(split.finished());
   }
 
-  private static KinesisShardSplit readSplit(DataInputView in) throws IOException {
+  private static KinesisShardSplit readSplit(DataInputView in, int version) throws IOException {
     String shardId = in.readUTF();
     StartingPosition position = StartingPosition.valueOf(in.readUTF());
     String sequenceNumber = in.readBoolean() ? in.readUTF() : null;
-    return new KinesisShardSplit(shardId, position, sequenceNumber);
+    if (version < 2) {
+      return new KinesisShardSplit(shardId, position, sequenceNumber);
+    }
+    Instant timestamp = in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
+    return new KinesisShardSplit(shardId, position, sequenceNumber, timestamp, in.readBoolean());
   }
 
   private static void checkVersion(int version) throws IOException {
-    if (version != 1) {
-      throw new IOException("unknown Kinesis source checkpoint format version " + version + " (this build reads 1)");
+    if (version < 1 || version > VERSION) {
+      throw new IOException("unknown Kinesis source checkpoint format version " + version + " (this build reads 1 to "
+          + VERSION + ")");
     }
   }
 }

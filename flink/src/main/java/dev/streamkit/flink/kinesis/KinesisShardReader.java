@@ -95,6 +95,8 @@ final class KinesisShardReader implements SplitReader<Record, KinesisShardSplit>
           .startingSequenceNumber(cursor.lastSequenceNumber);
     } else if (cursor.split.startingPosition() == StartingPosition.LATEST) {
       request.shardIteratorType(ShardIteratorType.LATEST);
+    } else if (cursor.split.startingPosition() == StartingPosition.AT_TIMESTAMP) {
+      request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(cursor.split.timestamp());
     } else {
       request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
     }

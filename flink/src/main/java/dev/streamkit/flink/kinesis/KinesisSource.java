@@ -1,7 +1,7 @@
 package dev.streamkit.flink.kinesis;
 
+import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -36,6 +36,7 @@ public final class KinesisSource<T>
   private final KinesisStreamRef stream;
   private final KinesisClientSettings clientSettings;
   private final StartingPosition initialPosition;
+  private final Instant initialTimestamp;
   private final DeserializationSchema<T> deserializer;
   private final long discoveryIntervalMs;
   private final long idleIntervalMs;
@@ -56,9 +57,33 @@ public final class KinesisSource<T>
       DeserializationSchema<T> deserializer,
       long discoveryIntervalMs,
       long idleIntervalMs) {
+    this(stream, clientSettings, initialPosition, null, deserializer, discoveryIntervalMs, idleIntervalMs);
+  }
+
+  /**
+   * @param initialTimestamp where shards are first read from with {@link StartingPosition#AT_TIMESTAMP} (required
+   *     then, null otherwise)
+   */
+  public KinesisSource(
+      KinesisStreamRef stream,
+      KinesisClientSettings clientSettings,
+      StartingPosition initialPosition,
+      Instant initialTimestamp,
+      DeserializationSchema<T> deserializer,
+      long discoveryIntervalMs,
+      long idleIntervalMs) {
     this.stream = Objects.requireNonNull(stream, "stream");
     this.clientSettings = Objects.requireNonNull(clientSettings, "clientSettings");
     this.initialPosition = Objects.requireNonNull(initialPosition, "initialPosition");
+    if (initialPosition == StartingPosition.AFTER_SEQUENCE_NUMBER) {
+      throw new IllegalArgumentException("a source starts at TRIM_HORIZON, LATEST or AT_TIMESTAMP, not " + initialPosition);
+    }
+    if ((initialPosition == StartingPosition.AT_TIMESTAMP) != (initialTimestamp != null)) {
+      throw new IllegalArgumentException(initialPosition == StartingPosition.AT_TIMESTAMP
+          ? "AT_TIMESTAMP needs the time to start reading from"
+          : "a start time goes with AT_TIMESTAMP only (the initial position is " + initialPosition + ")");
+    }
+    this.initialTimestamp = initialTimestamp;
     this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
     this.discoveryIntervalMs = discoveryIntervalMs;
     this.idleIntervalMs = idleIntervalMs;
@@ -72,13 +97,14 @@ public final class KinesisSource<T>
   @Override
   public SplitEnumerator<KinesisShardSplit, KinesisEnumeratorState> createEnumerator(
       SplitEnumeratorContext<KinesisShardSplit> context) {
-    return restoreEnumerator(context, new KinesisEnumeratorState(Set.of(), java.util.List.of()));
+    return restoreEnumerator(context, KinesisEnumeratorState.initial());
   }
 
   @Override
   public SplitEnumerator<KinesisShardSplit, KinesisEnumeratorState> restoreEnumerator(
       SplitEnumeratorContext<KinesisShardSplit> context, KinesisEnumeratorState state) {
-    return new KinesisSourceEnumerator(context, stream, clientSettings, initialPosition, discoveryIntervalMs, state);
+    return new KinesisSourceEnumerator(
+        context, stream, clientSettings, initialPosition, initialTimestamp, discoveryIntervalMs, state);
   }
 
   @Override

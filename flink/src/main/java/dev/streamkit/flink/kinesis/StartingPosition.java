@@ -6,14 +6,16 @@ public enum StartingPosition {
   TRIM_HORIZON,
   /** Only records written after the reader starts. */
   LATEST,
+  /** The first record that arrived at or after a given time (the split carries the time). */
+  AT_TIMESTAMP,
   /** Just after a given sequence number: what a checkpoint restores. */
   AFTER_SEQUENCE_NUMBER;
 
   /** Parses a user setting; the message names the allowed values and the value received. */
   public static StartingPosition parse(String option, String value) {
-    if (value.equals(TRIM_HORIZON.name()) || value.equals(LATEST.name())) {
+    if (value.equals(TRIM_HORIZON.name()) || value.equals(LATEST.name()) || value.equals(AT_TIMESTAMP.name())) {
       return valueOf(value);
     }
-    throw new IllegalArgumentException(option + " must be TRIM_HORIZON or LATEST (got " + value + ")");
+    throw new IllegalArgumentException(option + " must be TRIM_HORIZON, LATEST or AT_TIMESTAMP (got " + value + ")");
   }
 }

@@ -54,9 +54,26 @@ class SqlConnectorsTest {
   void aBadInitialPositionIsNamed() {
     Exception error = assertThrows(Exception.class, () -> plan(tables(), "CREATE TABLE in_table (ticker STRING,"
         + " price DOUBLE) WITH ('connector' = 'kinesis', 'stream' = 'a', 'aws.region' = 'us-east-1',"
+        + " 'scan.stream.initpos' = 'EARLIEST', 'format' = 'json')"));
+    assertTrue(rootMessage(error).contains(
+        "scan.stream.initpos must be TRIM_HORIZON, LATEST or AT_TIMESTAMP (got EARLIEST)"), rootMessage(error));
+  }
+
+  @Test
+  void atTimestampTakesItsStartTime() {
+    Exception missing = assertThrows(Exception.class, () -> plan(tables(), "CREATE TABLE in_table (ticker STRING,"
+        + " price DOUBLE) WITH ('connector' = 'kinesis', 'stream' = 'a', 'aws.region' = 'us-east-1',"
         + " 'scan.stream.initpos' = 'AT_TIMESTAMP', 'format' = 'json')"));
-    assertTrue(rootMessage(error).contains("scan.stream.initpos must be TRIM_HORIZON or LATEST (got AT_TIMESTAMP)"),
-        rootMessage(error));
+    assertTrue(rootMessage(missing).contains("scan.stream.initpos AT_TIMESTAMP needs 'scan.stream.initpos-timestamp'"),
+        rootMessage(missing));
+    Exception unparsable = assertThrows(Exception.class, () -> plan(tables(), "CREATE TABLE in_table (ticker STRING,"
+        + " price DOUBLE) WITH ('connector' = 'kinesis', 'stream' = 'a', 'aws.region' = 'us-east-1',"
+        + " 'source.init.position' = 'AT_TIMESTAMP', 'source.init.timestamp' = 'yesterday', 'format' = 'json')"));
+    assertTrue(rootMessage(unparsable).contains("source.init.timestamp must be an ISO-8601 time"),
+        rootMessage(unparsable));
+    assertScansTheSource(plan(tables(), "CREATE TABLE in_table (ticker STRING, price DOUBLE) WITH ("
+        + " 'connector' = 'kinesis', 'stream' = 'a', 'aws.region' = 'us-east-1', 'scan.stream.initpos' = 'AT_TIMESTAMP',"
+        + " 'scan.stream.initpos-timestamp' = '2026-11-26T09:59:00Z', 'format' = 'json')"));
   }
 
   @Test

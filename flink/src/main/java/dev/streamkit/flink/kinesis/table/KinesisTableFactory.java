@@ -2,7 +2,9 @@ package dev.streamkit.flink.kinesis.table;
 
 import dev.streamkit.flink.kinesis.KinesisClientSettings;
 import dev.streamkit.flink.kinesis.KinesisStreamRef;
+import dev.streamkit.flink.kinesis.StartTime;
 import dev.streamkit.flink.kinesis.StartingPosition;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -41,9 +43,16 @@ public final class KinesisTableFactory implements DynamicTableSourceFactory {
   public static final ConfigOption<String> AWS_ENDPOINT = ConfigOptions.key("aws.endpoint").stringType()
       .noDefaultValue().withDescription("An endpoint override (the local Kinesis engine).");
   public static final ConfigOption<String> SCAN_STREAM_INITPOS = ConfigOptions.key("scan.stream.initpos")
-      .stringType().noDefaultValue().withDescription("Where shards are first read from: TRIM_HORIZON or LATEST.");
+      .stringType().noDefaultValue()
+      .withDescription("Where shards are first read from: TRIM_HORIZON, LATEST or AT_TIMESTAMP.");
   public static final ConfigOption<String> SOURCE_INIT_POSITION = ConfigOptions.key("source.init.position")
       .stringType().noDefaultValue().withDescription("Same as scan.stream.initpos (the newer connector's name).");
+  public static final ConfigOption<String> SCAN_STREAM_INITPOS_TIMESTAMP = ConfigOptions
+      .key("scan.stream.initpos-timestamp").stringType().noDefaultValue()
+      .withDescription("With AT_TIMESTAMP: the time to start from, ISO-8601 (2026-01-31T12:00:00Z or with an offset)"
+          + " or seconds since the epoch (1769860800.5).");
+  public static final ConfigOption<String> SOURCE_INIT_TIMESTAMP = ConfigOptions.key("source.init.timestamp")
+      .stringType().noDefaultValue().withDescription("Same as scan.stream.initpos-timestamp (the newer name).");
   public static final ConfigOption<Long> SHARD_DISCOVERY_INTERVAL_MS = ConfigOptions
       .key("source.shard.discovery.interval-ms").longType().defaultValue(10_000L)
       .withDescription("How often the stream's shards are listed.");
@@ -61,7 +70,7 @@ public final class KinesisTableFactory implements DynamicTableSourceFactory {
   @Override
   public Set<ConfigOption<?>> optionalOptions() {
     return Set.of(STREAM, STREAM_ARN, AWS_REGION, AWS_ENDPOINT, SCAN_STREAM_INITPOS, SOURCE_INIT_POSITION,
-        SHARD_DISCOVERY_INTERVAL_MS);
+        SCAN_STREAM_INITPOS_TIMESTAMP, SOURCE_INIT_TIMESTAMP, SHARD_DISCOVERY_INTERVAL_MS);
   }
 
   @Override
@@ -87,10 +96,29 @@ public final class KinesisTableFactory implements DynamicTableSourceFactory {
         .or(() -> options.getOptional(SOURCE_INIT_POSITION)).orElse("LATEST");
     String positionKey = options.getOptional(SCAN_STREAM_INITPOS).isPresent()
         ? SCAN_STREAM_INITPOS.key() : SOURCE_INIT_POSITION.key();
+    Optional<String> timestamp = options.getOptional(SCAN_STREAM_INITPOS_TIMESTAMP)
+        .or(() -> options.getOptional(SOURCE_INIT_TIMESTAMP));
+    String timestampKey = options.getOptional(SCAN_STREAM_INITPOS_TIMESTAMP).isPresent()
+        ? SCAN_STREAM_INITPOS_TIMESTAMP.key() : SOURCE_INIT_TIMESTAMP.key();
+    StartingPosition initialPosition;
+    Instant initialTimestamp;
+    try {
+      initialPosition = StartingPosition.parse(positionKey, position);
+      initialTimestamp = timestamp.map(value -> StartTime.parse(timestampKey, value)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException(e.getMessage(), e);
+    }
+    if ((initialPosition == StartingPosition.AT_TIMESTAMP) != timestamp.isPresent()) {
+      throw new ValidationException(initialPosition == StartingPosition.AT_TIMESTAMP
+          ? positionKey + " AT_TIMESTAMP needs '" + SCAN_STREAM_INITPOS_TIMESTAMP.key() + "' (or '"
+              + SOURCE_INIT_TIMESTAMP.key() + "'): the time to start reading from"
+          : "'" + timestampKey + "' goes with " + positionKey + " AT_TIMESTAMP only (got " + initialPosition + ")");
+    }
     return new KinesisTableSource(
         stream,
         new KinesisClientSettings(region, endpoint),
-        StartingPosition.parse(positionKey, position),
+        initialPosition,
+        initialTimestamp,
         options.get(SHARD_DISCOVERY_INTERVAL_MS),
         format,
         context.getPhysicalRowDataType());

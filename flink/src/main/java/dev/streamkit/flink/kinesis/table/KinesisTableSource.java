@@ -4,6 +4,7 @@ import dev.streamkit.flink.kinesis.KinesisClientSettings;
 import dev.streamkit.flink.kinesis.KinesisSource;
 import dev.streamkit.flink.kinesis.KinesisStreamRef;
 import dev.streamkit.flink.kinesis.StartingPosition;
+import java.time.Instant;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
@@ -18,6 +19,7 @@ final class KinesisTableSource implements ScanTableSource {
   private final KinesisStreamRef stream;
   private final KinesisClientSettings clientSettings;
   private final StartingPosition initialPosition;
+  private final Instant initialTimestamp;
   private final long discoveryIntervalMs;
   private final DecodingFormat<DeserializationSchema<RowData>> format;
   private final DataType physicalType;
@@ -26,12 +28,14 @@ final class KinesisTableSource implements ScanTableSource {
       KinesisStreamRef stream,
       KinesisClientSettings clientSettings,
       StartingPosition initialPosition,
+      Instant initialTimestamp,
       long discoveryIntervalMs,
       DecodingFormat<DeserializationSchema<RowData>> format,
       DataType physicalType) {
     this.stream = stream;
     this.clientSettings = clientSettings;
     this.initialPosition = initialPosition;
+    this.initialTimestamp = initialTimestamp;
     this.discoveryIntervalMs = discoveryIntervalMs;
     this.format = format;
     this.physicalType = physicalType;
@@ -45,14 +49,14 @@ final class KinesisTableSource implements ScanTableSource {
   @Override
   public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
     DeserializationSchema<RowData> deserializer = format.createRuntimeDecoder(context, physicalType);
-    return SourceProvider.of(new KinesisSource<>(stream, clientSettings, initialPosition, deserializer,
-        discoveryIntervalMs, KinesisSource.DEFAULT_IDLE_INTERVAL_MS));
+    return SourceProvider.of(new KinesisSource<>(stream, clientSettings, initialPosition, initialTimestamp,
+        deserializer, discoveryIntervalMs, KinesisSource.DEFAULT_IDLE_INTERVAL_MS));
   }
 
   @Override
   public DynamicTableSource copy() {
-    return new KinesisTableSource(stream, clientSettings, initialPosition, discoveryIntervalMs, format,
-        physicalType);
+    return new KinesisTableSource(stream, clientSettings, initialPosition, initialTimestamp, discoveryIntervalMs,
+        format, physicalType);
   }
 
   @Override
