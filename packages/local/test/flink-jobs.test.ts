@@ -374,6 +374,38 @@ describe('streamkit dev with the Flink presets (startLocalPipeline)', { timeout:
     assert.ok(await pipeline.drain(60_000), 'the pipeline settles');
     assert.equal(pipeline.counts.ingested, input.length);
     assert.equal(pipeline.counts.processed, input.length, 'Flink read every tick');
+
+    // The application's metrics under MSF's names, read from the MiniCluster's REST API, and its alarms evaluated.
+    const monitoring = pipeline.monitoring;
+    assert.deepEqual(
+      monitoring.alarms.unevaluated.map((u) => `${u.definition.id}: ${u.reason}`),
+      [],
+      'every alarm of the preset has a local counterpart',
+    );
+    const application = { Application: 'stocks-application' };
+    const latest = (metricName: string, dimensions: Record<string, string> = application) =>
+      monitoring.store.aggregate({ namespace: 'AWS/KinesisAnalytics', metricName, dimensions }, 0, Date.now() + 1);
+    await waitFor(
+      () => ['cpuUtilization', 'heapMemoryUtilization', 'downtime'].every((m) => latest(m) !== undefined),
+      OUTPUT_DEADLINE_MS,
+      'the job metrics are sampled',
+    );
+    assert.equal(latest('downtime')?.maximum, 0, 'a job that started and runs has had no downtime');
+    assert.ok(latest('heapMemoryUtilization')!.maximum > 0 && latest('heapMemoryUtilization')!.maximum <= 100);
+    assert.ok(latest('millisBehindLatest', { ...application, Id: 'stocks_stream', Flow: 'Input' }));
+    await waitFor(
+      () => monitoring.alarms.get('FlinkDowntime')?.state === 'OK',
+      OUTPUT_DEADLINE_MS,
+      'FlinkDowntime is OK',
+    );
+    // A JVM killed: downtime until the launcher's restart answers again, and the downtime alarm fires.
+    await pipeline.flinkJobs.get('sql')?.kill();
+    await waitFor(
+      () => monitoring.alarms.get('FlinkDowntime')?.state === 'ALARM',
+      OUTPUT_DEADLINE_MS,
+      'FlinkDowntime goes to ALARM',
+    );
+    assert.ok(latest('downtime')!.maximum > 0);
   });
 
   test('kinesis-flink-apigw: every ride reaches the output with the fare API’s answer', async (t) => {
@@ -410,6 +442,20 @@ describe('streamkit dev with the Flink presets (startLocalPipeline)', { timeout:
       assert.equal(answer.currency, 'USD');
     }
     assert.equal(new Set(rows.map((row) => row.ride_id)).size, rides.length, 'each ride once');
+
+    // The fare API's requests are counted as API Gateway counts them, under the cloud stack's API name.
+    const api = { ApiName: 'streamkit-rides-fare', Stage: 'prod' };
+    const count = pipeline.monitoring.store.aggregate(
+      { namespace: 'AWS/ApiGateway', metricName: 'Count', dimensions: api },
+      0,
+      Date.now() + 1,
+    );
+    assert.ok(count && count.sum >= rides.length, `fare API requests counted: ${JSON.stringify(count)}`);
+    assert.deepEqual(
+      pipeline.monitoring.alarms.unevaluated.map((u) => u.definition.id),
+      [],
+      'every alarm of the preset has a local counterpart',
+    );
   });
 });
 

@@ -20,6 +20,8 @@ export const localNames = {
   deliveryStream: (pipeline: string) => `${pipeline}-delivery`,
   /** The output bucket: a folder of the local object store, `<dataDir>/s3/<bucket>`. */
   bucket: (pipeline: string) => `${pipeline}-output`,
+  /** The Flink application of a Flink preset (its one job), the `Application` dimension of its metrics. */
+  flinkApplication: (pipeline: string) => `${pipeline}-application`,
 };
 
 /**

@@ -6,6 +6,7 @@
  * `Missing Authentication Token`; a handler that throws or answers nonsense gets 502 `Internal server error`.
  */
 import { randomUUID } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LOCAL_ACCOUNT } from '@streamkit/core';
@@ -26,7 +27,21 @@ export interface LambdaProxyApiOptions {
   readonly apiKey?: string;
   /** @default 0 - a free port */
   readonly port?: number;
+  /** The API's name, as the cloud stack names the REST API (`ApiName` of its metrics). @default 'local' */
+  readonly apiName?: string;
 }
+
+/** Diagnostics channel on which every answered request is published as a `ProxyApiRequestMessage`. */
+export const PROXY_API_REQUEST_CHANNEL = 'streamkit:api:request';
+
+export interface ProxyApiRequestMessage {
+  readonly apiName: string;
+  readonly stage: string;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
+const requestChannel = channel(PROXY_API_REQUEST_CHANNEL);
 
 export interface LambdaProxyApi {
   /** `http://127.0.0.1:<port>/<stage>/`: what the cloud calls the stage URL. */
@@ -41,10 +56,17 @@ export async function startLambdaProxyApi(options: LambdaProxyApiOptions): Promi
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const started = performance.now();
     req.on('end', () => {
       handle(req, Buffer.concat(chunks))
-        .then(({ status, headers, body }) => res.writeHead(status, headers).end(body))
-        .catch(() => res.writeHead(502, JSON_HEADERS).end(message('Internal server error')));
+        .catch(() => answer(502, 'Internal server error'))
+        .then(({ status, headers, body }) => {
+          res.writeHead(status, headers).end(body);
+          if (requestChannel.hasSubscribers) {
+            const durationMs = performance.now() - started;
+            requestChannel.publish({ apiName: options.apiName ?? API_ID, stage, status, durationMs });
+          }
+        });
     });
   });
 

@@ -47,6 +47,12 @@ const BY_KIND: Partial<Record<PipelineComponent['kind'], Row[]>> = {
     ['Duration', 'Average', 'Duration', 'ms'],
   ],
   'dead-letter-queue': [['ApproximateNumberOfMessagesVisible', 'Maximum', 'Messages in the queue', 'messages']],
+  flink: [
+    ['downtime', 'Maximum', 'Downtime', 'ms'],
+    ['numberOfFailedCheckpoints', 'Maximum', 'Failed checkpoints', 'checkpoints'],
+    ['cpuUtilization', 'Maximum', 'CPU', '%'],
+    ['heapMemoryUtilization', 'Maximum', 'Heap', '%'],
+  ],
   firehose: [
     ['DataReadFromKinesisStream.Records', 'Sum', 'Records read from the stream', 'records'],
     ['DeliveryToS3.Records', 'Sum', 'Records delivered to S3', 'records'],
@@ -61,6 +67,7 @@ const NAMESPACE: Partial<Record<PipelineComponent['kind'], string>> = {
   'lambda-processor': 'AWS/Lambda',
   'dead-letter-queue': 'AWS/SQS',
   firehose: 'AWS/Firehose',
+  flink: 'AWS/KinesisAnalytics',
 };
 
 /** The resources a component of the diagram stands for (a consumers box stands for every consumer). */
@@ -85,6 +92,8 @@ function resourcesOfComponent(
       return [...r.queues].map(([consumer, name]) => ({ label: consumer, dimensions: { QueueName: name } }));
     case 'firehose':
       return r.deliveryStreamName ? [{ label: '', dimensions: { DeliveryStreamName: r.deliveryStreamName } }] : [];
+    case 'flink':
+      return r.flinkApplication ? [{ label: '', dimensions: { Application: r.flinkApplication } }] : [];
     default:
       return [];
   }

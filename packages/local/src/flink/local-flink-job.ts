@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LIMITS, LOCAL_CREDENTIALS, LOCAL_REGION, StreamkitError } from '@streamkit/core';
@@ -59,6 +59,9 @@ export class LocalFlinkJob {
   private restored: RetainedCheckpoint | undefined;
   /** Set by stop(): a restart in progress gives up instead of spawning a JVM nobody would stop. */
   private stopRequested = false;
+  /** Where this JVM's log starts in the log file, and its REST endpoint once the log has named it. */
+  private logOffset = 0;
+  private rest: string | undefined;
 
   constructor(options: LocalFlinkJobOptions) {
     this.options = options;
@@ -107,6 +110,8 @@ export class LocalFlinkJob {
     const job = FLINK_JOBS[this.options.kind];
     const classpath = [this.options.build.jars[this.options.kind], ...this.options.build.runtimeClasspath];
     const logHandle = await open(this.logFile, 'a');
+    this.logOffset = (await logHandle.stat()).size;
+    this.rest = undefined;
     if (this.stopRequested && this.restarts > 0) {
       await logHandle.close();
       this.setState('stopped');
@@ -149,6 +154,19 @@ export class LocalFlinkJob {
     await logHandle.close();
     await Promise.race([spawned, exit.then((how) => Promise.reject(this.startError(how)))]);
     this.setState('running');
+  }
+
+  /**
+   * The REST API of the running JVM's MiniCluster (`http://127.0.0.1:<port>`, a free port), once Flink has logged it;
+   * undefined while the JVM is not running or has not got that far.
+   */
+  async restEndpoint(): Promise<string | undefined> {
+    if (this.currentState !== 'running') return undefined;
+    if (this.rest) return this.rest;
+    const log = await readFile(this.logFile).catch(() => undefined);
+    const listening = log && REST_LISTENING.exec(log.subarray(this.logOffset).toString('utf8'));
+    if (listening && this.currentState === 'running') this.rest = `http://${listening[1]}:${listening[2]}`;
+    return this.rest;
   }
 
   /** SIGTERM, then SIGKILL after the deadline; resolves once the JVM is gone. */
@@ -208,6 +226,10 @@ export class LocalFlinkJob {
       'execution.checkpointing.dir': pathToFileURL(this.checkpointsDir).href,
       'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
       'parallelism.default': String(this.options.parallelism ?? LIMITS.local.flinkParallelism.value),
+      // The MiniCluster's REST API, on a free port of 127.0.0.1: the launcher reads the job's metrics there.
+      'rest.bind-address': '127.0.0.1',
+      'rest.address': '127.0.0.1',
+      'rest.port': '0',
       ...(restoreFrom ? { 'execution.state-recovery.path': pathToFileURL(restoreFrom.directory).href } : {}),
       ...this.options.flinkConfiguration,
     };
@@ -249,6 +271,8 @@ export class LocalFlinkJob {
   }
 }
 
+const REST_LISTENING = /Rest endpoint listening at ([\d.]+):(\d+)/;
+
 /** Starts a job (see `LocalFlinkJob`). */
 export async function startFlinkJob(options: LocalFlinkJobOptions): Promise<LocalFlinkJob> {
   const job = new LocalFlinkJob(options);
@@ -271,6 +295,9 @@ function log4jProperties(logFile: string): string {
     'logger.checkpoints.level = INFO',
     'logger.jobs.name = org.apache.flink.runtime.executiongraph.ExecutionGraph',
     'logger.jobs.level = INFO',
+    // "Rest endpoint listening at 127.0.0.1:<port>": how the launcher finds the REST API.
+    'logger.rest.name = org.apache.flink.runtime.dispatcher.DispatcherRestEndpoint',
+    'logger.rest.level = INFO',
     '',
   ].join('\n');
 }

@@ -7,6 +7,7 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { KinesisBatchFailureRecord } from '@streamkit/core';
+import { PROXY_API_REQUEST_CHANNEL, type ProxyApiRequestMessage } from '../api-gateway/lambda-proxy-api.ts';
 import type { FirehoseErrorMessage, FirehoseFlushMessage } from '../firehose/channels.ts';
 import type { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
 import type { IngestRequestMessage } from '../ingest-api/server.ts';
@@ -95,6 +96,11 @@ export class PipelineMetrics {
     const ours = (m: unknown) => (m as { streamName: string }).streamName === r.streamName;
     const kinesis = (metricName: string, value: number, count = 1) =>
       this.put('AWS/Kinesis', metricName, stream, value, count);
+    const flinkSource = r.flinkApplication && {
+      Application: r.flinkApplication,
+      Id: r.streamName.replaceAll('-', '_'),
+      Flow: 'Input',
+    };
     const listeners: [string, (message: unknown) => void][] = [
       [
         'streamkit:kinesis:put',
@@ -118,6 +124,10 @@ export class PipelineMetrics {
           kinesis('GetRecords.IteratorAgeMilliseconds', get.millisBehindLatest);
           kinesis('GetRecords.Success', 1);
           kinesis('ReadProvisionedThroughputExceeded', 0);
+          // In the Flink presets the job is the stream's one reader: how far behind its reads are is its source's lag.
+          if (flinkSource) {
+            this.put('AWS/KinesisAnalytics', 'millisBehindLatest', flinkSource, get.millisBehindLatest);
+          }
         },
       ],
       [
@@ -179,16 +189,21 @@ export class PipelineMetrics {
     ];
     if (r.api) {
       const api = { ApiName: r.api.apiName, Stage: r.api.stage };
-      listeners.push([
-        'streamkit:ingest:request',
-        (m) => {
-          const request = m as IngestRequestMessage;
-          this.put('AWS/ApiGateway', 'Count', api, 1);
-          this.put('AWS/ApiGateway', '4XXError', api, request.status >= 400 && request.status < 500 ? 1 : 0);
-          this.put('AWS/ApiGateway', '5XXError', api, request.status >= 500 ? 1 : 0);
-          this.put('AWS/ApiGateway', 'Latency', api, request.durationMs);
-        },
-      ]);
+      const request = ({ status, durationMs }: { status: number; durationMs: number }) => {
+        this.put('AWS/ApiGateway', 'Count', api, 1);
+        this.put('AWS/ApiGateway', '4XXError', api, status >= 400 && status < 500 ? 1 : 0);
+        this.put('AWS/ApiGateway', '5XXError', api, status >= 500 ? 1 : 0);
+        this.put('AWS/ApiGateway', 'Latency', api, durationMs);
+      };
+      listeners.push(
+        ['streamkit:ingest:request', (m) => request(m as IngestRequestMessage)],
+        [
+          PROXY_API_REQUEST_CHANNEL,
+          (m) => {
+            if ((m as ProxyApiRequestMessage).apiName === r.api?.apiName) request(m as ProxyApiRequestMessage);
+          },
+        ],
+      );
     }
     if (r.deliveryStreamName) {
       const name = r.deliveryStreamName;

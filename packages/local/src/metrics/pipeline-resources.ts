@@ -14,6 +14,8 @@ export interface PipelineResources {
   readonly queues: ReadonlyMap<string, string>;
   readonly api: { readonly apiName: string; readonly stage: string } | undefined;
   readonly deliveryStreamName: string | undefined;
+  /** The Flink application of the Flink presets (the `Application` dimension). */
+  readonly flinkApplication: string | undefined;
 }
 
 /** The stage of the local ingest API, as the cloud stack's default stage. */
@@ -31,18 +33,33 @@ export function resourcesOf(spec: PipelineSpec): PipelineResources {
   if (spec.preset === 'kinesis-firehose-s3' && spec.delivery.processor) {
     functions.set('processor', localNames.function(spec.name, 'processor'));
   }
+  if (spec.preset === 'kinesis-flink-apigw') {
+    functions.set(ENRICHMENT_FUNCTION, localNames.function(spec.name, ENRICHMENT_FUNCTION));
+  }
+  const flink = spec.preset === 'kpl-kinesis-flink-s3' || spec.preset === 'kinesis-flink-apigw';
   return {
     streamName: localNames.stream(spec.name),
     functions,
     queues,
-    // The cloud stack names its REST API `<stack name>-ingest`, and the stack is `streamkit-<pipeline>` by default.
+    // The cloud stack names its REST API `<stack name>-ingest` (or `-fare`), the stack is `streamkit-<pipeline>` by default.
     api:
       spec.preset === 'apigw-kinesis-lambda'
         ? { apiName: `streamkit-${spec.name}-ingest`, stage: LOCAL_API_STAGE }
-        : undefined,
+        : spec.preset === 'kinesis-flink-apigw'
+          ? { apiName: fareApiName(spec.name), stage: LOCAL_API_STAGE }
+          : undefined,
     deliveryStreamName: spec.preset === 'kinesis-firehose-s3' ? localNames.deliveryStream(spec.name) : undefined,
+    flinkApplication: flink ? localNames.flinkApplication(spec.name) : undefined,
   };
 }
+
+/** The fare API of kinesis-flink-apigw, named as its cloud stack names it. */
+export function fareApiName(pipeline: string): string {
+  return `streamkit-${pipeline}-fare`;
+}
+
+/** The consumer name of kinesis-flink-apigw's fare-estimate function (the enrichment endpoint). */
+export const ENRICHMENT_FUNCTION = 'fare-estimate';
 
 /** The dimensions of an alarm's resource, named as core's ALARM_DIMENSIONS names them, valued by local names. */
 export function dimensionsOf(resources: PipelineResources, resource: AlarmResource): Dimensions {
@@ -66,6 +83,17 @@ export function dimensionsOf(resources: PipelineResources, resource: AlarmResour
         const name = resources.functions.get('processor');
         return name === undefined ? undefined : [name];
       }
+      case 'enrichmentFunction': {
+        const name = resources.functions.get(ENRICHMENT_FUNCTION);
+        return name === undefined ? undefined : [name];
+      }
+      case 'flinkApplication':
+        return resources.flinkApplication === undefined ? undefined : [resources.flinkApplication];
+      case 'flinkSource':
+        // The source's Id is the stream's name with "-" written "_" (as the cloud stack's alarm has it).
+        return resources.flinkApplication === undefined
+          ? undefined
+          : [resources.flinkApplication, resources.streamName.replaceAll('-', '_'), 'Input'];
       default:
         // A resource kind of a preset the local target does not measure yet.
         return undefined;

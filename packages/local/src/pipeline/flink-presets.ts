@@ -30,12 +30,14 @@ import { BUILTIN_HANDLERS } from '@streamkit/functions';
 import { startLambdaProxyApi } from '../api-gateway/lambda-proxy-api.ts';
 import { FLINK_CHANNELS, type FlinkBuildMessage } from '../flink/channels.ts';
 import { latestRetainedCheckpoint } from '../flink/checkpoints.ts';
+import { FlinkJobMetrics } from '../flink/flink-job-metrics.ts';
 import { buildFlinkJobs } from '../flink/job-build.ts';
 import { LocalFlinkJob } from '../flink/local-flink-job.ts';
 import { localEnrichmentProperties } from '../flink/runtime-properties.ts';
 import { KINESIS_CHANNELS, type KinesisGetMessage } from '../kinesis/channels.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
 import { LocalFunction } from '../lambda/local-function.ts';
+import { fareApiName } from '../metrics/pipeline-resources.ts';
 import type { Common, PresetParts } from './local-pipeline.ts';
 
 /** How often the output bucket is counted for `counts.delivered`. */
@@ -72,6 +74,7 @@ export async function startEnrichment(spec: KinesisFlinkApigwSpec, common: Commo
   const api = await startLambdaProxyApi({
     routes: [{ method: 'POST', path: `/${FARE_ESTIMATE_ROUTE}`, function: fare }],
     apiKey,
+    apiName: fareApiName(spec.name),
   });
   cleanup.push(() => api.close());
   progress(`fare API on ${api.url}${FARE_ESTIMATE_ROUTE}`);
@@ -137,6 +140,9 @@ async function startJob(
   progress(`starting the Flink ${name} job in a local JVM (log: ${path.relative(process.cwd(), job.logFile)})`);
   await job.start();
   cleanup.push(() => job.stop());
+  const metrics = new FlinkJobMetrics({ job, application: localNames.flinkApplication(common.spec.name) });
+  metrics.start();
+  cleanup.push(() => metrics.stop());
   common.flinkJobs.set(name, job);
   return job;
 }
