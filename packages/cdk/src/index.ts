@@ -34,3 +34,4 @@ export * from './pipeline-stacks.ts';
 export * from './s3/encrypted-bucket.ts';
 export * from './stream/data-stream.ts';
 export * from './synth.ts';
+export * from './package/index.ts';
