@@ -22,7 +22,7 @@ import { ASSET_PARAMETERS, type PackagedAsset, PackageSynthesizer } from './pack
 import { parameterize } from './parameterize.ts';
 import { PRESET_PACKAGES } from './preset-parameters.ts';
 import { isJsonObject, type Json, type JsonObject } from './template-json.ts';
-import type { ParameterGroup, TemplateParameter } from './template-parameter.ts';
+import type { ParameterGroup, PresetPackage, TemplateParameter } from './template-parameter.ts';
 
 /** The stack name templates are synthesized with; packaging turns it into `AWS::StackName` wherever it shows up. */
 export const PACKAGE_STACK_NAME = 'streamkit-packaged-stack';
@@ -142,7 +142,8 @@ function packageOne(
     },
   });
 
-  const finished = finishTemplate(template, definition.groups, options);
+  const groups = withAmiParameter(template, definition.groups, definition.amiParameter, preset);
+  const finished = finishTemplate(template, groups, options);
   const templatePath = join(folders.globalAssets, `${preset}.template`);
   writeFileSync(templatePath, `${JSON.stringify(finished, null, 2)}\n`);
 
@@ -193,6 +194,54 @@ function synthesizeTemplate(
     return { template: artifact.template as JsonObject, assemblyDir: assembly.directory };
   } finally {
     process.exitCode = exitCode;
+  }
+}
+
+const SSM_AMI = 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' as const;
+
+/**
+ * The parameter CDK declares for an instance's AMI (named after its SSM path) renamed to the original's name and
+ * added to its group; any other parameter CDK declared is a packaging bug (it would be missing from the console's
+ * groups).
+ */
+function withAmiParameter(
+  template: JsonObject,
+  groups: readonly ParameterGroup[],
+  ami: PresetPackage['amiParameter'],
+  preset: PresetName,
+): ParameterGroup[] {
+  const declared = isJsonObject(template.Parameters) ? template.Parameters : {};
+  const own = new Set<string>(['BootstrapVersion', ASSET_PARAMETERS.bucket, ASSET_PARAMETERS.keyPrefix]);
+  const extra = Object.entries(declared).filter(([name]) => !own.has(name));
+  if (extra.length === 0) return [...groups];
+  const [first] = extra;
+  if (!ami || extra.length > 1 || !isJsonObject(first![1]) || first![1].Type !== SSM_AMI) {
+    throw new StreamkitError(
+      'SK_INTERNAL',
+      `${preset}: the stack declares parameters packaging does not know: ${extra.map(([n]) => n).join(', ')}`,
+    );
+  }
+  const [cdkName, declaration] = first as [string, JsonObject];
+  renameRefs(template, cdkName, ami.name);
+  const parameter: TemplateParameter = {
+    name: ami.name,
+    type: SSM_AMI,
+    label: ami.label,
+    description: 'SSM parameter holding the AMI of the instance (the latest Amazon Linux 2023 for its architecture)',
+    default: String(declaration.Default),
+    toSpec: () => ({}),
+  };
+  const group = groups.find((g) => g.label === ami.group);
+  if (!group) throw new StreamkitError('SK_INTERNAL', `${preset}: no parameter group ${ami.group} for ${ami.name}`);
+  return groups.map((g) => (g === group ? { ...g, parameters: [...g.parameters, parameter] } : g));
+}
+
+/** Every `{ Ref: from }` of the template becomes `{ Ref: to }`. */
+function renameRefs(node: Json, from: string, to: string): void {
+  if (Array.isArray(node)) for (const item of node) renameRefs(item, from, to);
+  else if (isJsonObject(node)) {
+    if (node.Ref === from) node.Ref = to;
+    for (const value of Object.values(node)) renameRefs(value, from, to);
   }
 }
 

@@ -306,7 +306,8 @@ const kafkaClient: ParameterGroup = {
       name: 'ClientInstanceType',
       type: 'String',
       label: 'Client instance type',
-      description: 'EC2 instance type of the Kafka client instance (reached with Session Manager)',
+      description:
+        'EC2 instance type (x86_64, or change ClientAmiId to the arm64 image) of the Kafka client, reached with Session Manager',
       default: 't3.small',
       minLength: 1,
       probe: 't3.medium',
@@ -433,9 +434,13 @@ const PROVISIONED_STREAM =
   'The packaged stream is PROVISIONED, as the original’s was, so that ShardCount applies; an on-demand stream (the ' +
   'spec’s default) has no shard count, and the mode decides whether ShardCount exists: use `streamkit synth` for it.';
 const NEW_VPC = {
-  setting: 'ProducerVpcId, ProducerSubnetId, ProducerAmiId',
-  why: 'streamkit’s producer runs in its own small VPC (public subnets, flow logs) on the latest Amazon Linux 2023; no VPC or AMI to choose',
+  setting: 'ProducerVpcId, ProducerSubnetId',
+  why: 'streamkit’s producer runs in its own small VPC (public subnets, flow logs); no VPC to choose',
 };
+/** The producer instance's group: its AMI parameter joins it. */
+const PRODUCER: ParameterGroup = { label: 'Producer instance configuration', parameters: [] };
+const PRODUCER_AMI = { name: 'ProducerAmiId', label: 'Producer AMI (SSM parameter)', group: PRODUCER.label };
+const CLIENT_AMI = { name: 'ClientAmiId', label: 'Client AMI (SSM parameter)', group: 'Kafka client configuration' };
 const NEW_CLUSTER_VPC = {
   setting: 'BrokerVpcId, BrokerSubnetIds, ClientAmiId',
   why: 'the stack creates the cluster’s VPC (private subnets in 3 Availability Zones behind NAT); an existing VPC (`cluster.vpc.id`) changes which resources exist',
@@ -468,7 +473,12 @@ export const PRESET_PACKAGES: Record<PresetName, PresetPackage> = {
   'kpl-kinesis-flink-s3': {
     base: { stream: { mode: 'PROVISIONED' } },
     baseReason: PROVISIONED_STREAM,
-    groups: [kinesisStream, { label: 'Amazon Managed Service for Apache Flink configuration', parameters: [flinkLogLevel] }],
+    groups: [
+      kinesisStream,
+      { label: 'Amazon Managed Service for Apache Flink configuration', parameters: [flinkLogLevel] },
+      PRODUCER,
+    ],
+    amiParameter: PRODUCER_AMI,
     fixed: [
       NEW_VPC,
       {
@@ -495,7 +505,8 @@ export const PRESET_PACKAGES: Record<PresetName, PresetPackage> = {
   'kinesis-flink-apigw': {
     base: { stream: { mode: 'PROVISIONED' } },
     baseReason: PROVISIONED_STREAM,
-    groups: [kinesisStream, flinkApplication],
+    groups: [kinesisStream, flinkApplication, PRODUCER],
+    amiParameter: PRODUCER_AMI,
     fixed: [
       NEW_VPC,
       {
@@ -507,6 +518,7 @@ export const PRESET_PACKAGES: Record<PresetName, PresetPackage> = {
   'msk-cluster': {
     base: {},
     groups: [mskCluster, kafkaClient],
+    amiParameter: CLIENT_AMI,
     fixed: [NEW_CLUSTER_VPC, BROKER_COUNT, ACCESS_CONTROL],
   },
   'msk-lambda': {
@@ -549,6 +561,7 @@ export const PRESET_PACKAGES: Record<PresetName, PresetPackage> = {
   'msk-labs': {
     base: {},
     groups: [mskCluster, kafkaClient],
+    amiParameter: CLIENT_AMI,
     fixed: [
       {
         setting: 'KeyPair, UserDataLocation, SetupScript, RoleName, VpcBastionStack',

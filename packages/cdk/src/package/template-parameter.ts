@@ -11,7 +11,8 @@ export type ParameterValue = string | number;
 export interface TemplateParameter {
   /** The parameter's logical id, the original solution's name where it had one (`ShardCount`). */
   readonly name: string;
-  readonly type: 'Number' | 'String';
+  /** CloudFormation's parameter type; the SSM AMI type only for the AMI parameter CDK declares itself. */
+  readonly type: 'Number' | 'String' | 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>';
   /** What the console shows next to the field (`AWS::CloudFormation::Interface` ParameterLabels). */
   readonly label: string;
   /** The parameter's Description: what it controls and its range. */
@@ -55,6 +56,11 @@ export interface PresetPackage {
   /** Why `base` differs from the preset's defaults, for docs/package.md. */
   readonly baseReason?: string;
   readonly groups: readonly ParameterGroup[];
+  /**
+   * The name (the original's) of the parameter CDK adds for the instance's AMI (the SSM path of the latest Amazon
+   * Linux 2023), and the group it joins, for presets with an EC2 instance.
+   */
+  readonly amiParameter?: { readonly name: string; readonly label: string; readonly group: string };
   /** Settings of the original that stay fixed (or do not exist in streamkit), for docs/package.md. */
   readonly fixed: readonly FixedSetting[];
 }
