@@ -63,6 +63,8 @@ export interface PackagedPreset {
 }
 
 export interface PackageResult {
+  /** The default key prefix of the templates (`streamkit/<version>/`): where the regional assets go in the bucket. */
+  readonly keyPrefix: string;
   readonly globalAssets: string;
   readonly regionalAssets: string;
   readonly presets: readonly PackagedPreset[];
@@ -99,7 +101,7 @@ export function packagePresets(presets: readonly PresetName[], options: PackageO
     const packaged = presets.map((preset) =>
       packageOne(preset, { ...options, solutionVersion: version }, { globalAssets, regionalAssets, staging }),
     );
-    return { globalAssets, regionalAssets, presets: packaged };
+    return { keyPrefix: keyPrefixOf(version), globalAssets, regionalAssets, presets: packaged };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -158,11 +160,12 @@ function packageOne(
       progress(`${preset}: copied asset ${asset.objectKey}`);
     }
   }
-  progress(`${preset}: wrote ${templatePath} (${parameters.length} parameters, ${synths} syntheses)`);
+  const names = Object.keys(finished.Parameters as JsonObject);
+  progress(`${preset}: wrote ${templatePath} (${names.length} parameters, ${synths} syntheses)`);
   return {
     preset,
     templatePath,
-    parameters: Object.keys(finished.Parameters as JsonObject),
+    parameters: names,
     assets: (assets ?? []).map((a) => a.objectKey),
     synths,
   };
@@ -268,7 +271,7 @@ function finishTemplate(
       type: 'String',
       label: 'Asset key prefix',
       description: 'Key prefix of the assets in the bucket, ending in a slash',
-      default: `streamkit/${options.solutionVersion}/`,
+      default: keyPrefixOf(options.solutionVersion),
       maxLength: 512,
       toSpec: () => ({}),
     },
@@ -304,6 +307,10 @@ function finishTemplate(
     ...(Object.keys(rules).length > 0 && { Rules: rules }),
     Resources: resources,
   };
+}
+
+function keyPrefixOf(version: string): string {
+  return `streamkit/${version}/`;
 }
 
 function cfnParameter(p: TemplateParameter): JsonObject {
