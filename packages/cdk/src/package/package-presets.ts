@@ -12,7 +12,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseSpec, type PresetName, StreamkitError } from '@streamkit/core';
+import { type PresetName, parseSpec, StreamkitError } from '@streamkit/core';
 import { applyNag } from '../nag.ts';
 import type { PipelineStackProps } from '../pipeline-stack.ts';
 import { createPipelineStack } from '../pipeline-stacks.ts';
@@ -145,7 +145,7 @@ function packageOne(
   });
 
   const groups = withAmiParameter(template, definition.groups, definition.amiParameter, preset);
-  const finished = finishTemplate(template, groups, options);
+  const finished = finishTemplate(template, groups, options, (assets ?? []).length > 0);
   const templatePath = join(folders.globalAssets, `${preset}.template`);
   writeFileSync(templatePath, `${JSON.stringify(finished, null, 2)}\n`);
 
@@ -192,7 +192,11 @@ function synthesizeTemplate(
     });
     applyNag(app);
     const assembly = app.synth();
-    checkFindings(PACKAGE_STACK_NAME, readFindings(assembly.directory), join(assembly.directory, 'validation-report.json'));
+    checkFindings(
+      PACKAGE_STACK_NAME,
+      readFindings(assembly.directory),
+      join(assembly.directory, 'validation-report.json'),
+    );
     const artifact = assembly.getStackArtifact(stack.artifactId);
     return { template: artifact.template as JsonObject, assemblyDir: assembly.directory };
   } finally {
@@ -253,6 +257,7 @@ function finishTemplate(
   template: JsonObject,
   groups: readonly ParameterGroup[],
   options: PackageOptions & { solutionVersion: string },
+  hasAssets: boolean,
 ): JsonObject {
   const assetParameters: TemplateParameter[] = [
     {
@@ -276,10 +281,13 @@ function finishTemplate(
       toSpec: () => ({}),
     },
   ];
-  const allGroups: ParameterGroup[] = [...groups, { label: 'Assets location', parameters: assetParameters }];
+  // A stack without assets (kinesis-firehose-s3) has no code to read, so no asset parameters either.
+  const allGroups: ParameterGroup[] = hasAssets
+    ? [...groups, { label: 'Assets location', parameters: assetParameters }]
+    : [...groups];
   const parameters: JsonObject = {};
   for (const p of allGroups.flatMap((g) => g.parameters)) parameters[p.name] = cfnParameter(p);
-  if (options.bucketName === undefined) delete (parameters[ASSET_PARAMETERS.bucket] as JsonObject).Default;
+  if (hasAssets && options.bucketName === undefined) delete (parameters[ASSET_PARAMETERS.bucket] as JsonObject).Default;
 
   const { Parameters: _cdkParameters, Rules, Metadata, Resources, Conditions, ...rest } = template;
   const resources = stripCdkMetadata(isJsonObject(Resources) ? Resources : {});
@@ -296,7 +304,10 @@ function finishTemplate(
     Metadata: {
       ...(isJsonObject(Metadata) ? Metadata : {}),
       'AWS::CloudFormation::Interface': {
-        ParameterGroups: allGroups.map((g) => ({ Label: { default: g.label }, Parameters: g.parameters.map((p) => p.name) })),
+        ParameterGroups: allGroups.map((g) => ({
+          Label: { default: g.label },
+          Parameters: g.parameters.map((p) => p.name),
+        })),
         ParameterLabels: Object.fromEntries(
           allGroups.flatMap((g) => g.parameters).map((p) => [p.name, { default: p.label }]),
         ),

@@ -7,6 +7,7 @@
  * can zip them into `regional-s3-assets/`. It writes no bootstrap parameter or rule and no asset manifest.
  */
 import { extname } from 'node:path';
+import { StreamkitError } from '@streamkit/core';
 import {
   Aws,
   CfnParameter,
@@ -20,7 +21,6 @@ import {
   type Stack,
   StackSynthesizer,
 } from 'aws-cdk-lib';
-import { StreamkitError } from '@streamkit/core';
 
 /** The parameters of every packaged template that say where its assets are. */
 export const ASSET_PARAMETERS = {

@@ -49,12 +49,15 @@ export interface Parameterized {
 export function parameterize(options: ParameterizeOptions): Parameterized {
   const { parameters, synth } = options;
   const specFor = (values: Readonly<Record<string, ParameterValue>>): RawSpec => {
-    const valueOf = (name: string): ParameterValue => {
+    const parameterValue = (name: string): ParameterValue => {
       const parameter = parameters.find((p) => p.name === name);
       if (!parameter) throw new StreamkitError('SK_INTERNAL', `no parameter ${name} in this package`);
       return values[name] ?? parameter.default;
     };
-    return parameters.reduce<RawSpec>((raw, p) => mergeSpec(raw, p.toSpec(valueOf(p.name), valueOf)), options.base);
+    return parameters.reduce<RawSpec>(
+      (raw, p) => mergeSpec(raw, p.toSpec(parameterValue(p.name), parameterValue)),
+      options.base,
+    );
   };
   let synths = 0;
   const synthOf = (values: Readonly<Record<string, ParameterValue>>, why: string) => {
@@ -328,8 +331,9 @@ function replaceStackName(template: JsonObject, stackName: string): void {
       replaceAt(template, path, joined(path, pieces(node, [[stackName, 'AWS::StackName']])));
       return;
     }
-    if (Array.isArray(node)) node.forEach((item, i) => visit(item, [...path, i]));
-    else if (isJsonObject(node)) for (const [key, value] of Object.entries(node)) visit(value, [...path, key]);
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) visit(item, [...path, i]);
+    } else if (isJsonObject(node)) for (const [key, value] of Object.entries(node)) visit(value, [...path, key]);
   };
   for (const section of ['Resources', 'Outputs'] as const) {
     const nodes = template[section];

@@ -9,7 +9,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { LIMITS, type PresetName } from '@streamkit/core';
-import type { ParameterGroup, ParameterValue, PresetPackage, RawSpec, TemplateParameter } from './template-parameter.ts';
+import type {
+  ParameterGroup,
+  ParameterValue,
+  PresetPackage,
+  RawSpec,
+  TemplateParameter,
+} from './template-parameter.ts';
 
 const TRUE_FALSE = ['true', 'false'] as const;
 
@@ -391,7 +397,7 @@ const mskConnector: ParameterGroup = {
       minLength: 3,
       maxLength: 63,
       probe: 'probe-plugin-bucket',
-      toSpec: (v, valueOf) => ({ connector: { plugin: `s3://${v}/${valueOf('PluginKey')}` } }),
+      toSpec: (v, parameterValue) => ({ connector: { plugin: `s3://${v}/${parameterValue('PluginKey')}` } }),
     },
     {
       name: 'PluginKey',
@@ -401,7 +407,7 @@ const mskConnector: ParameterGroup = {
       default: 'confluentinc-kafka-connect-s3.zip',
       minLength: 5,
       probe: 'plugins/probe-connect-s3.zip',
-      toSpec: (v, valueOf) => ({ connector: { plugin: `s3://${valueOf('PluginBucketName')}/${v}` } }),
+      toSpec: (v, parameterValue) => ({ connector: { plugin: `s3://${parameterValue('PluginBucketName')}/${v}` } }),
     },
     {
       name: 'NumberOfTasks',
@@ -525,7 +531,10 @@ export const PRESET_PACKAGES: Record<PresetName, PresetPackage> = {
     base: {},
     groups: [
       mskCluster,
-      { label: 'AWS Lambda consumer configuration', parameters: [consumerBatchSize((b) => firstConsumer({ batchSize: b }))] },
+      {
+        label: 'AWS Lambda consumer configuration',
+        parameters: [consumerBatchSize((b) => firstConsumer({ batchSize: b }))],
+      },
     ],
     fixed: [EXISTING_CLUSTER, NEW_CLUSTER_VPC, BROKER_COUNT, ACCESS_CONTROL],
   },
@@ -533,7 +542,10 @@ export const PRESET_PACKAGES: Record<PresetName, PresetPackage> = {
     base: {},
     groups: [
       mskCluster,
-      { label: 'AWS Lambda consumer configuration', parameters: [consumerBatchSize((b) => ({ forwarder: { batchSize: b } }))] },
+      {
+        label: 'AWS Lambda consumer configuration',
+        parameters: [consumerBatchSize((b) => ({ forwarder: { batchSize: b } }))],
+      },
       { label: 'Amazon Data Firehose configuration', parameters: bufferingAndCompression },
     ],
     fixed: [EXISTING_CLUSTER, NEW_CLUSTER_VPC, BROKER_COUNT, ACCESS_CONTROL],

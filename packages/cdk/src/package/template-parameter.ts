@@ -24,10 +24,10 @@ export interface TemplateParameter {
   readonly minLength?: number;
   readonly maxLength?: number;
   /**
-   * The spec settings a value of the parameter stands for, merged over the preset's packaged spec. `valueOf` gives
+   * The spec settings a value of the parameter stands for, merged over the preset's packaged spec. `parameterValue` gives
    * the value of another parameter, for settings two parameters make up together.
    */
-  readonly toSpec: (value: ParameterValue, valueOf: (name: string) => ParameterValue) => RawSpec;
+  readonly toSpec: (value: ParameterValue, parameterValue: (name: string) => ParameterValue) => RawSpec;
   /**
    * A value other than the default that finds where the setting lands in the template: packaging synthesizes once with
    * every probe and replaces each place the value shows up by a `Ref` (or a `Fn::Join` around one).

@@ -37,7 +37,9 @@ export async function packageCommand(args: PackageArgs): Promise<number> {
   const here = (path: string) => relative(process.cwd(), path) || '.';
   output.line(`✓ packaged ${result.presets.length} preset${result.presets.length === 1 ? '' : 's'} in ${seconds} s`);
   for (const p of result.presets) {
-    output.line(`  ${p.preset.padEnd(24)} ${here(p.templatePath)}  ${p.parameters.length} parameters, ${p.assets.length} assets`);
+    output.line(
+      `  ${p.preset.padEnd(24)} ${here(p.templatePath)}  ${p.parameters.length} parameters, ${p.assets.length} assets`,
+    );
   }
   output.line(`  assets         ${here(result.regionalAssets)}`);
   const bucket = args.bucketName ?? '<bucket>';
