@@ -114,17 +114,24 @@ describe('parameterize (synth and substitute)', () => {
     );
   });
 
-  test('the synthesis stack name becomes AWS::StackName', () => {
+  test('the synthesis stack name becomes AWS::StackName, also as CDK spells it in generated names', () => {
+    const synth = (raw: RawSpec): JsonObject => {
+      const base = fakeSynth(raw);
+      const stream = (base.Resources as JsonObject).Stream as JsonObject;
+      (stream.Properties as JsonObject).ClusterName = 'mystack-Cluster-65E04014';
+      (stream.Properties as JsonObject).KeyId = { Ref: 'mystackKey1234' };
+      return base;
+    };
     const { template } = parameterize({
       parameters: [shards],
       base: { name: 'my-stack' },
-      synth: fakeSynth,
+      synth,
       stackName: 'my-stack',
     });
-    const stream = (template.Resources as JsonObject).Stream as JsonObject;
-    assert.deepEqual((stream.Properties as JsonObject).Name, {
-      'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-stream']],
-    });
+    const properties = ((template.Resources as JsonObject).Stream as JsonObject).Properties as JsonObject;
+    assert.deepEqual(properties.Name, { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-stream']] });
+    assert.deepEqual(properties.ClusterName, { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-Cluster-65E04014']] });
+    assert.deepEqual(properties.KeyId, { Ref: 'mystackKey1234' }, 'a logical id is not a name');
   });
 });
 
@@ -377,6 +384,22 @@ describe('streamkit package, every preset', () => {
             );
           assert.ok(used, `${name} is declared but nothing uses it`);
         }
+      });
+
+      test('names nothing after the stack it was synthesized as: every name follows AWS::StackName', () => {
+        const names: string[] = [];
+        for (const [node, path] of walk({
+          Resources: template().Resources,
+          Outputs: template().Outputs,
+        } as JsonObject)) {
+          const key = path[path.length - 1];
+          const referencesId = key === 'Ref' || path.includes('Fn::GetAtt') || path[path.length - 2] === 'DependsOn';
+          const resourceKey = path.length === 2 || (path[0] === 'Resources' && path.length === 3);
+          if (typeof node === 'string' && !referencesId && !resourceKey && /streamkit-?packaged-?stack/.test(node)) {
+            names.push(`${path.join('/')}: ${node.slice(0, 80)}`);
+          }
+        }
+        assert.deepEqual(names, []);
       });
 
       test('is standalone: no bootstrap parameter, rule or bucket, no CDK metadata', () => {

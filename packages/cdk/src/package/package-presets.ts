@@ -289,7 +289,7 @@ function finishTemplate(
   for (const p of allGroups.flatMap((g) => g.parameters)) parameters[p.name] = cfnParameter(p);
   if (hasAssets && options.bucketName === undefined) delete (parameters[ASSET_PARAMETERS.bucket] as JsonObject).Default;
 
-  const { Parameters: _cdkParameters, Rules, Metadata, Resources, Conditions, ...rest } = template;
+  const { Parameters: _cdkParameters, Rules, Metadata, Resources, Conditions, Outputs, ...rest } = template;
   const resources = stripCdkMetadata(isJsonObject(Resources) ? Resources : {});
   const conditions = isJsonObject(Conditions) ? { ...Conditions } : {};
   delete conditions.CDKMetadataAvailable;
@@ -317,6 +317,7 @@ function finishTemplate(
     ...(Object.keys(conditions).length > 0 && { Conditions: conditions }),
     ...(Object.keys(rules).length > 0 && { Rules: rules }),
     Resources: resources,
+    ...(Outputs !== undefined && { Outputs }),
   };
 }
 

@@ -323,17 +323,30 @@ export function conditionName(parameter: string, value: string): string {
   return `${parameter}Is${words.map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()).join('')}`;
 }
 
-/** Every text of resource properties and outputs naming the stack says `AWS::StackName` instead. */
+/**
+ * Every text of resource properties and outputs naming the stack says `AWS::StackName` instead — as written, and as
+ * CDK's generated physical names spell it (`Names.uniqueResourceName` drops the hyphens: `streamkitpackagedstack-…`),
+ * so that two stacks launched from one template never share a name (the original's bug 8). References to logical ids
+ * (`Ref`, `Fn::GetAtt`, condition names), which may contain the same letters, are left alone.
+ */
 function replaceStackName(template: JsonObject, stackName: string): void {
+  const forms: [string, string][] = [[stackName, 'AWS::StackName']];
+  const compact = stackName.replace(/[^A-Za-z0-9]/g, '');
+  if (compact !== stackName) forms.push([compact, 'AWS::StackName']);
   const visit = (node: Json, path: JsonPath): void => {
     if (typeof node === 'string') {
-      if (!node.includes(stackName)) return;
-      replaceAt(template, path, joined(path, pieces(node, [[stackName, 'AWS::StackName']])));
+      if (!forms.some(([form]) => node.includes(form))) return;
+      replaceAt(template, path, joined(path, pieces(node, forms)));
       return;
     }
     if (Array.isArray(node)) {
-      for (const [i, item] of node.entries()) visit(item, [...path, i]);
-    } else if (isJsonObject(node)) for (const [key, value] of Object.entries(node)) visit(value, [...path, key]);
+      const conditionFirst = path[path.length - 1] === 'Fn::If';
+      for (const [i, item] of node.entries()) if (!(conditionFirst && i === 0)) visit(item, [...path, i]);
+    } else if (isJsonObject(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key !== 'Ref' && key !== 'Fn::GetAtt' && key !== 'Condition') visit(value, [...path, key]);
+      }
+    }
   };
   for (const section of ['Resources', 'Outputs'] as const) {
     const nodes = template[section];
@@ -342,6 +355,10 @@ function replaceStackName(template: JsonObject, stackName: string): void {
       if (!isJsonObject(node)) continue;
       const key = section === 'Resources' ? 'Properties' : 'Value';
       if (node[key] !== undefined) visit(node[key], [section, id, key]);
+      // An output's Description takes no intrinsic function: it names the stack in words.
+      if (section === 'Outputs' && typeof node.Description === 'string') {
+        node.Description = forms.reduce((text, [form]) => text.split(form).join('<stack name>'), node.Description);
+      }
     }
   }
 }
