@@ -29,6 +29,7 @@ export * from './msk/s3-sink-connector.ts';
 export * from './msk/serverless-cluster.ts';
 export * from './msk-pipeline-stack.ts';
 export * from './nag.ts';
+export * from './package/index.ts';
 export * from './pipeline-stack.ts';
 export * from './pipeline-stacks.ts';
 export * from './s3/encrypted-bucket.ts';

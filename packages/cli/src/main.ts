@@ -13,6 +13,7 @@ import { dev } from './commands/dev.ts';
 import { init } from './commands/init.ts';
 import { kafka } from './commands/kafka.ts';
 import { kinesis } from './commands/kinesis.ts';
+import { packageCommand } from './commands/package.ts';
 import { presets } from './commands/presets.ts';
 import { produce } from './commands/produce.ts';
 import { synth } from './commands/synth.ts';
@@ -75,6 +76,23 @@ program
     '\nFails (exit 9) when cdk-nag reports an unacknowledged finding.\n\nExamples:\n  streamkit synth\n  streamkit synth --preset apigw-kinesis-lambda --out build/cdk.out\n  npx cdk deploy --app cdk.out',
   )
   .action((spec, opts) => run(() => synth({ spec, ...opts })));
+
+program
+  .command('package')
+  .description(
+    'write one-click CloudFormation templates (settings as parameters) and their zipped assets, for console users',
+  )
+  .addOption(new Option('-p, --preset <name>', 'package one preset').choices(PRESET_NAMES))
+  .option('--all', 'package every preset')
+  .requiredOption('-o, --out <dir>', 'where global-s3-assets/ and regional-s3-assets/ are written')
+  .option('--bucket-name <name>', 'base name of the asset buckets: templates read from <name>-<region> by default')
+  .option('--solution-version <v>', 'version in the descriptions and the key prefix streamkit/<v>/ (default: 0.1.0)')
+  .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    '\nThe Flink presets package the job jars `mvn -f flink/pom.xml package` builds. Each template takes the preset’s\nmain settings as parameters, with the original solution’s names; see docs/package.md for launching one.\n\nExamples:\n  streamkit package --preset apigw-kinesis-lambda --out dist --bucket-name my-assets\n  streamkit package --all --out dist --bucket-name my-assets --solution-version 1.0.0\n  aws s3 sync dist/regional-s3-assets s3://my-assets-eu-west-1/streamkit/1.0.0/',
+  )
+  .action((opts) => run(() => packageCommand(opts)));
 
 program
   .command('dev')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -494,5 +494,54 @@ describe('streamkit dev, msk-lambda', () => {
     assert.equal(summary[1], '300');
     assert.equal(summary[2], '300');
     assert.match(run.stdout, /stopped everything this run started/);
+  });
+});
+
+describe('streamkit package', () => {
+  test('--help explains the layout and the upload', async () => {
+    const run = await streamkit(['package', '--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /--bucket-name <name>/);
+    assert.match(run.stdout, /aws s3 sync dist\/regional-s3-assets/);
+  });
+
+  test('needs --preset or --all, and a bucket name that makes <name>-<region>', async (t) => {
+    const out = mkdtempSync(join(tmpdir(), 'streamkit-package-cli-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
+    const neither = await streamkit(['package', '--out', out]);
+    assert.equal(neither.code, 2);
+    assert.match(neither.stderr, /give either --preset <name> or --all \(got neither\)/);
+    const bad = await streamkit(['package', '--preset', 'msk-cluster', '--out', out, '--bucket-name', 'Bad_Name']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--bucket-name must be .* \(got "Bad_Name"\)/);
+  });
+
+  test('packages a preset: the template and its zipped function, with progress on stderr', async (t) => {
+    const out = mkdtempSync(join(tmpdir(), 'streamkit-package-cli-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
+    const run = await streamkit(
+      [
+        'package',
+        '--preset',
+        'apigw-kinesis-lambda',
+        '--out',
+        out,
+        '--bucket-name',
+        'my-assets',
+        '--solution-version',
+        '2.0.0',
+      ],
+      { timeoutMs: 600_000 },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /apigw-kinesis-lambda: synthesizing every parameter at its probe value/);
+    assert.match(run.stdout, /apigw-kinesis-lambda +\S+apigw-kinesis-lambda\.template {2}10 parameters, 1 assets/);
+    assert.match(run.stdout, /aws s3 sync \S+ s3:\/\/my-assets-<region>\/streamkit\/2\.0\.0\//);
+    const template = JSON.parse(readFileSync(join(out, 'global-s3-assets', 'apigw-kinesis-lambda.template'), 'utf8'));
+    assert.equal(template.Parameters.ShardCount.Default, '2');
+    assert.equal(template.Parameters.AssetsKeyPrefix.Default, 'streamkit/2.0.0/');
+    const zips = readdirSync(join(out, 'regional-s3-assets'));
+    assert.equal(zips.length, 1);
+    assert.match(zips[0]!, /^[0-9a-f]{64}\.zip$/);
   });
 });
