@@ -7,6 +7,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { type KinesisBatchFailureRecord, LIMITS } from '@streamkit/core';
 import type { AlarmStateMessage } from '../alarms/local-alarms.ts';
+import type { KafkaBatchFailureRecord } from '../esm/kafka-event.ts';
 import type { FirehoseErrorMessage, FirehoseFlushMessage } from '../firehose/channels.ts';
 import type { IngestRequestMessage } from '../ingest-api/server.ts';
 import type { KinesisRecordsMessage } from '../kinesis/channels.ts';
@@ -32,7 +33,8 @@ export interface RuntimeEvent {
 
 export interface DeadLetterEntry {
   readonly queueName: string;
-  readonly body: KinesisBatchFailureRecord;
+  /** A Kinesis mapping's failure record, or a Kafka mapping's (MSK presets). */
+  readonly body: KinesisBatchFailureRecord | KafkaBatchFailureRecord;
 }
 
 export interface ActivityListener {
@@ -73,7 +75,9 @@ export class PipelineActivity {
   }
 
   /** Loads the latest messages already in the dead-letter queues (from earlier runs with the same data directory). */
-  loadDeadLetters(queues: ReadonlyMap<string, DeadLetterQueue<KinesisBatchFailureRecord>>): void {
+  loadDeadLetters(
+    queues: ReadonlyMap<string, DeadLetterQueue<KinesisBatchFailureRecord | KafkaBatchFailureRecord>>,
+  ): void {
     const keep = LIMITS.dashboard.recentDeadLetters.value;
     for (const queue of queues.values()) {
       for (const body of queue.messages().slice(-keep)) this.pushDeadLetter({ queueName: queue.queueName, body });
@@ -160,19 +164,22 @@ export class PipelineActivity {
           const d = m as {
             functionName: string;
             records: number;
-            shardId: string;
+            /** Kinesis mappings name the shard, Kafka mappings the topic partitions. */
+            shardId?: string;
+            topicPartitions?: string[];
             condition: string;
             delivered: boolean;
           };
           if (!functionNames.has(d.functionName)) return;
-          const where = d.delivered ? 'sent to the dead-letter queue' : 'discarded (no dead-letter queue)';
-          this.event('warn', 'queue', `${d.records} record(s) of ${d.shardId} ${where}: ${d.condition}`);
+          const where = d.delivered ? 'sent to the on-failure destination' : 'discarded (no destination)';
+          const of = d.shardId ?? (d.topicPartitions ?? []).join(', ');
+          this.event('warn', 'queue', `${d.records} record(s) of ${of} ${where}: ${d.condition}`);
         },
       ],
       [
         'streamkit:sqs:send',
         (m) => {
-          const send = m as { queueName: string; body: KinesisBatchFailureRecord };
+          const send = m as { queueName: string; body: DeadLetterEntry['body'] };
           if (queueNames.has(send.queueName)) this.pushDeadLetter({ queueName: send.queueName, body: send.body });
         },
       ],
