@@ -302,5 +302,15 @@ describe('an msk-lambda pipeline on a real local Kafka, watched', () => {
     );
     assert.equal(snapshot.alarms.find((a) => a.id === 'ordersErrors')?.component, 'consumers');
     assert.equal(snapshot.alarms.find((a) => a.id === 'Broker1Cpu')?.component, 'cluster');
+
+    // The record sample (what `streamkit tail` prints): records the mapping read, by topic partition and offset.
+    const sampled = pipeline.monitoring.activity.records;
+    assert.ok(sampled.length > 0);
+    for (const record of sampled) {
+      assert.match(record.shardId, /^orders-[01]$/);
+      assert.match(record.sequenceNumber, /^\d+$/);
+      assert.equal(typeof JSON.parse(record.data).ticker, 'string');
+    }
+    assert.equal(new Set(sampled.map((r) => `${r.shardId}@${r.sequenceNumber}`)).size, sampled.length);
   });
 });
