@@ -121,15 +121,8 @@ const BY_KIND: Partial<Record<PipelineComponent['kind'], readonly ChartGroup[]>>
       resources: (r) => single(r.deliveryStreamName ? { DeliveryStreamName: r.deliveryStreamName } : undefined),
     },
   ],
+  // The diagram shows a component's first chart under its label: the brokers' messages in come first.
   kafka: [
-    {
-      namespace: 'AWS/Kafka',
-      rows: [
-        ['GlobalPartitionCount', 'Maximum', 'Partitions', 'partitions'],
-        ['OfflinePartitionsCount', 'Maximum', 'Offline partitions', 'partitions'],
-      ],
-      resources: (r) => single(r.kafka && { 'Cluster Name': r.kafka.clusterName }),
-    },
     {
       namespace: 'AWS/Kafka',
       rows: [
@@ -143,6 +136,14 @@ const BY_KIND: Partial<Record<PipelineComponent['kind'], readonly ChartGroup[]>>
           label: `broker ${id}`,
           dimensions: { 'Cluster Name': r.kafka!.clusterName, 'Broker ID': String(id) },
         })),
+    },
+    {
+      namespace: 'AWS/Kafka',
+      rows: [
+        ['GlobalPartitionCount', 'Maximum', 'Partitions', 'partitions'],
+        ['OfflinePartitionsCount', 'Maximum', 'Offline partitions', 'partitions'],
+      ],
+      resources: (r) => single(r.kafka && { 'Cluster Name': r.kafka.clusterName }),
     },
   ],
 };

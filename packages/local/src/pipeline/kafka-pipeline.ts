@@ -72,8 +72,9 @@ export interface LocalKafkaPipelineOptions {
   readonly timer?: Timer;
   readonly onProgress?: (step: string) => void;
   /**
-   * Where the pipeline's metrics, alarms and activity are recorded (started before anything runs).
-   * @default a LocalMonitoring of the spec, with core's alarms
+   * Where the pipeline's metrics, alarms and activity are recorded (started before anything runs). Give it
+   * `kafkaBrokers` equal to `brokers`, so that each broker's alarms are evaluated.
+   * @default a LocalMonitoring of the spec (with `kafkaBrokers: brokers`), with core's alarms
    */
   readonly monitoring?: LocalMonitoring;
   /** Serve the web dashboard on this port of 127.0.0.1 (0 = a free port). @default - no dashboard */
