@@ -489,6 +489,7 @@ describe('streamkit dev, msk-lambda', () => {
     );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Kafka: {6}127\.0\.0\.1:\d+/);
+    assert.match(run.stdout, /Dashboard {4}http:\/\/127\.0\.0\.1:\d+\//);
     const summary = /produced (\d+) \(0 refused\) {2}processed (\d+) {2}on-failure 0/.exec(run.stdout);
     assert.ok(summary, run.stdout);
     assert.equal(summary[1], '300');

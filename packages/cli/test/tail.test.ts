@@ -29,36 +29,27 @@ describe('streamkit tail', () => {
   const dir = mkdtempSync(join(tmpdir(), 'streamkit-tail-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('follows the records of a running streamkit dev, found through its data directory', async () => {
-    const dataDir = join(dir, 'state');
+  /** Starts `streamkit dev`, waits for its dashboard, tails 5 records through its data directory, stops it. */
+  async function followsDev(preset: string, ports: string[], shard: RegExp) {
+    const dataDir = join(dir, `state-${preset}`);
     const dev = spawn(
       process.execPath,
-      [
-        bin,
-        'dev',
-        '--preset',
-        'apigw-kinesis-lambda',
-        '--produce',
-        '50',
-        '--kinesis-port',
-        '0',
-        '--ingest-port',
-        '0',
-        '--data-dir',
-        dataDir,
-      ],
-      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
+      [bin, 'dev', '--preset', preset, '--produce', '50', ...ports, '--data-dir', dataDir],
+      {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
     );
     let out = '';
     dev.stdout.on('data', (d) => (out += d));
     const exited = new Promise((resolve) => dev.on('close', resolve));
     try {
-      const deadline = Date.now() + 120_000;
+      const deadline = Date.now() + 180_000;
       while (!/Dashboard {4}(http\S+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.ok(existsSync(join(dataDir, 'dashboard.json')), `dev wrote dashboard.json:\n${out}`);
 
       const tail = await streamkit(
-        ['tail', '--preset', 'apigw-kinesis-lambda', '--data-dir', dataDir, '--json', '-n', '5', '--no-events'],
+        ['tail', '--preset', preset, '--data-dir', dataDir, '--json', '-n', '5', '--no-events'],
         dir,
       );
       assert.equal(tail.code, 0, tail.stderr);
@@ -69,7 +60,7 @@ describe('streamkit tail', () => {
       assert.equal(lines.length, 5);
       for (const line of lines) {
         assert.equal(line.type, 'record');
-        assert.match(line.shardId, /^shardId-/);
+        assert.match(line.shardId, shard);
         assert.ok(typeof JSON.parse(line.data).ticker === 'string', line.data);
       }
     } finally {
@@ -77,6 +68,14 @@ describe('streamkit tail', () => {
       await exited;
     }
     assert.ok(!existsSync(join(dataDir, 'dashboard.json')), 'dev removed dashboard.json when it stopped');
+  }
+
+  test('follows the records of a running streamkit dev, found through its data directory', async () => {
+    await followsDev('apigw-kinesis-lambda', ['--kinesis-port', '0', '--ingest-port', '0'], /^shardId-/);
+  });
+
+  test('follows the records an MSK pipeline’s consumer reads: topic partition, offset, key and value', async () => {
+    await followsDev('msk-lambda', ['--kafka-port', '0'], /^[\w.-]+-\d+$/);
   });
 
   test('without a running pipeline it exits 3 and says what to do', async () => {

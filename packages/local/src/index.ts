@@ -22,6 +22,7 @@ export {
 } from './kinesis/index.ts';
 export { bundleHandler, type HandlerBundle } from './lambda/bundle.ts';
 export { type InvocationResult, LocalFunction, type LocalFunctionOptions } from './lambda/local-function.ts';
+export * from './metrics/kafka-metrics.ts';
 export * from './metrics/local-monitoring.ts';
 export * from './metrics/metric-channel.ts';
 export * from './metrics/metric-store.ts';

@@ -129,7 +129,7 @@ describe('LocalAlarms evaluates the pipeline’s alarm definitions against the l
   test('M of N over aligned periods: 2 of 3 one-minute Maximums above the threshold, missing periods breaching', () => {
     const clock = manualClock();
     const store = new MetricStore({ now: clock.now });
-    const stream = { StreamName: resources.streamName };
+    const stream = { StreamName: resources.streamName! };
     const base = definitions.find((d) => d.id === 'StreamIteratorAge')!;
     const definition: AlarmDefinition = {
       ...base,
@@ -187,7 +187,7 @@ describe('LocalAlarms evaluates the pipeline’s alarm definitions against the l
     const id = {
       namespace: 'AWS/Kinesis',
       metricName: 'WriteProvisionedThroughputExceeded',
-      dimensions: { StreamName: resources.streamName },
+      dimensions: { StreamName: resources.streamName! },
     };
     store.put(id, 0, 199);
     store.put(id, 1, 1);

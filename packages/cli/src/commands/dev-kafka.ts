@@ -2,6 +2,13 @@ import { type PipelineSpec, StreamkitError } from '@streamkit/core';
 import { isLocalKafkaSpec, type LocalKafkaPipeline, startLocalKafkaPipeline } from '@streamkit/local';
 import { KafkaProducer, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
 import { functionEvents, printEvent, subscribeAll } from '../function-events.ts';
+import {
+  alarmChanges,
+  alarmsText,
+  announceDashboard,
+  dashboardOption,
+  printDashboardLine,
+} from '../monitoring-output.ts';
 import { output } from '../output.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { stopOnSignal } from '../stop-signal.ts';
@@ -19,8 +26,10 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
     ...(args.firehosePort !== undefined && { firehosePort: args.firehosePort }),
     ...(args.dataDir !== undefined && { dataDir: args.dataDir }),
     ...(args.reset !== undefined && { reset: args.reset }),
+    ...dashboardOption(args),
     onProgress: output.progress,
   });
+  const removeDashboardFile = announceDashboard(pipeline.dataDir, pipeline.dashboardUrl, spec.name);
   const servers = pipeline.bootstrapServers.join(',');
   output.line(`${spec.name} (${spec.preset}) is running on 127.0.0.1`);
   output.line(`  Kafka:      ${servers}  (topics: ${spec.topics.map((t) => `${t.name}:${t.partitions}`).join(', ')})`);
@@ -28,6 +37,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
     output.line(`  consumer:   ${name} ← ${mapping.consumerGroupId} (Kafka event source mapping)`);
   }
   if (pipeline.firehoseEndpoint) output.line(`  Firehose:   ${pipeline.firehoseEndpoint} → ${pipeline.bucket}`);
+  printDashboardLine(pipeline.dashboardUrl);
   output.line(`  try:        kcat -b ${servers} -t ${pipeline.topic} -P <<< '{"hello":"kafka"}'`);
   output.line('  Stop: Ctrl-C');
   const stopListening = listen(pipeline, args.logs ?? false);
@@ -59,7 +69,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
     : undefined;
   const status = new StatusLine(() => {
     const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
-    return `[${elapsed}] ${producer ? `produced ${sent}  ` : ''}${countsText(pipeline)}`;
+    return `[${elapsed}] ${producer ? `produced ${sent}  ` : ''}${countsText(pipeline)}${alarmsText(pipeline.monitoring)}`;
   });
 
   let exitCode = 0;
@@ -81,6 +91,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
   } finally {
     status.stop();
     stopListening();
+    removeDashboardFile();
     await producer?.close();
     await pipeline.stop();
     stopping.dispose();
@@ -111,5 +122,6 @@ function listen(p: LocalKafkaPipeline, logs: boolean): () => void {
       }
     },
   ]);
+  subscriptions.push(alarmChanges());
   return subscribeAll(subscriptions);
 }

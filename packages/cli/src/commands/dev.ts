@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { isMskSpec, LIMITS, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
+import { isMskSpec, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
 import {
   IngestClient,
@@ -10,9 +10,15 @@ import {
   stockTicker,
   taxiRides,
 } from '@streamkit/producer';
-import { writeDashboardFile } from '../dashboard-file.ts';
 import { functionEvents, printEvent, subscribeAll } from '../function-events.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
+import {
+  alarmChanges,
+  alarmsText,
+  announceDashboard,
+  dashboardOption,
+  printDashboardLine,
+} from '../monitoring-output.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
 import { printRunSummary } from '../run-summary.ts';
@@ -52,17 +58,10 @@ export async function dev(args: DevArgs): Promise<number> {
     ...(args.reset !== undefined && { reset: args.reset }),
     ...(args.throttle !== undefined && { throttle: args.throttle }),
     ...(args.shardLimits !== undefined && { shardLimits: args.shardLimits }),
-    ...(args.dashboard !== false && { dashboardPort: args.dashboardPort ?? LIMITS.dashboard.port.value }),
+    ...dashboardOption(args),
     onProgress: output.progress,
   });
-  const removeDashboardFile = pipeline.dashboardUrl
-    ? writeDashboardFile(pipeline.dataDir, {
-        url: pipeline.dashboardUrl,
-        pid: process.pid,
-        pipeline: spec.name,
-        startedAt: new Date().toISOString(),
-      })
-    : () => {};
+  const removeDashboardFile = announceDashboard(pipeline.dataDir, pipeline.dashboardUrl, spec.name);
   printBanner(pipeline);
   const stopListening = listen(pipeline, args.logs ?? false);
 
@@ -93,7 +92,7 @@ export async function dev(args: DevArgs): Promise<number> {
   const status = new StatusLine(() => {
     const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
     const producedText = args.produce === undefined ? '' : `produced ${sent}  `;
-    return `[${elapsed}] ${producedText}${countsText(pipeline)}${alarmsText(pipeline)}`;
+    return `[${elapsed}] ${producedText}${countsText(pipeline)}${alarmsText(pipeline.monitoring)}`;
   });
 
   let exitCode = 0;
@@ -145,14 +144,6 @@ function countsText(p: LocalPipeline): string {
   return `ingested ${c.ingested}  processed ${c.processed}  ${c.filteredOut ? `filtered out ${c.filteredOut}  ` : ''}dead-lettered ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}`;
 }
 
-/** `  alarms: 1 in ALARM (ordersErrors)`, or nothing while no alarm is in ALARM. */
-function alarmsText(p: LocalPipeline): string {
-  const inAlarm = p.monitoring.alarms.list().filter((a) => a.state === 'ALARM');
-  return inAlarm.length === 0
-    ? ''
-    : `  alarms: ${inAlarm.length} in ALARM (${inAlarm.map((a) => a.definition.id).join(', ')})`;
-}
-
 function printBanner(p: LocalPipeline): void {
   const { spec } = p;
   const rel = (path: string) => relative(process.cwd(), path) || '.';
@@ -196,10 +187,7 @@ function printBanner(p: LocalPipeline): void {
       `  S3           ${rel(p.objectStore.bucketPath(p.bucket))}/   (Flink's part files appear at checkpoints)`,
     );
   }
-  if (p.dashboardUrl)
-    output.line(
-      `  Dashboard    ${p.dashboardUrl}   metrics, alarms, dead letters, records (streamkit tail follows it)`,
-    );
+  printDashboardLine(p.dashboardUrl);
   output.line(
     `  Credentials  ${LOCAL_CREDENTIALS.accessKeyId} / ${LOCAL_CREDENTIALS.secretAccessKey} (region ${LOCAL_REGION})`,
   );
@@ -267,14 +255,7 @@ function listen(p: LocalPipeline, logs: boolean): () => void {
       ],
     );
   }
-  subscriptions.push([
-    'streamkit:alarm:state',
-    (m) => {
-      const change = m as { alarm: string; oldState: string; newState: string; reason: string };
-      const mark = change.newState === 'ALARM' ? '✗' : '✓';
-      printEvent(`  ${mark} alarm ${change.alarm}: ${change.oldState} → ${change.newState} — ${change.reason}`);
-    },
-  ]);
+  subscriptions.push(alarmChanges());
   return subscribeAll(subscriptions);
 }
 

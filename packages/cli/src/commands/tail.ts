@@ -117,4 +117,4 @@ async function readEvents(
 const time = (ms: number) => new Date(ms).toISOString().slice(11, 23);
 
 /** How many records the dashboard keeps, for the help text. */
-export const TAIL_SAMPLE_NOTE = `records are sampled: up to ${LIMITS.dashboard.recordSample.value} per shard and call (the dashboard keeps the last ${LIMITS.dashboard.recentRecords.value})`;
+export const TAIL_SAMPLE_NOTE = `records are sampled: up to ${LIMITS.dashboard.recordSample.value} per shard and call (on the MSK presets, each record the consumers read once; the dashboard keeps the last ${LIMITS.dashboard.recentRecords.value})`;

@@ -22,6 +22,14 @@ export const localNames = {
   bucket: (pipeline: string) => `${pipeline}-output`,
   /** The Flink application of a Flink preset (its one job), the `Application` dimension of its metrics. */
   flinkApplication: (pipeline: string) => `${pipeline}-application`,
+  /** The local Kafka cluster: its `Cluster Name` dimension and the name in the ARN the Kafka events carry. */
+  cluster: (pipeline: string) => pipeline,
+  /** A Kafka consumer's group id when the spec names none (the cloud stack's is `<stack name>-<consumer>`). */
+  consumerGroup: (pipeline: string, consumer: string) => `${pipeline}-${consumer}`,
+  /** The bucket of a Kafka consumer's S3 on-failure destination. */
+  failureBucket: (pipeline: string, consumer: string) => `${pipeline}-${consumer}-failures`,
+  /** The S3 sink connector of msk-connect-s3 (its `ConnectorName` dimension). */
+  connector: (pipeline: string) => `${pipeline}-s3-sink`,
 };
 
 /**

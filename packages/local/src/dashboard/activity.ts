@@ -7,6 +7,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { type KinesisBatchFailureRecord, LIMITS } from '@streamkit/core';
 import type { AlarmStateMessage } from '../alarms/local-alarms.ts';
+import type { KafkaBatchFailureRecord } from '../esm/kafka-event.ts';
+import type { KafkaRecordMessage } from '../esm/kafka-event-source-mapping.ts';
 import type { FirehoseErrorMessage, FirehoseFlushMessage } from '../firehose/channels.ts';
 import type { IngestRequestMessage } from '../ingest-api/server.ts';
 import type { KinesisRecordsMessage } from '../kinesis/channels.ts';
@@ -14,9 +16,13 @@ import type { PipelineResources } from '../metrics/pipeline-resources.ts';
 import type { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
 
 export interface SampledRecord {
+  /** A Kafka record's timestamp (MSK presets). */
   readonly arrival: number;
+  /** `<topic>-<partition>` for a Kafka record. */
   readonly shardId: string;
+  /** The offset of a Kafka record. */
   readonly sequenceNumber: string;
+  /** The key of a Kafka record (UTF-8, empty without one). */
   readonly partitionKey: string;
   /** The data as UTF-8 text, cut at 2 KiB (binary data shows as replacement characters). */
   readonly data: string;
@@ -32,7 +38,8 @@ export interface RuntimeEvent {
 
 export interface DeadLetterEntry {
   readonly queueName: string;
-  readonly body: KinesisBatchFailureRecord;
+  /** A Kinesis mapping's failure record, or a Kafka mapping's (MSK presets). */
+  readonly body: KinesisBatchFailureRecord | KafkaBatchFailureRecord;
 }
 
 export interface ActivityListener {
@@ -50,6 +57,8 @@ export class PipelineActivity {
   private readonly eventRing: RuntimeEvent[] = [];
   private readonly deadLetterRing: DeadLetterEntry[] = [];
   private readonly listeners = new Set<ActivityListener>();
+  /** Per Kafka `<topic>-<partition>`: the next offset to sample (each consumer reads the records; one sample each). */
+  private readonly kafkaNext = new Map<string, bigint>();
   private readonly subscriptions: [string, (message: unknown) => void][];
   private started = false;
 
@@ -73,7 +82,9 @@ export class PipelineActivity {
   }
 
   /** Loads the latest messages already in the dead-letter queues (from earlier runs with the same data directory). */
-  loadDeadLetters(queues: ReadonlyMap<string, DeadLetterQueue<KinesisBatchFailureRecord>>): void {
+  loadDeadLetters(
+    queues: ReadonlyMap<string, DeadLetterQueue<KinesisBatchFailureRecord | KafkaBatchFailureRecord>>,
+  ): void {
     const keep = LIMITS.dashboard.recentDeadLetters.value;
     for (const queue of queues.values()) {
       for (const body of queue.messages().slice(-keep)) this.pushDeadLetter({ queueName: queue.queueName, body });
@@ -113,6 +124,13 @@ export class PipelineActivity {
     if (this.deadLetterRing.length > keep) this.deadLetterRing.splice(0, this.deadLetterRing.length - keep);
   }
 
+  private sample(record: SampledRecord): void {
+    this.recordRing.push(record);
+    const keep = LIMITS.dashboard.recentRecords.value;
+    if (this.recordRing.length > keep) this.recordRing.splice(0, this.recordRing.length - keep);
+    for (const l of this.listeners) l.record?.(record);
+  }
+
   private event(level: RuntimeEvent['level'], source: string, text: string): void {
     const event: RuntimeEvent = { timestamp: this.now(), level, source, text };
     this.eventRing.push(event);
@@ -124,7 +142,8 @@ export class PipelineActivity {
     const r = this.resources;
     const functionNames = new Set(r.functions.values());
     const queueNames = new Set(r.queues.values());
-    const keepRecords = LIMITS.dashboard.recentRecords.value;
+    const utf8 = (bytes: Uint8Array | undefined) =>
+      bytes ? Buffer.from(bytes).toString('utf8').slice(0, DATA_CHARS) : '';
     return [
       [
         'streamkit:kinesis:records',
@@ -132,17 +151,32 @@ export class PipelineActivity {
           const put = m as KinesisRecordsMessage;
           if (put.streamName !== r.streamName) return;
           for (const record of put.records) {
-            const sampled: SampledRecord = {
+            this.sample({
               arrival: put.arrival,
               shardId: put.shardId,
               sequenceNumber: record.sequenceNumber,
               partitionKey: record.partitionKey,
               data: Buffer.from(record.data, 'base64').toString('utf8').slice(0, DATA_CHARS),
-            };
-            this.recordRing.push(sampled);
-            for (const l of this.listeners) l.record?.(sampled);
+            });
           }
-          if (this.recordRing.length > keepRecords) this.recordRing.splice(0, this.recordRing.length - keepRecords);
+        },
+      ],
+      [
+        'streamkit:esm:kafka:record',
+        (m) => {
+          const read = m as KafkaRecordMessage;
+          if (!functionNames.has(read.functionName)) return;
+          const partition = `${read.topic}-${read.partition}`;
+          // A record read again (a second consumer, a rejoin) was sampled already.
+          if (read.offset < (this.kafkaNext.get(partition) ?? 0n)) return;
+          this.kafkaNext.set(partition, read.offset + 1n);
+          this.sample({
+            arrival: read.timestamp,
+            shardId: partition,
+            sequenceNumber: String(read.offset),
+            partitionKey: utf8(read.key),
+            data: utf8(read.value),
+          });
         },
       ],
       [
@@ -160,19 +194,22 @@ export class PipelineActivity {
           const d = m as {
             functionName: string;
             records: number;
-            shardId: string;
+            /** Kinesis mappings name the shard, Kafka mappings the topic partitions. */
+            shardId?: string;
+            topicPartitions?: string[];
             condition: string;
             delivered: boolean;
           };
           if (!functionNames.has(d.functionName)) return;
-          const where = d.delivered ? 'sent to the dead-letter queue' : 'discarded (no dead-letter queue)';
-          this.event('warn', 'queue', `${d.records} record(s) of ${d.shardId} ${where}: ${d.condition}`);
+          const where = d.delivered ? 'sent to the on-failure destination' : 'discarded (no destination)';
+          const of = d.shardId ?? (d.topicPartitions ?? []).join(', ');
+          this.event('warn', 'queue', `${d.records} record(s) of ${of} ${where}: ${d.condition}`);
         },
       ],
       [
         'streamkit:sqs:send',
         (m) => {
-          const send = m as { queueName: string; body: KinesisBatchFailureRecord };
+          const send = m as { queueName: string; body: DeadLetterEntry['body'] };
           if (queueNames.has(send.queueName)) this.pushDeadLetter({ queueName: send.queueName, body: send.body });
         },
       ],

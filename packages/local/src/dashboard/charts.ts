@@ -22,101 +22,161 @@ export interface ChartDefinition {
 
 type Row = [metricName: string, statistic: Statistic, title: string, unit: string];
 
-const BY_KIND: Partial<Record<PipelineComponent['kind'], Row[]>> = {
+/** Charts of one namespace for each resource a component stands for. */
+interface ChartGroup {
+  readonly namespace: string;
+  readonly rows: readonly Row[];
+  readonly resources: (r: PipelineResources) => { label: string; dimensions: Dimensions }[];
+}
+
+const LAMBDA: Row[] = [
+  ['Invocations', 'Sum', 'Invocations', 'invocations'],
+  ['Errors', 'Sum', 'Errors', 'invocations'],
+  ['Duration', 'Average', 'Duration', 'ms'],
+];
+
+/** The functions of the consumers (not a delivery stream's processor), labelled by consumer. */
+const consumerFunctions = (r: PipelineResources) =>
+  [...r.functions]
+    .filter(([consumer]) => consumer !== 'processor')
+    .map(([consumer, name]) => ({ label: consumer, dimensions: { FunctionName: name } }));
+
+const single = (dimensions: Dimensions | undefined) => (dimensions ? [{ label: '', dimensions }] : []);
+
+const BY_KIND: Partial<Record<PipelineComponent['kind'], readonly ChartGroup[]>> = {
   'ingest-api': [
-    ['Count', 'Sum', 'Requests', 'requests'],
-    ['4XXError', 'Sum', '4xx answers', 'requests'],
-    ['5XXError', 'Sum', '5xx answers', 'requests'],
-    ['Latency', 'Average', 'Latency', 'ms'],
+    {
+      namespace: 'AWS/ApiGateway',
+      rows: [
+        ['Count', 'Sum', 'Requests', 'requests'],
+        ['4XXError', 'Sum', '4xx answers', 'requests'],
+        ['5XXError', 'Sum', '5xx answers', 'requests'],
+        ['Latency', 'Average', 'Latency', 'ms'],
+      ],
+      resources: (r) => single(r.api && { ApiName: r.api.apiName, Stage: r.api.stage }),
+    },
   ],
   'kinesis-stream': [
-    ['IncomingRecords', 'Sum', 'Incoming records', 'records'],
-    ['IncomingBytes', 'Sum', 'Incoming bytes', 'bytes'],
-    ['GetRecords.IteratorAgeMilliseconds', 'Maximum', 'Iterator age', 'ms'],
-    ['WriteProvisionedThroughputExceeded', 'Sum', 'Throttled writes', 'records'],
+    {
+      namespace: 'AWS/Kinesis',
+      rows: [
+        ['IncomingRecords', 'Sum', 'Incoming records', 'records'],
+        ['IncomingBytes', 'Sum', 'Incoming bytes', 'bytes'],
+        ['GetRecords.IteratorAgeMilliseconds', 'Maximum', 'Iterator age', 'ms'],
+        ['WriteProvisionedThroughputExceeded', 'Sum', 'Throttled writes', 'records'],
+      ],
+      resources: (r) => single(r.streamName ? { StreamName: r.streamName } : undefined),
+    },
   ],
   'lambda-consumer': [
-    ['Invocations', 'Sum', 'Invocations', 'invocations'],
-    ['Errors', 'Sum', 'Errors', 'invocations'],
-    ['Duration', 'Average', 'Duration', 'ms'],
-    ['IteratorAge', 'Maximum', 'Iterator age', 'ms'],
+    {
+      namespace: 'AWS/Lambda',
+      rows: [...LAMBDA, ['IteratorAge', 'Maximum', 'Iterator age', 'ms']],
+      resources: (r) => (r.kafka ? [] : consumerFunctions(r)),
+    },
+    {
+      // A Kafka consumer's lag is in records, from its event source mapping (AWS/Lambda) and its group (AWS/Kafka).
+      namespace: 'AWS/Lambda',
+      rows: [...LAMBDA, ['OffsetLag', 'Maximum', 'Offset lag', 'records']],
+      resources: (r) => (r.kafka ? consumerFunctions(r) : []),
+    },
+    {
+      namespace: 'AWS/Kafka',
+      rows: [['MaxOffsetLag', 'Maximum', 'Offset lag of its most behind partition', 'records']],
+      resources: (r) =>
+        [...(r.kafka?.consumerGroups ?? [])].map(([consumer, { groupId, topic }]) => ({
+          label: consumer,
+          dimensions: { 'Cluster Name': r.kafka!.clusterName, 'Consumer Group': groupId, Topic: topic },
+        })),
+    },
   ],
   'lambda-processor': [
-    ['Invocations', 'Sum', 'Invocations', 'invocations'],
-    ['Errors', 'Sum', 'Errors', 'invocations'],
-    ['Duration', 'Average', 'Duration', 'ms'],
+    {
+      namespace: 'AWS/Lambda',
+      rows: LAMBDA,
+      resources: (r) =>
+        single(r.functions.has('processor') ? { FunctionName: r.functions.get('processor')! } : undefined),
+    },
   ],
-  'dead-letter-queue': [['ApproximateNumberOfMessagesVisible', 'Maximum', 'Messages in the queue', 'messages']],
-  flink: [
-    ['downtime', 'Maximum', 'Downtime', 'ms'],
-    ['numberOfFailedCheckpoints', 'Maximum', 'Failed checkpoints', 'checkpoints'],
-    ['cpuUtilization', 'Maximum', 'CPU', '%'],
-    ['heapMemoryUtilization', 'Maximum', 'Heap', '%'],
+  'dead-letter-queue': [
+    {
+      namespace: 'AWS/SQS',
+      rows: [['ApproximateNumberOfMessagesVisible', 'Maximum', 'Messages in the queue', 'messages']],
+      resources: (r) => [...r.queues].map(([consumer, name]) => ({ label: consumer, dimensions: { QueueName: name } })),
+    },
   ],
   firehose: [
-    ['DataReadFromKinesisStream.Records', 'Sum', 'Records read from the stream', 'records'],
-    ['DeliveryToS3.Records', 'Sum', 'Records delivered to S3', 'records'],
-    ['DeliveryToS3.DataFreshness', 'Maximum', 'Age of the oldest undelivered record', 's'],
+    {
+      namespace: 'AWS/Firehose',
+      rows: [['DataReadFromKinesisStream.Records', 'Sum', 'Records read from the stream', 'records']],
+      resources: (r) =>
+        single(r.deliveryStreamName && r.streamName ? { DeliveryStreamName: r.deliveryStreamName } : undefined),
+    },
+    {
+      namespace: 'AWS/Firehose',
+      rows: [
+        ['DeliveryToS3.Records', 'Sum', 'Records delivered to S3', 'records'],
+        ['DeliveryToS3.DataFreshness', 'Maximum', 'Age of the oldest undelivered record', 's'],
+      ],
+      resources: (r) => single(r.deliveryStreamName ? { DeliveryStreamName: r.deliveryStreamName } : undefined),
+    },
+  ],
+  flink: [
+    {
+      namespace: 'AWS/KinesisAnalytics',
+      rows: [
+        ['downtime', 'Maximum', 'Downtime', 'ms'],
+        ['numberOfFailedCheckpoints', 'Maximum', 'Failed checkpoints', 'checkpoints'],
+        ['cpuUtilization', 'Maximum', 'CPU', '%'],
+        ['heapMemoryUtilization', 'Maximum', 'Heap', '%'],
+      ],
+      resources: (r) => single(r.flinkApplication ? { Application: r.flinkApplication } : undefined),
+    },
+  ],
+  // The diagram shows a component's first chart under its label: the brokers' messages in come first.
+  kafka: [
+    {
+      namespace: 'AWS/Kafka',
+      rows: [
+        ['MessagesInPerSec', 'Average', 'Messages in', 'messages/s'],
+        ['CpuUser', 'Average', 'CPU (user)', '%'],
+        ['KafkaDataLogsDiskUsed', 'Maximum', 'Disk used', '%'],
+        ['UnderReplicatedPartitions', 'Maximum', 'Under-replicated partitions', 'partitions'],
+      ],
+      resources: (r) =>
+        (r.kafka?.brokerIds ?? []).map((id) => ({
+          label: `broker ${id}`,
+          dimensions: { 'Cluster Name': r.kafka!.clusterName, 'Broker ID': String(id) },
+        })),
+    },
+    {
+      namespace: 'AWS/Kafka',
+      rows: [
+        ['GlobalPartitionCount', 'Maximum', 'Partitions', 'partitions'],
+        ['OfflinePartitionsCount', 'Maximum', 'Offline partitions', 'partitions'],
+      ],
+      resources: (r) => single(r.kafka && { 'Cluster Name': r.kafka.clusterName }),
+    },
   ],
 };
-
-const NAMESPACE: Partial<Record<PipelineComponent['kind'], string>> = {
-  'ingest-api': 'AWS/ApiGateway',
-  'kinesis-stream': 'AWS/Kinesis',
-  'lambda-consumer': 'AWS/Lambda',
-  'lambda-processor': 'AWS/Lambda',
-  'dead-letter-queue': 'AWS/SQS',
-  firehose: 'AWS/Firehose',
-  flink: 'AWS/KinesisAnalytics',
-};
-
-/** The resources a component of the diagram stands for (a consumers box stands for every consumer). */
-function resourcesOfComponent(
-  kind: PipelineComponent['kind'],
-  r: PipelineResources,
-): { label: string; dimensions: Dimensions }[] {
-  switch (kind) {
-    case 'ingest-api':
-      return r.api ? [{ label: '', dimensions: { ApiName: r.api.apiName, Stage: r.api.stage } }] : [];
-    case 'kinesis-stream':
-      return [{ label: '', dimensions: { StreamName: r.streamName } }];
-    case 'lambda-consumer':
-      return [...r.functions]
-        .filter(([consumer]) => consumer !== 'processor')
-        .map(([consumer, name]) => ({ label: consumer, dimensions: { FunctionName: name } }));
-    case 'lambda-processor': {
-      const name = r.functions.get('processor');
-      return name ? [{ label: '', dimensions: { FunctionName: name } }] : [];
-    }
-    case 'dead-letter-queue':
-      return [...r.queues].map(([consumer, name]) => ({ label: consumer, dimensions: { QueueName: name } }));
-    case 'firehose':
-      return r.deliveryStreamName ? [{ label: '', dimensions: { DeliveryStreamName: r.deliveryStreamName } }] : [];
-    case 'flink':
-      return r.flinkApplication ? [{ label: '', dimensions: { Application: r.flinkApplication } }] : [];
-    default:
-      return [];
-  }
-}
 
 export function chartsFor(components: readonly PipelineComponent[], resources: PipelineResources): ChartDefinition[] {
   const charts: ChartDefinition[] = [];
   for (const component of components) {
-    const rows = BY_KIND[component.kind] ?? [];
-    const namespace = NAMESPACE[component.kind];
-    if (!namespace) continue;
-    for (const { label, dimensions } of resourcesOfComponent(component.kind, resources)) {
-      for (const [metricName, statistic, title, unit] of rows) {
-        charts.push({
-          id: `${component.id}${label ? `-${label}` : ''}-${metricName}`,
-          component: component.id,
-          title: label ? `${label}: ${title}` : title,
-          namespace,
-          metricName,
-          dimensions,
-          statistic,
-          unit,
-        });
+    for (const { namespace, rows, resources: of } of BY_KIND[component.kind] ?? []) {
+      for (const { label, dimensions } of of(resources)) {
+        for (const [metricName, statistic, title, unit] of rows) {
+          charts.push({
+            id: `${component.id}${label ? `-${label.replaceAll(' ', '-')}` : ''}-${metricName}`,
+            component: component.id,
+            title: label ? `${label}: ${title}` : title,
+            namespace,
+            metricName,
+            dimensions,
+            statistic,
+            unit,
+          });
+        }
       }
     }
   }

@@ -29,6 +29,23 @@ import { type InvokeTarget, realTimer, type Timer } from './types.ts';
 /** `streamkit:esm:kafka` — the reader's life: `{ functionName, event: 'joined' | 'error' | 'committed', … }`. */
 export const esmKafkaChannel = channel('streamkit:esm:kafka');
 
+/**
+ * `streamkit:esm:kafka:record` — each record the mapping reads, as it is buffered (`KafkaRecordMessage`): the
+ * dashboard's record sample and `streamkit tail` on the MSK presets. Built only while someone subscribes.
+ */
+export const esmKafkaRecordChannel = channel('streamkit:esm:kafka:record');
+
+export interface KafkaRecordMessage {
+  readonly functionName: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  /** Epoch ms (the record's CreateTime). */
+  readonly timestamp: number;
+  readonly key: Uint8Array | undefined;
+  readonly value: Uint8Array | undefined;
+}
+
 export interface KafkaEventSourceMappingOptions {
   readonly bootstrapServers: readonly string[];
   /** The topic (a Kafka event source mapping reads exactly one). */
@@ -241,7 +258,7 @@ export class KafkaEventSourceMapping {
     if (next !== undefined && message.offset < next) return;
     this.nextOffset.set(key, message.offset + 1n);
     if (this.buffer.length === 0) this.bufferedSince = this.timer.now();
-    this.buffer.push({
+    const record: KafkaRecord = {
       topic: message.topic,
       partition: message.partition,
       offset: message.offset,
@@ -249,7 +266,20 @@ export class KafkaEventSourceMapping {
       key: message.key?.byteLength ? message.key : undefined,
       value: message.value ?? undefined,
       headers: [...(message.headers ?? new Map<Buffer, Buffer>())],
-    });
+    };
+    this.buffer.push(record);
+    if (esmKafkaRecordChannel.hasSubscribers) {
+      const { topic, partition, offset, timestamp, key, value } = record;
+      esmKafkaRecordChannel.publish({
+        functionName: this.options.target.functionName,
+        topic,
+        partition,
+        offset,
+        timestamp,
+        key,
+        value,
+      } satisfies KafkaRecordMessage);
+    }
     if (this.buffer.length >= bufferHighWater(this.options.settings.batchSize)) this.stream?.pause();
     this.notify();
   }

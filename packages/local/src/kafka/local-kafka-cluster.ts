@@ -48,6 +48,14 @@ export interface LocalKafkaClusterOptions {
   readonly onProgress?: (message: string) => void;
 }
 
+export interface LocalBroker {
+  readonly nodeId: number;
+  /** undefined while the JVM is not running. */
+  readonly pid: number | undefined;
+  /** `log.dirs`: the topics' segments and the KRaft metadata. */
+  readonly dataDir: string;
+}
+
 interface SavedCluster {
   readonly clusterId: string;
   readonly version: string;
@@ -116,6 +124,15 @@ export class LocalKafkaCluster {
   /** PIDs of the running broker JVMs. */
   get pids(): number[] {
     return this.processes.map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
+  /** Each broker: its node id (MSK's `Broker ID`), its JVM's PID while it runs, and its data (log) directory. */
+  get brokers(): readonly LocalBroker[] {
+    return this.processes.map((p) => ({
+      nodeId: p.node.nodeId,
+      pid: p.pid,
+      dataDir: join(this.dataDir, `broker-${p.node.nodeId}`, 'data'),
+    }));
   }
 
   /** Fetches Kafka (once), formats new storage, starts every broker and creates the topics; resolves when ready. */

@@ -8,9 +8,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { KinesisBatchFailureRecord } from '@streamkit/core';
 import { PROXY_API_REQUEST_CHANNEL, type ProxyApiRequestMessage } from '../api-gateway/lambda-proxy-api.ts';
+import type { KafkaBatchFailureRecord } from '../esm/kafka-event.ts';
 import type { FirehoseErrorMessage, FirehoseFlushMessage } from '../firehose/channels.ts';
 import type { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
 import type { IngestRequestMessage } from '../ingest-api/server.ts';
+import type { LocalBroker } from '../kafka/local-kafka-cluster.ts';
 import type { KinesisGetMessage, KinesisPutMessage, KinesisThrottleMessage } from '../kinesis/channels.ts';
 import type { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
 import type { MetricMessage } from './metric-channel.ts';
@@ -19,8 +21,14 @@ import type { PipelineResources } from './pipeline-resources.ts';
 
 /** What a gauge is sampled from, once the pipeline has started. */
 export interface GaugeSources {
-  readonly deadLetterQueues?: ReadonlyMap<string, DeadLetterQueue<KinesisBatchFailureRecord>>;
+  readonly deadLetterQueues?: ReadonlyMap<string, DeadLetterQueue<KinesisBatchFailureRecord | KafkaBatchFailureRecord>>;
   readonly deliveryStream?: LocalDeliveryStream;
+  /** The local Kafka of an MSK preset: its lag, partitions and brokers are measured (`KafkaMetrics`). */
+  readonly kafka?: {
+    readonly bootstrapServers: readonly string[];
+    /** The brokers as they are now. */
+    readonly brokers: () => readonly LocalBroker[];
+  };
 }
 
 export class PipelineMetrics {
@@ -90,7 +98,7 @@ export class PipelineMetrics {
 
   private channelListeners(): [string, (message: unknown) => void][] {
     const r = this.resources;
-    const stream = { StreamName: r.streamName };
+    const stream = { StreamName: r.streamName ?? '' };
     const functionNames = new Set(r.functions.values());
     const queueNames = new Set(r.queues.values());
     const ours = (m: unknown) => (m as { streamName: string }).streamName === r.streamName;
@@ -98,7 +106,7 @@ export class PipelineMetrics {
       this.put('AWS/Kinesis', metricName, stream, value, count);
     const flinkSource = r.flinkApplication && {
       Application: r.flinkApplication,
-      Id: r.streamName.replaceAll('-', '_'),
+      Id: (r.streamName ?? '').replaceAll('-', '_'),
       Flow: 'Input',
     };
     const listeners: [string, (message: unknown) => void][] = [

@@ -27,6 +27,7 @@ import {
   StreamkitError,
 } from '@streamkit/core';
 import { type BUILTIN_HANDLERS, handlerEntry } from '@streamkit/functions';
+import { type Dashboard, startDashboard } from '../dashboard/server.ts';
 import type { KafkaFailureDestination } from '../esm/kafka-batch-processor.ts';
 import type { KafkaBatchFailureRecord } from '../esm/kafka-event.ts';
 import { KafkaEventSourceMapping } from '../esm/kafka-event-source-mapping.ts';
@@ -37,6 +38,8 @@ import { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
 import { LocalKafkaCluster } from '../kafka/local-kafka-cluster.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
 import { LocalFunction } from '../lambda/local-function.ts';
+import { LocalMonitoring } from '../metrics/local-monitoring.ts';
+import { consumerGroupIdOf } from '../metrics/pipeline-resources.ts';
 import { LocalObjectStore } from '../s3/object-store.ts';
 import { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
 
@@ -68,6 +71,14 @@ export interface LocalKafkaPipelineOptions {
   /** The delivery stream's clock. @default the real clock */
   readonly timer?: Timer;
   readonly onProgress?: (step: string) => void;
+  /**
+   * Where the pipeline's metrics, alarms and activity are recorded (started before anything runs). Give it
+   * `kafkaBrokers` equal to `brokers`, so that each broker's alarms are evaluated.
+   * @default a LocalMonitoring of the spec (with `kafkaBrokers: brokers`), with core's alarms
+   */
+  readonly monitoring?: LocalMonitoring;
+  /** Serve the web dashboard on this port of 127.0.0.1 (0 = a free port). @default - no dashboard */
+  readonly dashboardPort?: number;
 }
 
 export interface KafkaPipelineCounts {
@@ -98,6 +109,10 @@ export interface LocalKafkaPipeline {
   readonly deliveryStream: LocalDeliveryStream | undefined;
   readonly firehoseEndpoint: string | undefined;
   readonly counts: Readonly<KafkaPipelineCounts>;
+  /** Metrics (CloudWatch names and dimensions), alarms evaluated locally, and the activity the dashboard shows. */
+  readonly monitoring: LocalMonitoring;
+  /** The web dashboard, when `dashboardPort` was given. */
+  readonly dashboardUrl: string | undefined;
   /** Resolves true once every consumer group committed up to the end of its topic, false after `timeoutMs`. */
   drain(timeoutMs?: number): Promise<boolean>;
   /** Writes the delivery stream's buffers now (msk-lambda-firehose-s3). */
@@ -137,6 +152,10 @@ export async function startLocalKafkaPipeline(
     for (const step of cleanup.splice(0).reverse()) await step();
   };
   const brokers = options.brokers ?? 1;
+  // Recording starts before anything runs, so no invocation goes uncounted.
+  const monitoring = options.monitoring ?? new LocalMonitoring(spec, { kafkaBrokers: brokers });
+  monitoring.start();
+  cleanup.push(() => monitoring.stop());
   try {
     const cluster = new LocalKafkaCluster({
       dataDir: join(dataDir, 'kafka'),
@@ -261,7 +280,7 @@ export async function startLocalKafkaPipeline(
       functions.set(settings.name, fn);
 
       const destination = failureDestination(spec, settings, dataDir, objectStore, failureQueues, cleanup);
-      const groupId = settings.consumerGroupId ?? `${spec.name}-${settings.name}`;
+      const groupId = consumerGroupIdOf(spec, settings);
       progress(
         `starting the Kafka event source mapping of ${functionName} (topic ${settings.topic}, group ${groupId})`,
       );
@@ -272,7 +291,7 @@ export async function startLocalKafkaPipeline(
         settings,
         uuid: groupId,
         consumerGroupId: groupId,
-        eventSourceArn: `arn:aws:kafka:${LOCAL_REGION}:000000000000:cluster/${spec.name}/local`,
+        eventSourceArn: `arn:aws:kafka:${LOCAL_REGION}:000000000000:cluster/${localNames.cluster(spec.name)}/local`,
         ...(destination && { destination }),
         ...(options.retryBaseDelayMs !== undefined && { retryBaseDelayMs: options.retryBaseDelayMs }),
       });
@@ -280,6 +299,21 @@ export async function startLocalKafkaPipeline(
       cleanup.push(() => mapping.stop());
       await mapping.start();
       mappings.set(settings.name, mapping);
+    }
+
+    monitoring.watch({
+      deadLetterQueues: failureQueues,
+      ...(deliveryStream && { deliveryStream }),
+      kafka: { bootstrapServers: cluster.bootstrapServers, brokers: () => cluster.brokers },
+    });
+    // The measurements stop before the brokers they read do (cleanup runs in reverse); stopping twice is harmless.
+    cleanup.push(() => monitoring.stop());
+    let dashboard: Dashboard | undefined;
+    if (options.dashboardPort !== undefined) {
+      progress('starting the dashboard');
+      const started = await startDashboard({ monitoring, port: options.dashboardPort });
+      dashboard = started;
+      cleanup.push(() => started.close());
     }
 
     const topic = spec.topics[0]!.name;
@@ -297,6 +331,8 @@ export async function startLocalKafkaPipeline(
       deliveryStream,
       firehoseEndpoint,
       counts,
+      monitoring,
+      dashboardUrl: dashboard?.url,
       stop,
       async flush() {
         if (!deliveryStream) return;
@@ -344,8 +380,8 @@ function failureDestination(
   if (settings.onFailure === 's3') {
     return s3KafkaFailureDestination({
       store,
-      bucket: `${spec.name}-${settings.name}-failures`,
-      mappingUuid: settings.consumerGroupId ?? `${spec.name}-${settings.name}`,
+      bucket: localNames.failureBucket(spec.name, settings.name),
+      mappingUuid: consumerGroupIdOf(spec, settings),
     });
   }
   return undefined;

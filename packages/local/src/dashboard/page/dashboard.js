@@ -204,15 +204,20 @@ function drawDeadLetters(snapshot) {
   const body = el('dead-letters').tBodies[0];
   body.replaceChildren();
   for (const { queueName, body: message } of [...snapshot.deadLetters].reverse()) {
-    const k = message.KinesisBatchInfo || {};
+    // A Kinesis mapping's failure record names a shard and sequence numbers; a Kafka mapping's, topic partitions and offsets.
+    const kafka = message.KafkaBatchInfo;
+    const k = message.KinesisBatchInfo || kafka || {};
+    const partitions = kafka ? Object.entries(kafka.recordsInfo || {}) : [];
     body.append(
       row([
         message.timestamp || '',
         queueName,
         message.requestContext ? message.requestContext.condition : '',
-        k.shardId || '',
+        kafka ? partitions.map(([p]) => p).join(', ') : k.shardId || '',
         k.batchSize === undefined ? '' : k.batchSize,
-        `${k.startSequenceNumber || ''} … ${k.endSequenceNumber || ''}`,
+        kafka
+          ? partitions.map(([, i]) => `${i.firstRecordOffset} … ${i.lastRecordOffset}`).join(', ')
+          : `${k.startSequenceNumber || ''} … ${k.endSequenceNumber || ''}`,
       ]),
     );
   }
