@@ -38,7 +38,7 @@ function run(command: string, args: string[], cwd: string, timeoutMs = 300_000):
 
 const ok = (r: Run, what: string) => assert.equal(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
 
-for (const preset of ['apigw-kinesis-lambda', 'kinesis-firehose-s3']) {
+for (const preset of ['apigw-kinesis-lambda', 'kinesis-firehose-s3', 'msk-lambda']) {
   describe(`streamkit init --preset ${preset}`, () => {
     const parent = mkdtempSync(join(tmpdir(), 'streamkit-init-'));
     const dir = join(parent, `My_Ticks-${preset.split('-')[0]}`);

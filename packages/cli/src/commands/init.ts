@@ -29,7 +29,7 @@ const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /** Packages the scaffold takes from npm, at the version this checkout has installed. */
 const FROM_NPM = {
-  dependencies: ['@aws-lambda-powertools/batch'],
+  dependencies: ['@aws-lambda-powertools/batch', '@aws-lambda-powertools/kafka'],
   devDependencies: ['@types/aws-lambda', '@types/node', 'aws-cdk', 'tsx', 'typescript'],
 } as const;
 
@@ -132,7 +132,11 @@ function packageJson(name: string, preset: string) {
       synth: 'streamkit synth',
       tail: 'streamkit tail',
     },
-    dependencies: from(FROM_NPM.dependencies),
+    dependencies: {
+      // Unpublished: linked from the checkout that made this project (handler helpers such as processKafkaRecords).
+      '@streamkit/functions': `file:${join(REPO, 'packages/functions')}`,
+      ...from(FROM_NPM.dependencies),
+    },
     devDependencies: {
       // Unpublished: linked from the checkout that made this project.
       '@streamkit/cdk': `file:${join(REPO, 'packages/cdk')}`,

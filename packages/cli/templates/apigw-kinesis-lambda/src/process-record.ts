@@ -1,7 +1,7 @@
 /**
  * Your record logic, free of Lambda: one stock tick in, a result out. Throwing marks only this record as failed; the
- * handler reports it in a partial batch response, and the event source mapping retries it or sends it to the
- * dead-letter queue.
+ * handler reports it in a partial batch response, and the event source mapping retries it or, after its last retry,
+ * sends it to the on-failure destination.
  */
 export interface StockTick {
   readonly ticker: string;
