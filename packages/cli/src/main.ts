@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { dev } from './commands/dev.ts';
-import { init } from './commands/init.ts';
+import { INIT_PRESETS, init } from './commands/init.ts';
 import { kafka } from './commands/kafka.ts';
 import { kinesis } from './commands/kinesis.ts';
 import { packageCommand } from './commands/package.ts';
@@ -246,14 +246,14 @@ program
   .description('create a project of your own: spec, TypeScript handler and its test, package.json, README, cdk.json')
   .argument('<dir>', 'where to create it (a new or empty directory)')
   .addOption(
-    new Option('-p, --preset <name>', 'the preset the project starts from').choices(PRESET_NAMES).makeOptionMandatory(),
+    new Option('-p, --preset <name>', 'the preset the project starts from').choices(INIT_PRESETS).makeOptionMandatory(),
   )
   .option('--name <name>', 'the pipeline’s name (default: the directory’s name)')
   .option('--force', 'write into a directory that has files (existing files are kept, never overwritten)')
   .option('--json', 'print what was written as JSON')
   .addHelpText(
     'after',
-    '\nThe project links this streamkit checkout while streamkit is unpublished (file: dependencies).\n\nExamples:\n  streamkit init ticks --preset apigw-kinesis-lambda\n  cd ticks && npm install && npm test && npx streamkit dev --produce 50\n  streamkit init archive --preset kinesis-firehose-s3 --name tick-archive',
+    '\nThe project links this streamkit checkout while streamkit is unpublished (file: dependencies).\n\nExamples:\n  streamkit init ticks --preset apigw-kinesis-lambda\n  cd ticks && npm install && npm test && npx streamkit dev --produce 50\n  streamkit init archive --preset kinesis-firehose-s3 --name tick-archive\n  streamkit init orders --preset msk-lambda',
   )
   .action((dir, opts) => run(() => init({ dir, ...opts })));
 

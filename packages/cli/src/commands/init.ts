@@ -27,6 +27,11 @@ export interface InitArgs {
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 
+/** The presets `init` has a project template for (a directory of `templates/` each; `common` is shared). */
+export const INIT_PRESETS: readonly PresetName[] = readdirSync(TEMPLATES)
+  .filter((entry): entry is PresetName => entry in PRESETS)
+  .sort();
+
 /** Packages the scaffold takes from npm, at the version this checkout has installed. */
 const FROM_NPM = {
   dependencies: ['@aws-lambda-powertools/batch', '@aws-lambda-powertools/kafka'],
