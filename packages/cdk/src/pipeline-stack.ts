@@ -133,7 +133,7 @@ export class PipelineStack extends Stack {
         const parts = this.kinesisFlinkApigw(spec, this.dataStream, flinkJobJars?.enrichment);
         this.ingestApi = undefined;
         this.consumers = [];
-        this.output = undefined;
+        this.output = parts.output;
         this.delivery = undefined;
         this.recordTransformation = undefined;
         this.flinkApplication = parts.flinkApplication;
@@ -358,13 +358,19 @@ export class PipelineStack extends Stack {
   }
 
   /**
-   * K4: producer on EC2 → Kinesis Data Streams → Flink async I/O → REST API → Lambda. The job signs its calls with
-   * its role and reads the API key by id; neither credentials nor key are in its properties.
+   * K4: producer on EC2 → Kinesis Data Streams → Flink async I/O → REST API → Lambda, the enriched rides to S3. The
+   * job signs its calls with its role and reads the API key from its rotated secret; neither credentials nor key are
+   * in its properties.
    */
   private kinesisFlinkApigw(spec: KinesisFlinkApigwSpec, dataStream: DataStream, enrichmentJar: string | undefined) {
     const fareApi = new FareApi(this, 'FareApi', {
       throttlingRateLimit: spec.enrichment.throttling.rateLimit,
       throttlingBurstLimit: spec.enrichment.throttling.burstLimit,
+      apiKeyRotationDays: spec.enrichment.apiKeyRotationDays,
+    });
+    const output = new EncryptedBucket(this, 'Output', {
+      abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+      intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
     });
     const jar = new s3assets.Asset(this, 'EnrichmentJar', { path: flinkJobJar('enrichment', enrichmentJar) });
     const flinkApplication = new FlinkApplication(this, 'Flink', {
@@ -375,7 +381,8 @@ export class PipelineStack extends Stack {
         streamName: dataStream.streamName,
         region: this.region,
         endpointUrl: fareApi.url,
-        apiKeyId: fareApi.apiKey.keyId,
+        apiKeySecretArn: fareApi.apiKey.secret.secretArn,
+        outputPath: `s3://${output.bucket.bucketName}/${ENRICHED_PREFIX}`,
         timeoutMs: spec.enrichment.timeout * 1000,
         capacity: spec.enrichment.capacity,
         retries: spec.enrichment.retries,
@@ -384,6 +391,9 @@ export class PipelineStack extends Stack {
     });
     dataStream.stream.grantRead(flinkApplication.role);
     fareApi.grantInvoke(flinkApplication.role);
+    allowFileSink(flinkApplication.role, output);
+    // The job reads the key when it starts: let the first rotation (run as the schedule is created) make it first.
+    flinkApplication.lifecycle.resource.node.addDependency(fareApi.apiKey.rotation);
 
     const monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alarms: alarmsFor(spec),
@@ -399,13 +409,21 @@ export class PipelineStack extends Stack {
       value: flinkApplication.applicationName,
     });
     new CfnOutput(this, 'FareApiUrl', { description: 'Invoke URL of the fare API', value: fareApi.url });
-    new CfnOutput(this, 'FareApiKeyId', {
-      description: 'API key id of the fare API; `aws apigateway get-api-key --include-value --api-key <id>` shows it',
-      value: fareApi.apiKey.keyId,
+    new CfnOutput(this, 'FareApiKeySecretArn', {
+      description:
+        'Secret holding the fare API key (rotated); `aws secretsmanager get-secret-value --secret-id <arn>` shows it',
+      value: fareApi.apiKey.secret.secretArn,
     });
-    return { flinkApplication, fareApi, monitoring };
+    new CfnOutput(this, 'OutputBucketName', {
+      description: `Where the enriched rides go (${ENRICHED_PREFIX}dt=…/hr=…/, JSON lines)`,
+      value: output.bucket.bucketName,
+    });
+    return { flinkApplication, fareApi, output, monitoring };
   }
 }
+
+/** The prefix of the enriched rides in the output bucket (as locally: `<bucket>/enriched/`). */
+const ENRICHED_PREFIX = 'enriched/';
 
 /** The FlinkApplication settings of a resolved `flink` section. */
 function flinkApplicationSettings(

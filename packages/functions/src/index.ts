@@ -23,6 +23,16 @@ export {
   type PutRecordBatch,
   type PutRecordBatchResult,
 } from './firehose-forwarder/put-record-batch.ts';
+export {
+  apiKeyOf,
+  checkRequest as checkRotationRequest,
+  keysToRetire,
+  ROTATION_STEPS,
+  type RotationStep,
+  SECRET_FIELD as API_KEY_SECRET_FIELD,
+  secretString as apiKeySecretString,
+  testOutcome as rotationTestOutcome,
+} from './fare-api-key-rotation/rotation.ts';
 export { type ApplicationStatus, type LifecycleStep, nextStep } from './flink-application-lifecycle/lifecycle.ts';
 export { type KafkaRecordPosition, processKafkaRecords, type RecordFailure } from './kafka/partial-batch.ts';
 export {
@@ -47,6 +57,8 @@ export const BUILTIN_HANDLERS = {
   fareEstimate: fileURLToPath(new URL('./fare-estimate/handler.ts', import.meta.url)),
   /** `Custom::FlinkApplicationLifecycle`: starts the Flink application after create, stops it before delete. */
   flinkApplicationLifecycle: fileURLToPath(new URL('./flink-application-lifecycle/handler.ts', import.meta.url)),
+  /** Rotates the fare API's key (Secrets Manager's four steps) and deletes the keys it made when the stack goes. */
+  fareApiKeyRotation: fileURLToPath(new URL('./fare-api-key-rotation/handler.ts', import.meta.url)),
 } as const;
 
 /** Entry files of streamkit's own custom resource functions (cloud only). */
