@@ -111,6 +111,10 @@ export const NAG_ACKNOWLEDGEMENTS = {
   },
 } as const satisfies Record<string, NagAcknowledgement>;
 
+/** The finding of a VPC-attached Flink application's network interfaces (`allowVpcPlacement`). */
+const FLINK_NETWORK_INTERFACES =
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]';
+
 /** An acknowledgement made on one construct. */
 export interface AppliedAcknowledgement extends NagAcknowledgement {
   readonly constructPath: string;
@@ -158,6 +162,7 @@ export function acknowledgeMskFindings(stack: MskPipelineStack): AppliedAcknowle
   if (stack.flinkApplication && stack.output) {
     acknowledge(stack.flinkApplication.role, A.actionsWithoutResourceLevelPermissions);
     acknowledge(stack.flinkApplication.role, { ...A.namedAtRunTime, id: objectsOf(stack.output.bucket) });
+    acknowledge(stack.flinkApplication.role, { ...A.namedAtRunTime, id: FLINK_NETWORK_INTERFACES });
   }
   if (stack.connector && stack.output) {
     acknowledge(stack.connector.role, { ...A.namedAtRunTime, id: objectsOf(stack.output.bucket) });
@@ -253,10 +258,7 @@ function acknowledgeFlinkFindings(
     }
     if ('flink' in stack.spec && stack.spec.flink.vpc) {
       ack(flink.role, A.actionsWithoutResourceLevelPermissions);
-      ack(flink.role, {
-        ...A.namedAtRunTime,
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
-      });
+      ack(flink.role, { ...A.namedAtRunTime, id: FLINK_NETWORK_INTERFACES });
     }
   }
   const notebook = stack.studioNotebook;

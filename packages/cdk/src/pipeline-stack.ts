@@ -27,7 +27,7 @@ import { firehoseToS3 } from './firehose/firehose-to-s3.ts';
 import type { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
 import { FareApi } from './flink/fare-api.ts';
-import { FlinkApplication, type FlinkApplicationProps } from './flink/flink-application.ts';
+import { allowFileSink, FlinkApplication, type FlinkApplicationProps } from './flink/flink-application.ts';
 import { flinkJobJar, REPOSITORY_ROOT } from './flink/job-assets.ts';
 import { ProducerInstance } from './flink/producer-instance.ts';
 import { StudioNotebook } from './flink/studio-notebook.ts';
@@ -343,7 +343,7 @@ export class PipelineStack extends Stack {
     }
     const role = (flinkApplication?.role ?? studioNotebook?.role)!;
     dataStream.stream.grantRead(role);
-    allowFileSink(role, output);
+    allowFileSink(role, output.bucket);
 
     const app = flinkApplication ?? studioNotebook!;
     const monitoring = new PipelineMonitoring(this, 'Monitoring', {
@@ -391,7 +391,7 @@ export class PipelineStack extends Stack {
     });
     dataStream.stream.grantRead(flinkApplication.role);
     fareApi.grantInvoke(flinkApplication.role);
-    allowFileSink(flinkApplication.role, output);
+    allowFileSink(flinkApplication.role, output.bucket);
     // The job reads the key when it starts: let the first rotation (run as the schedule is created) make it first.
     flinkApplication.lifecycle.resource.node.addDependency(fareApi.apiKey.rotation);
 
@@ -442,33 +442,6 @@ function flinkApplicationSettings(
     metricsLevel: flink.metricsLevel,
     vpc: flink.vpc,
   };
-}
-
-/**
- * What a Flink file sink does in the output bucket: write, read back and delete the objects it names as it goes
- * (part files, in-progress files, multipart uploads), and list them.
- */
-function allowFileSink(role: iam.IRole, output: EncryptedBucket): void {
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'ListTheOutputBucket',
-      actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
-      resources: [output.bucket.bucketArn],
-    }),
-  );
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'WriteTheOutputObjects',
-      actions: [
-        's3:GetObject',
-        's3:PutObject',
-        's3:DeleteObject',
-        's3:AbortMultipartUpload',
-        's3:ListMultipartUploadParts',
-      ],
-      resources: [output.bucket.arnForObjects('*')],
-    }),
-  );
 }
 
 /** "streamkit apigw-kinesis-lambda: API Gateway → Kinesis Data Streams → Lambda", then the spec's own description. */

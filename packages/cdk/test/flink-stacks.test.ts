@@ -520,7 +520,10 @@ describe('kinesis-flink-apigw with every default', () => {
     assert.deepEqual(bySid('TagTheNewKeysWithThePlan').Condition, tagged('RequestTag'));
     assert.deepEqual(bySid('DeleteOnlyKeysOfThePlan').Condition, tagged('ResourceTag'));
     assert.equal(bySid('DeleteOnlyKeysOfThePlan').Action, 'apigateway:DELETE');
-    assert.match(JSON.stringify(bySid('AddKeysToThePlan').Resource), new RegExp(`/usageplans/",\\{"Ref":"${plan.Ref}"\\},"/keys"`));
+    assert.match(
+      JSON.stringify(bySid('AddKeysToThePlan').Resource),
+      new RegExp(`/usageplans/",\\{"Ref":"${plan.Ref}"\\},"/keys"`),
+    );
     assert.match(JSON.stringify(bySid('TestTheNewKey').Resource), /\/POST\/fare-estimate/);
     const secretActions = statements
       .filter((s) => JSON.stringify(s.Resource).includes(only(p, 'AWS::SecretsManager::Secret').id))

@@ -13,16 +13,6 @@ export {
   type ClusterNetwork,
   clusterNetwork,
 } from './custom-resources/msk-cluster-lookup.ts';
-export { estimateFare, type FareEstimate } from './fare-estimate/estimate-fare.ts';
-export { envelope, type ForwardedRecord, firehoseData } from './firehose-forwarder/firehose-record.ts';
-export {
-  chunk,
-  type ForwardOptions,
-  type ForwardResult,
-  forwardToFirehose,
-  type PutRecordBatch,
-  type PutRecordBatchResult,
-} from './firehose-forwarder/put-record-batch.ts';
 export {
   apiKeyOf,
   checkRequest as checkRotationRequest,
@@ -33,6 +23,16 @@ export {
   secretString as apiKeySecretString,
   testOutcome as rotationTestOutcome,
 } from './fare-api-key-rotation/rotation.ts';
+export { estimateFare, type FareEstimate } from './fare-estimate/estimate-fare.ts';
+export { envelope, type ForwardedRecord, firehoseData } from './firehose-forwarder/firehose-record.ts';
+export {
+  chunk,
+  type ForwardOptions,
+  type ForwardResult,
+  forwardToFirehose,
+  type PutRecordBatch,
+  type PutRecordBatchResult,
+} from './firehose-forwarder/put-record-batch.ts';
 export { type ApplicationStatus, type LifecycleStep, nextStep } from './flink-application-lifecycle/lifecycle.ts';
 export { type KafkaRecordPosition, processKafkaRecords, type RecordFailure } from './kafka/partial-batch.ts';
 export {

@@ -74,7 +74,9 @@ describe('the fare API key rotation’s decisions', () => {
     const exhausted = testOutcome(403, 6, 6);
     assert.ok(exhausted instanceof Error && /after 6 calls/.test(exhausted.message));
     const broken = testOutcome(500, 1, 6);
-    assert.ok(broken instanceof Error && /HTTP 500/.test(broken.message) && /old key stays current/.test(broken.message));
+    assert.ok(
+      broken instanceof Error && /HTTP 500/.test(broken.message) && /old key stays current/.test(broken.message),
+    );
     assert.ok(testOutcome(400, 1, 6) instanceof Error, 'a refused body is a broken test, not a slow key');
   });
 });

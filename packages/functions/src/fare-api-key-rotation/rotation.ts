@@ -43,7 +43,8 @@ export function checkRequest(secret: SecretDescription, token: string, step: str
   const stages = secret.VersionIdsToStages?.[token];
   if (!stages) return new Error(`the secret has no version ${token} to rotate to`);
   if (stages.includes('AWSCURRENT')) return 'done';
-  if (!stages.includes('AWSPENDING')) return new Error(`version ${token} is not AWSPENDING (it is ${stages.join(', ')})`);
+  if (!stages.includes('AWSPENDING'))
+    return new Error(`version ${token} is not AWSPENDING (it is ${stages.join(', ')})`);
   return 'proceed';
 }
 
