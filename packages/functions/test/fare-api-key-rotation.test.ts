@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { FARE_REQUEST_MODEL } from '@streamkit/core';
+import { estimateFare } from '../src/fare-estimate/estimate-fare.ts';
 import {
   apiKeyOf,
   checkRequest,
@@ -8,6 +10,7 @@ import {
   keysToRetire,
   keyTags,
   secretString,
+  TEST_RIDE,
   testOutcome,
 } from '../src/fare-api-key-rotation/rotation.ts';
 
@@ -78,5 +81,10 @@ describe('the fare API key rotation’s decisions', () => {
       broken instanceof Error && /HTTP 500/.test(broken.message) && /old key stays current/.test(broken.message),
     );
     assert.ok(testOutcome(400, 1, 6) instanceof Error, 'a refused body is a broken test, not a slow key');
+  });
+
+  test('the test call’s ride is one the fare API answers 200 (its model’s required fields, the function’s rules)', () => {
+    for (const field of FARE_REQUEST_MODEL.required) assert.ok(field in TEST_RIDE, field);
+    assert.ok(estimateFare(TEST_RIDE).expected_fare > 0);
   });
 });
