@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FARE_REQUEST_MODEL } from '@streamkit/core';
-import { estimateFare } from '../src/fare-estimate/estimate-fare.ts';
 import {
   apiKeyOf,
   checkRequest,
@@ -13,6 +12,7 @@ import {
   TEST_RIDE,
   testOutcome,
 } from '../src/fare-api-key-rotation/rotation.ts';
+import { estimateFare } from '../src/fare-estimate/estimate-fare.ts';
 
 const PLAN = 'plan123';
 
