@@ -28,10 +28,11 @@ import type { Construct } from 'constructs';
 import { firehoseToS3 } from './firehose/firehose-to-s3.ts';
 import type { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
+import type { FlinkApplication } from './flink/flink-application.ts';
 import { flinkJobJar } from './flink/job-assets.ts';
 import { DEFAULT_LOG_RETENTION } from './log-retention.ts';
 import { PipelineMonitoring } from './monitoring/pipeline-monitoring.ts';
-import { FlinkSqlApplication } from './msk/flink-sql-application.ts';
+import { flinkSqlApplication } from './msk/flink-sql-application.ts';
 import { KafkaClientInstance } from './msk/kafka-client-instance.ts';
 import { type KafkaClusterRef, KafkaConsumer } from './msk/kafka-consumer.ts';
 import { kafkaClientStatements } from './msk/kafka-permissions.ts';
@@ -78,7 +79,7 @@ export class MskPipelineStack extends Stack {
   readonly connector: S3SinkConnector | undefined;
   readonly clusterLookup: MskClusterLookup | undefined;
   /** msk-flink-s3: the Flink SQL application. */
-  readonly flinkApplication: FlinkSqlApplication | undefined;
+  readonly flinkApplication: FlinkApplication | undefined;
   /** msk-labs: the role workshop Lambda functions run as. */
   readonly labRole: iam.Role | undefined;
   readonly monitoring: PipelineMonitoring;
@@ -340,27 +341,22 @@ export class MskPipelineStack extends Stack {
         intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
       });
       const lookup = this.clusterLookup!;
-      const { application: a } = spec;
-      this.flinkApplication = new FlinkSqlApplication(this, 'Application', {
+      const { sql, topic, vpc: _vpc, ...settings } = spec.flink;
+      this.flinkApplication = flinkSqlApplication(this, 'Application', {
         runnerJar: flinkJobJar('sqlRunner', flinkJobJars?.sqlRunner),
-        sqlFile: a.sql,
+        sqlFile: sql,
+        topic,
+        settings,
         clusterArn: this.clusterArn,
         auth: this.auth,
         bootstrapServers: lookup.bootstrapServers,
         subnetIds: this.network ? this.network.subnetIds : lookup.subnetIds,
         securityGroupIds: this.cluster ? [this.cluster.securityGroup.securityGroupId] : lookup.securityGroupIds,
-        topic: a.topic,
         bucket: flinkOutput.bucket,
-        runtime: a.runtime,
-        parallelism: a.parallelism,
-        parallelismPerKpu: a.parallelismPerKpu,
-        autoScaling: a.autoScaling,
-        checkpointIntervalSeconds: a.checkpointInterval,
       });
       for (const topic of this.topics) this.flinkApplication.application.node.addDependency(topic);
       new CfnOutput(this, 'ApplicationName', {
-        description:
-          'Managed Service for Apache Flink application (start it: aws kinesisanalyticsv2 start-application)',
+        description: 'Managed Service for Apache Flink application running the SQL (started with the stack)',
         value: this.flinkApplication.applicationName,
       });
       new CfnOutput(this, 'OutputBucketName', {

@@ -9,6 +9,7 @@
 import { type App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { FARE_API_KEY_PATHS } from './flink/fare-api-key.ts';
 import { kafkaResourceArn } from './msk/kafka-permissions.ts';
 import { MskPipelineStack } from './msk-pipeline-stack.ts';
 import { PipelineStack } from './pipeline-stack.ts';
@@ -60,7 +61,8 @@ export const NAG_ACKNOWLEDGEMENTS = {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       'The statement with Resource * holds only actions that support no resource-level permissions, so AWS documents them with Resource *: ' +
-      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords), SSM Session Manager on the producer instance ' +
+      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords), Secrets Manager’s secretsmanager:GetRandomPassword (the fare API ' +
+      'key rotation draws new keys with it), SSM Session Manager on the producer instance ' +
       '(ssmmessages:Create/OpenControlChannel, Create/OpenDataChannel, ssm:UpdateInstanceInformation) and on the Kafka client instance, ' +
       'Managed Flink’s VPC placement (ec2:DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeDhcpOptions, DescribeNetworkInterfaces), ' +
       'and an MSK event source mapping’s pollers, which Lambda places in the cluster VPC with the function role (the same Describe calls, and ' +
@@ -79,7 +81,9 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'S3 sink and Lambda writing a discarded Kafka batch to its S3 on-failure destination name each object when they write it (prefix ' +
       'expressions, partitions, timestamps, offsets, part-file UUIDs), so they may write objects of that one bucket only; ' +
       'Studio notebook users name their tables in CREATE TABLE, so the notebook may manage tables of its own Glue database only; ' +
-      'Managed Flink creates the network interfaces of a VPC-attached application, so it may manage network interfaces (created in the given subnets only).',
+      'Managed Flink creates the network interfaces of a VPC-attached application, so it may manage network interfaces (created in the given subnets only); ' +
+      'API Gateway assigns the ids of the keys the fare API key rotation creates, so it may tag and delete only keys tagged with its one usage plan (an ' +
+      'aws:RequestTag / aws:ResourceTag condition on every such statement).',
   },
   firehoseSseNotWithStreamSource: {
     id: 'AwsSolutions-KDF1',
@@ -106,6 +110,10 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'stream.encryption is KMS: the spec asks for a customer managed key (with rotation) instead of alias/aws/kinesis.',
   },
 } as const satisfies Record<string, NagAcknowledgement>;
+
+/** The finding of a VPC-attached Flink application's network interfaces (`allowVpcPlacement`). */
+const FLINK_NETWORK_INTERFACES =
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]';
 
 /** An acknowledgement made on one construct. */
 export interface AppliedAcknowledgement extends NagAcknowledgement {
@@ -154,6 +162,7 @@ export function acknowledgeMskFindings(stack: MskPipelineStack): AppliedAcknowle
   if (stack.flinkApplication && stack.output) {
     acknowledge(stack.flinkApplication.role, A.actionsWithoutResourceLevelPermissions);
     acknowledge(stack.flinkApplication.role, { ...A.namedAtRunTime, id: objectsOf(stack.output.bucket) });
+    acknowledge(stack.flinkApplication.role, { ...A.namedAtRunTime, id: FLINK_NETWORK_INTERFACES });
   }
   if (stack.connector && stack.output) {
     acknowledge(stack.connector.role, { ...A.namedAtRunTime, id: objectsOf(stack.output.bucket) });
@@ -232,6 +241,14 @@ function acknowledgeFlinkFindings(
     ack(fare.cloudWatchRole, A.apiGatewayCloudWatchRole);
     ack(fare.stage, A.apiWithoutWaf);
     ack(fare.method, A.ingestAuthNotCognito);
+    const rotation = fare.apiKey.role;
+    ack(rotation, A.actionsWithoutResourceLevelPermissions);
+    for (const path of FARE_API_KEY_PATHS) {
+      ack(rotation, {
+        ...A.namedAtRunTime,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::${path}]`,
+      });
+    }
   }
   const flink = stack.flinkApplication ?? stack.studioNotebook;
   if (flink) {
@@ -241,10 +258,7 @@ function acknowledgeFlinkFindings(
     }
     if ('flink' in stack.spec && stack.spec.flink.vpc) {
       ack(flink.role, A.actionsWithoutResourceLevelPermissions);
-      ack(flink.role, {
-        ...A.namedAtRunTime,
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
-      });
+      ack(flink.role, { ...A.namedAtRunTime, id: FLINK_NETWORK_INTERFACES });
     }
   }
   const notebook = stack.studioNotebook;

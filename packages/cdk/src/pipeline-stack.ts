@@ -27,7 +27,7 @@ import { firehoseToS3 } from './firehose/firehose-to-s3.ts';
 import type { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
 import { FareApi } from './flink/fare-api.ts';
-import { FlinkApplication, type FlinkApplicationProps } from './flink/flink-application.ts';
+import { allowFileSink, FlinkApplication, type FlinkApplicationProps } from './flink/flink-application.ts';
 import { flinkJobJar, REPOSITORY_ROOT } from './flink/job-assets.ts';
 import { ProducerInstance } from './flink/producer-instance.ts';
 import { StudioNotebook } from './flink/studio-notebook.ts';
@@ -133,7 +133,7 @@ export class PipelineStack extends Stack {
         const parts = this.kinesisFlinkApigw(spec, this.dataStream, flinkJobJars?.enrichment);
         this.ingestApi = undefined;
         this.consumers = [];
-        this.output = undefined;
+        this.output = parts.output;
         this.delivery = undefined;
         this.recordTransformation = undefined;
         this.flinkApplication = parts.flinkApplication;
@@ -343,7 +343,7 @@ export class PipelineStack extends Stack {
     }
     const role = (flinkApplication?.role ?? studioNotebook?.role)!;
     dataStream.stream.grantRead(role);
-    allowFileSink(role, output);
+    allowFileSink(role, output.bucket);
 
     const app = flinkApplication ?? studioNotebook!;
     const monitoring = new PipelineMonitoring(this, 'Monitoring', {
@@ -358,13 +358,19 @@ export class PipelineStack extends Stack {
   }
 
   /**
-   * K4: producer on EC2 → Kinesis Data Streams → Flink async I/O → REST API → Lambda. The job signs its calls with
-   * its role and reads the API key by id; neither credentials nor key are in its properties.
+   * K4: producer on EC2 → Kinesis Data Streams → Flink async I/O → REST API → Lambda, the enriched rides to S3. The
+   * job signs its calls with its role and reads the API key from its rotated secret; neither credentials nor key are
+   * in its properties.
    */
   private kinesisFlinkApigw(spec: KinesisFlinkApigwSpec, dataStream: DataStream, enrichmentJar: string | undefined) {
     const fareApi = new FareApi(this, 'FareApi', {
       throttlingRateLimit: spec.enrichment.throttling.rateLimit,
       throttlingBurstLimit: spec.enrichment.throttling.burstLimit,
+      apiKeyRotationDays: spec.enrichment.apiKeyRotationDays,
+    });
+    const output = new EncryptedBucket(this, 'Output', {
+      abortIncompleteMultipartUploadAfter: Duration.days(spec.bucket.abortIncompleteMultipartUploadDays),
+      intelligentTieringAfter: Duration.days(spec.bucket.intelligentTieringDays),
     });
     const jar = new s3assets.Asset(this, 'EnrichmentJar', { path: flinkJobJar('enrichment', enrichmentJar) });
     const flinkApplication = new FlinkApplication(this, 'Flink', {
@@ -375,7 +381,8 @@ export class PipelineStack extends Stack {
         streamName: dataStream.streamName,
         region: this.region,
         endpointUrl: fareApi.url,
-        apiKeyId: fareApi.apiKey.keyId,
+        apiKeySecretArn: fareApi.apiKey.secret.secretArn,
+        outputPath: `s3://${output.bucket.bucketName}/${ENRICHED_PREFIX}`,
         timeoutMs: spec.enrichment.timeout * 1000,
         capacity: spec.enrichment.capacity,
         retries: spec.enrichment.retries,
@@ -384,6 +391,9 @@ export class PipelineStack extends Stack {
     });
     dataStream.stream.grantRead(flinkApplication.role);
     fareApi.grantInvoke(flinkApplication.role);
+    allowFileSink(flinkApplication.role, output.bucket);
+    // The job reads the key when it starts: let the first rotation (run as the schedule is created) make it first.
+    flinkApplication.lifecycle.resource.node.addDependency(fareApi.apiKey.rotation);
 
     const monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alarms: alarmsFor(spec),
@@ -399,13 +409,21 @@ export class PipelineStack extends Stack {
       value: flinkApplication.applicationName,
     });
     new CfnOutput(this, 'FareApiUrl', { description: 'Invoke URL of the fare API', value: fareApi.url });
-    new CfnOutput(this, 'FareApiKeyId', {
-      description: 'API key id of the fare API; `aws apigateway get-api-key --include-value --api-key <id>` shows it',
-      value: fareApi.apiKey.keyId,
+    new CfnOutput(this, 'FareApiKeySecretArn', {
+      description:
+        'Secret holding the fare API key (rotated); `aws secretsmanager get-secret-value --secret-id <arn>` shows it',
+      value: fareApi.apiKey.secret.secretArn,
     });
-    return { flinkApplication, fareApi, monitoring };
+    new CfnOutput(this, 'OutputBucketName', {
+      description: `Where the enriched rides go (${ENRICHED_PREFIX}dt=…/hr=…/, JSON lines)`,
+      value: output.bucket.bucketName,
+    });
+    return { flinkApplication, fareApi, output, monitoring };
   }
 }
+
+/** The prefix of the enriched rides in the output bucket (as locally: `<bucket>/enriched/`). */
+const ENRICHED_PREFIX = 'enriched/';
 
 /** The FlinkApplication settings of a resolved `flink` section. */
 function flinkApplicationSettings(
@@ -424,33 +442,6 @@ function flinkApplicationSettings(
     metricsLevel: flink.metricsLevel,
     vpc: flink.vpc,
   };
-}
-
-/**
- * What a Flink file sink does in the output bucket: write, read back and delete the objects it names as it goes
- * (part files, in-progress files, multipart uploads), and list them.
- */
-function allowFileSink(role: iam.IRole, output: EncryptedBucket): void {
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'ListTheOutputBucket',
-      actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
-      resources: [output.bucket.bucketArn],
-    }),
-  );
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'WriteTheOutputObjects',
-      actions: [
-        's3:GetObject',
-        's3:PutObject',
-        's3:DeleteObject',
-        's3:AbortMultipartUpload',
-        's3:ListMultipartUploadParts',
-      ],
-      resources: [output.bucket.arnForObjects('*')],
-    }),
-  );
 }
 
 /** "streamkit apigw-kinesis-lambda: API Gateway → Kinesis Data Streams → Lambda", then the spec's own description. */

@@ -693,9 +693,9 @@ function synthFlink(yaml: string, options: { acknowledge?: boolean } = {}) {
   const files = flinkFiles();
   const app = createPipelineApp(tempDir());
   app.node.setContext('aws:cdk:bundling-stacks', []);
-  const withSql = yaml.includes('application:\n')
-    ? yaml.replace('application:\n', `application:\n  sql: ${files.sql}\n`)
-    : `${yaml}\napplication:\n  sql: ${files.sql}`;
+  const withSql = yaml.includes('flink:\n')
+    ? yaml.replace('flink:\n', `flink:\n  sql: ${files.sql}\n`)
+    : `${yaml}\nflink:\n  sql: ${files.sql}`;
   const spec = msk(withSql, 'msk-flink-s3');
   const stack = new MskPipelineStack(app, 'streamkit-msk-flink-s3', { spec, flinkJobJars: { sqlRunner: files.jar } });
   const acknowledgements = options.acknowledge === false ? [] : applyNag(app);
@@ -710,7 +710,7 @@ describe('msk-flink-s3', () => {
     assert.throws(
       () =>
         new MskPipelineStack(app, 'f', {
-          spec: msk('application: { sql: job.sql }', 'msk-flink-s3'),
+          spec: msk('flink: { sql: job.sql }', 'msk-flink-s3'),
           flinkJobJars: { sqlRunner: join(tempDir(), 'missing.jar') },
         }),
       (error: unknown) =>
@@ -721,9 +721,11 @@ describe('msk-flink-s3', () => {
   test('a Managed Flink application in the cluster’s VPC with the spec’s runtime, parallelism and checkpoints', () => {
     const p = synthFlink('');
     const app = p.stack.flinkApplication!;
+    const name = app.application.applicationName!;
+    assert.match(name, /^streamkitmskflinks3-Application$/, 'named at synthesis: its consumer group is its name');
     const lookup = p.stack.getLogicalId(p.stack.clusterLookup!.resource.node.defaultChild as never);
     p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-      ApplicationName: app.applicationName,
+      ApplicationName: name,
       RuntimeEnvironment: 'FLINK-2_2',
       ServiceExecutionRole: { 'Fn::GetAtt': [p.stack.getLogicalId(app.role.node.defaultChild as never), 'Arn'] },
       ApplicationConfiguration: {
@@ -739,7 +741,7 @@ describe('msk-flink-s3', () => {
               PropertyMap: Match.objectLike({
                 BOOTSTRAP_SERVERS: { 'Fn::GetAtt': [lookup, 'BootstrapServers'] },
                 TOPIC: 'events',
-                GROUP_ID: app.consumerGroupId,
+                GROUP_ID: name,
                 KAFKA_AUTH: 'iam',
               }),
             },
@@ -781,22 +783,60 @@ describe('msk-flink-s3', () => {
       p.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/KinesisAnalytics',
         MetricName: metric,
-        Dimensions: [{ Name: 'Application', Value: app.applicationName }],
+        Dimensions: [{ Name: 'Application', Value: p.stack.resolve(app.applicationName) }],
       });
     }
     assert.deepEqual(p.findings, []);
   });
 
+  test('it is the Flink presets’ application: started with the stack, stopped before delete, VPC calls scoped', () => {
+    const p = synthFlink('');
+    const app = p.stack.flinkApplication!;
+    p.template.hasResourceProperties('Custom::FlinkApplicationLifecycle', {
+      ApplicationName: p.stack.resolve(app.applicationName),
+      Start: 'true',
+    });
+    const role = p.stack.getLogicalId(app.role.node.defaultChild as never);
+    const statements = Object.values(p.template.findResources('AWS::IAM::Policy')).flatMap((policy) => {
+      const props = (policy as { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: never[] } } })
+        .Properties;
+      return props.Roles.some((r) => r.Ref === role) ? props.PolicyDocument.Statement : [];
+    }) as { Sid?: string; Action: unknown; Resource: unknown }[];
+    for (const s of statements) {
+      if (s.Resource === '*') {
+        assert.ok(
+          [s.Action].flat().every((a) => String(a).startsWith('ec2:Describe')),
+          `only Describe calls on *: ${JSON.stringify(s.Action)}`,
+        );
+      }
+    }
+    assert.ok(statements.some((s) => s.Sid === 'CreateNetworkInterfacesInTheGivenSubnets'));
+    assert.ok(statements.some((s) => s.Sid === 'WriteTheOutputObjects'));
+    assert.ok(statements.some((s) => s.Sid === 'ReadTheSql'));
+  });
+
   test('every application setting changed', () => {
     const p = synthFlink(
       `topics: [{ name: ticks }]
-application:
+flink:
   topic: ticks
   parallelism: 8
   parallelismPerKpu: 2
   autoScaling: false
-  checkpointInterval: 5m`,
+  checkpointInterval: 5m
+  snapshots: false
+  logLevel: WARN
+  metricsLevel: TASK`,
     );
+    p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+      ApplicationConfiguration: Match.objectLike({
+        ApplicationSnapshotConfiguration: { SnapshotsEnabled: false },
+        FlinkApplicationConfiguration: Match.objectLike({
+          MonitoringConfiguration: { ConfigurationType: 'CUSTOM', LogLevel: 'WARN', MetricsLevel: 'TASK' },
+        }),
+      }),
+      RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' } },
+    });
     p.template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
       RuntimeEnvironment: 'FLINK-2_2',
       ApplicationConfiguration: Match.objectLike({

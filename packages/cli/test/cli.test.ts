@@ -391,7 +391,10 @@ describe('streamkit validate, the Flink presets', () => {
   test('prints the enrichment settings of kinesis-flink-apigw; a bad one exits 2 naming the field', async () => {
     const run = await streamkit(['validate', '--preset', 'kinesis-flink-apigw']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /enrichment timeout 30 s, capacity 20, retries 3, unordered, API 20 req\/s \(burst 100\)/);
+    assert.match(
+      run.stdout,
+      /enrichment timeout 30 s, capacity 20, retries 3, unordered, API 20 req\/s \(burst 100\), key rotated every 30 d/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'streamkit-cli-'));
     writeFileSync(join(dir, 'streamkit.yaml'), 'preset: kinesis-flink-apigw\nflink: { parallelism: 300 }\n');
     const bad = await streamkit(['validate'], { cwd: dir });

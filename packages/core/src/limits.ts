@@ -778,6 +778,25 @@ export const LIMITS = {
       description: 'Burst capacity of the enrichment API’s usage plan',
       note: 'The original’s usage plan (burst 100).',
     }),
+    enrichmentApiKeyRotation: range({
+      min: 1,
+      max: 1000,
+      default: 30,
+      defaultSource: 'streamkit',
+      unit: 'days',
+      description:
+        'Days between rotations of the enrichment API’s key (the Secrets Manager secret’s rotation schedule); the key it replaces stays valid until the next rotation',
+      note: 'Secrets Manager schedules from 4 hours to 1000 days (whole days here); the original’s key never changed (its bug 6).',
+      docs: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html',
+    }),
+    enrichmentApiKeyTestAttempts: value({
+      value: 6,
+      source: 'streamkit',
+      unit: 'calls',
+      description:
+        'Calls the key rotation makes with the new key (testSecret, 5 s apart) before it gives up; API Gateway takes a few seconds to accept a new key of a usage plan',
+      note: 'A failed test leaves the old key current; Secrets Manager retries the rotation.',
+    }),
     producerInstanceType: text({
       default: 't3.small',
       defaultSource: 'streamkit',

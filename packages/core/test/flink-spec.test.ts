@@ -355,6 +355,12 @@ describe('the Flink presets: invalid settings are rejected with the field, the a
       'enrichment.retries must be between 0 and 10 retries (got 11)',
     ],
     [
+      'an API key rotation every 0 days',
+      'kinesis-flink-apigw',
+      'enrichment: { apiKeyRotationDays: 0 }',
+      'enrichment.apiKeyRotationDays must be between 1 and 1000 days (got 0)',
+    ],
+    [
       'ordered as a number',
       'kinesis-flink-apigw',
       'enrichment: { ordered: 1 }',
@@ -403,7 +409,9 @@ describe('kinesis-flink-apigw: defaults and valid settings', () => {
       retries: 3,
       ordered: false,
       throttling: { rateLimit: 20, burstLimit: 100 },
+      apiKeyRotationDays: 30,
     });
+    assert.equal(spec.bucket.abortIncompleteMultipartUploadDays, 7, 'the enriched rides’ bucket');
     assert.equal(spec.flink.runtime, 'FLINK-2_2');
     assert.equal(spec.flink.checkpointInterval, 60);
     assert.equal('mode' in spec.flink, false);
@@ -411,7 +419,7 @@ describe('kinesis-flink-apigw: defaults and valid settings', () => {
 
   test('every enrichment setting away from its default', () => {
     const spec = k4(
-      'enrichment: { timeout: 5s, capacity: 100, retries: 0, ordered: true, throttling: { rateLimit: 500, burstLimit: 1000 } }',
+      'enrichment: { timeout: 5s, capacity: 100, retries: 0, ordered: true, throttling: { rateLimit: 500, burstLimit: 1000 }, apiKeyRotationDays: 14d }',
     );
     assert.deepEqual(spec.enrichment, {
       timeout: 5,
@@ -419,6 +427,7 @@ describe('kinesis-flink-apigw: defaults and valid settings', () => {
       retries: 0,
       ordered: true,
       throttling: { rateLimit: 500, burstLimit: 1000 },
+      apiKeyRotationDays: 14,
     });
   });
 });

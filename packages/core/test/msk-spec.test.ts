@@ -113,12 +113,32 @@ describe('every MSK preset resolves with defaults alone', () => {
 
   test('msk-flink-s3 needs its SQL file', () => {
     assert.deepEqual(problemsOf('preset: msk-flink-s3'), [
-      'application.sql is required: the Flink SQL file the application runs, relative to the spec',
+      'flink.sql is required: the Flink SQL file the application runs, relative to the spec',
     ]);
-    const spec = requirePreset(parse('preset: msk-flink-s3\napplication:\n  sql: job.sql'), 'msk-flink-s3');
-    assert.equal(spec.application.topic, 'events');
-    assert.equal(spec.application.runtime, 'FLINK-2_2');
-    assert.equal(spec.application.checkpointInterval, 60);
+    const spec = requirePreset(parse('preset: msk-flink-s3\nflink:\n  sql: job.sql'), 'msk-flink-s3');
+    assert.equal(spec.flink.topic, 'events');
+    assert.equal(spec.flink.runtime, 'FLINK-2_2');
+    assert.equal(spec.flink.checkpointInterval, 60);
+    assert.equal(spec.flink.snapshots, true, 'the Flink presets’ settings, with their defaults');
+    assert.equal(spec.flink.metricsLevel, 'APPLICATION');
+  });
+
+  test('msk-flink-s3 takes the Flink presets’ application section, and says where the old one went', () => {
+    assert.deepEqual(problemsOf('preset: msk-flink-s3\napplication:\n  sql: job.sql'), [
+      'application was renamed flink, the section the Flink presets use: move its settings (sql, topic, runtime, parallelism, parallelismPerKpu, autoScaling, checkpointInterval) under flink',
+    ]);
+    assert.deepEqual(
+      problemsOf(
+        'preset: msk-flink-s3\nflink:\n  sql: job.sql\n  vpc: { subnetIds: [subnet-0123456789abcdef0], securityGroupIds: [sg-0123456789abcdef0] }',
+      ),
+      [
+        'flink.vpc is not a known setting (allowed: sql, topic, runtime, parallelism, parallelismPerKpu, autoScaling, checkpointing, checkpointInterval, minPauseBetweenCheckpoints, snapshots, logLevel, metricsLevel)',
+      ],
+    );
+    assert.deepEqual(
+      problemsOf('preset: msk-flink-s3\nflink:\n  sql: job.sql\n  checkpointing: false\n  checkpointInterval: 30'),
+      ['flink.checkpointInterval applies only when checkpointing is true (got false)'],
+    );
   });
 });
 
@@ -568,13 +588,13 @@ describe('invalid MSK specs are rejected with the path, the allowed values and t
     ],
     [
       'a Flink runtime Managed Flink does not offer',
-      'preset: msk-flink-s3\napplication:\n  sql: job.sql\n  runtime: FLINK-1_11',
-      'application.runtime must be one of FLINK-2_2 (got "FLINK-1_11")',
+      'preset: msk-flink-s3\nflink:\n  sql: job.sql\n  runtime: FLINK-1_11',
+      'flink.runtime must be one of FLINK-2_2 (got "FLINK-1_11")',
     ],
     [
       'a Flink application reading a topic the stack does not create',
-      'preset: msk-flink-s3\napplication:\n  sql: job.sql\n  topic: payments',
-      'application.topic must be one of the topics the stack creates: events (got "payments")',
+      'preset: msk-flink-s3\nflink:\n  sql: job.sql\n  topic: payments',
+      'flink.topic must be one of the topics the stack creates: events (got "payments")',
     ],
   ];
   for (const [what, yaml, message] of cases) {

@@ -13,6 +13,16 @@ export {
   type ClusterNetwork,
   clusterNetwork,
 } from './custom-resources/msk-cluster-lookup.ts';
+export {
+  apiKeyOf,
+  checkRequest as checkRotationRequest,
+  keysToRetire,
+  ROTATION_STEPS,
+  type RotationStep,
+  SECRET_FIELD as API_KEY_SECRET_FIELD,
+  secretString as apiKeySecretString,
+  testOutcome as rotationTestOutcome,
+} from './fare-api-key-rotation/rotation.ts';
 export { estimateFare, type FareEstimate } from './fare-estimate/estimate-fare.ts';
 export { envelope, type ForwardedRecord, firehoseData } from './firehose-forwarder/firehose-record.ts';
 export {
@@ -47,6 +57,8 @@ export const BUILTIN_HANDLERS = {
   fareEstimate: fileURLToPath(new URL('./fare-estimate/handler.ts', import.meta.url)),
   /** `Custom::FlinkApplicationLifecycle`: starts the Flink application after create, stops it before delete. */
   flinkApplicationLifecycle: fileURLToPath(new URL('./flink-application-lifecycle/handler.ts', import.meta.url)),
+  /** Rotates the fare API's key (Secrets Manager's four steps) and deletes the keys it made when the stack goes. */
+  fareApiKeyRotation: fileURLToPath(new URL('./fare-api-key-rotation/handler.ts', import.meta.url)),
 } as const;
 
 /** Entry files of streamkit's own custom resource functions (cloud only). */

@@ -1,176 +1,101 @@
 /**
- * A Managed Service for Apache Flink application that runs a Flink SQL file over an MSK topic and writes to S3 — the
- * msk-flink-s3 preset's, kept small on purpose: the Flink presets build the general application construct (and the SQL
- * runner JAR this one deploys), and the two are to be unified. It uses the L1 `CfnApplication` (aws-cdk-lib has no
- * L2; `@aws-cdk/aws-kinesisanalytics-flink-alpha` is experimental).
+ * msk-flink-s3's Flink SQL application: the Flink presets' `FlinkApplication` (the same construct, role, logging,
+ * lifecycle — it starts after create and is stopped before delete) running the SQL runner over an MSK topic, in the
+ * cluster's subnets and security group, writing to the output bucket.
  *
  * The runner takes the Flink presets' contract (`packages/core/src/flink/job-contract.ts`): `sql.uri` (the SQL file, an
  * asset) and the SQL variables `BOOTSTRAP_SERVERS`, `TOPIC`, `GROUP_ID`, `KAFKA_AUTH`, `AWS_REGION` and `OUTPUT_PATH`.
- * The application runs in the cluster's subnets and security group, checkpoints (the S3 sink commits files on
- * checkpoints), keeps snapshots, and logs to a log group of its own.
+ * The application's name is fixed at synthesis because its consumer group is that name, which IAM access control
+ * grants by name.
  */
-import { FLINK_PROPERTY_GROUPS, type KafkaAuth, LIMITS } from '@streamkit/core';
-import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { FLINK_PROPERTY_GROUPS, type KafkaAuth } from '@streamkit/core';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kda from 'aws-cdk-lib/aws-kinesisanalyticsv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { Construct } from 'constructs';
-import { DEFAULT_LOG_RETENTION } from '../log-retention.ts';
-import { checkRange } from '../validate.ts';
+import type { Construct } from 'constructs';
+import { allowFileSink, FlinkApplication } from '../flink/flink-application.ts';
 import { kafkaClientStatements } from './kafka-permissions.ts';
+
+/** The application settings of a resolved msk-flink-s3 `flink` section (core's `resolveFlinkApplication`). */
+export interface MskFlinkSettings {
+  readonly runtime: 'FLINK-2_2';
+  readonly parallelism: number;
+  readonly parallelismPerKpu: number;
+  readonly autoScaling: boolean;
+  readonly checkpointing: boolean;
+  readonly checkpointInterval: number;
+  readonly minPauseBetweenCheckpoints: number;
+  readonly snapshots: boolean;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly metricsLevel: 'APPLICATION' | 'TASK' | 'OPERATOR' | 'PARALLELISM';
+}
 
 export interface FlinkSqlApplicationProps {
   /** The Flink SQL runner JAR (the Flink presets' `flink/` project). */
   readonly runnerJar: string;
   /** The SQL file the runner executes. */
   readonly sqlFile: string;
+  readonly topic: string;
+  readonly settings: MskFlinkSettings;
   readonly clusterArn: string;
   readonly auth: KafkaAuth;
   readonly bootstrapServers: string;
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
-  readonly topic: string;
   readonly bucket: s3.IBucket;
-  /** @default 'FLINK-2_2' */
-  readonly runtime?: string;
-  /** @default 1 */
-  readonly parallelism?: number;
-  /** @default 1 */
-  readonly parallelismPerKpu?: number;
-  /** @default true */
-  readonly autoScaling?: boolean;
-  /** @default 60 */
-  readonly checkpointIntervalSeconds?: number;
 }
 
-export class FlinkSqlApplication extends Construct {
-  readonly application: kda.CfnApplication;
-  readonly role: iam.Role;
-  readonly logGroup: logs.LogGroup;
-  readonly applicationName: string;
-  readonly consumerGroupId: string;
-
-  constructor(scope: Construct, id: string, props: FlinkSqlApplicationProps) {
-    super(scope, id);
-    const FA = LIMITS.flink;
-    checkRange(this, 'parallelism', FA.parallelism, props.parallelism);
-    checkRange(this, 'parallelismPerKpu', FA.parallelismPerKpu, props.parallelismPerKpu);
-    checkRange(this, 'checkpointIntervalSeconds', FA.checkpointInterval, props.checkpointIntervalSeconds);
-    const stack = Stack.of(this);
-    this.applicationName = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
-    this.consumerGroupId = this.applicationName;
-    const code = new s3assets.Asset(this, 'Code', { path: props.runnerJar });
-    const sql = new s3assets.Asset(this, 'Sql', { path: props.sqlFile });
-
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('kinesisanalytics.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-      description: `Flink SQL application ${this.node.path}`,
-    });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadTheCodeAndTheSql',
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [code.bucket.arnForObjects(code.s3ObjectKey), sql.bucket.arnForObjects(sql.s3ObjectKey)],
-      }),
-    );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteObjects',
-        actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject'],
-        resources: [props.bucket.bucketArn, props.bucket.arnForObjects('*')],
-      }),
-    );
-    props.bucket.encryptionKey?.grantEncryptDecrypt(this.role);
-    // Managed Flink places the application's network interfaces in the cluster's VPC with this role.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'RunInTheClusterVpc',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:CreateNetworkInterfacePermission',
-          'ec2:DeleteNetworkInterface',
-          'ec2:DescribeDhcpOptions',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeVpcs',
-        ],
-        resources: ['*'],
-      }),
-    );
-    if (props.auth === 'iam') {
-      for (const statement of kafkaClientStatements(props.clusterArn, {
-        read: [props.topic],
-        groups: [this.consumerGroupId],
-      })) {
-        this.role.addToPolicy(statement);
-      }
+/** Adds the application as `id` to `scope`; its consumer group id is its name. */
+export function flinkSqlApplication(scope: Construct, id: string, props: FlinkSqlApplicationProps): FlinkApplication {
+  const stack = Stack.of(scope);
+  const { settings } = props;
+  // The name the application and its consumer group share (unique per stack and path: two stacks never collide).
+  const applicationName = `${Names.uniqueResourceName(scope, { maxLength: 100, separator: '-' })}-${id}`;
+  const code = new s3assets.Asset(scope, `${id}Code`, { path: props.runnerJar });
+  const sql = new s3assets.Asset(scope, `${id}Sql`, { path: props.sqlFile });
+  const application = new FlinkApplication(scope, id, {
+    code: { bucket: code.bucket, key: code.s3ObjectKey },
+    applicationName,
+    description: `Flink SQL over ${props.topic} (streamkit)`,
+    runtime: settings.runtime,
+    parallelism: settings.parallelism,
+    parallelismPerKpu: settings.parallelismPerKpu,
+    autoScaling: settings.autoScaling,
+    checkpointing: settings.checkpointing,
+    checkpointInterval: Duration.seconds(settings.checkpointInterval),
+    minPauseBetweenCheckpoints: Duration.seconds(settings.minPauseBetweenCheckpoints),
+    snapshots: settings.snapshots,
+    logLevel: settings.logLevel,
+    metricsLevel: settings.metricsLevel,
+    vpc: { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds },
+    propertyGroups: {
+      [FLINK_PROPERTY_GROUPS.sqlRunner]: { 'sql.uri': sql.s3ObjectUrl },
+      [FLINK_PROPERTY_GROUPS.sqlVariables]: {
+        BOOTSTRAP_SERVERS: props.bootstrapServers,
+        TOPIC: props.topic,
+        GROUP_ID: applicationName,
+        KAFKA_AUTH: props.auth,
+        AWS_REGION: stack.region,
+        OUTPUT_PATH: `s3://${props.bucket.bucketName}/${props.topic}/`,
+      },
+    },
+  });
+  application.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadTheSql',
+      actions: ['s3:GetObject'],
+      resources: [sql.bucket.arnForObjects(sql.s3ObjectKey)],
+    }),
+  );
+  allowFileSink(application.role, props.bucket);
+  if (props.auth === 'iam') {
+    for (const statement of kafkaClientStatements(props.clusterArn, {
+      read: [props.topic],
+      groups: [applicationName],
+    })) {
+      application.role.addToPrincipalPolicy(statement);
     }
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: DEFAULT_LOG_RETENTION,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const logStream = this.logGroup.addStream('Application');
-    this.logGroup.grantWrite(this.role);
-
-    this.application = new kda.CfnApplication(this, 'Resource', {
-      applicationName: this.applicationName,
-      applicationDescription: `Flink SQL over ${props.topic} (streamkit)`,
-      runtimeEnvironment: props.runtime ?? FA.runtime.default,
-      serviceExecutionRole: this.role.roleArn,
-      applicationConfiguration: {
-        applicationCodeConfiguration: {
-          codeContentType: 'ZIPFILE',
-          codeContent: { s3ContentLocation: { bucketArn: code.bucket.bucketArn, fileKey: code.s3ObjectKey } },
-        },
-        environmentProperties: {
-          propertyGroups: [
-            {
-              propertyGroupId: FLINK_PROPERTY_GROUPS.sqlRunner,
-              propertyMap: { 'sql.uri': sql.s3ObjectUrl },
-            },
-            {
-              propertyGroupId: FLINK_PROPERTY_GROUPS.sqlVariables,
-              propertyMap: {
-                BOOTSTRAP_SERVERS: props.bootstrapServers,
-                TOPIC: props.topic,
-                GROUP_ID: this.consumerGroupId,
-                KAFKA_AUTH: props.auth,
-                AWS_REGION: stack.region,
-                OUTPUT_PATH: `s3://${props.bucket.bucketName}/${props.topic}/`,
-              },
-            },
-          ],
-        },
-        flinkApplicationConfiguration: {
-          checkpointConfiguration: {
-            configurationType: 'CUSTOM',
-            checkpointingEnabled: true,
-            checkpointInterval: (props.checkpointIntervalSeconds ?? FA.checkpointInterval.default) * 1000,
-            minPauseBetweenCheckpoints: 5000,
-          },
-          monitoringConfiguration: { configurationType: 'CUSTOM', logLevel: 'INFO', metricsLevel: 'APPLICATION' },
-          parallelismConfiguration: {
-            configurationType: 'CUSTOM',
-            parallelism: props.parallelism ?? FA.parallelism.default,
-            parallelismPerKpu: props.parallelismPerKpu ?? FA.parallelismPerKpu.default,
-            autoScalingEnabled: props.autoScaling ?? FA.autoScaling.default,
-          },
-        },
-        applicationSnapshotConfiguration: { snapshotsEnabled: true },
-        vpcConfigurations: [{ subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds }],
-      },
-    });
-    this.application.node.addDependency(this.role);
-    new kda.CfnApplicationCloudWatchLoggingOption(this, 'Logging', {
-      applicationName: this.application.ref,
-      cloudWatchLoggingOption: {
-        logStreamArn: `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${this.logGroup.logGroupName}:log-stream:${logStream.logStreamName}`,
-      },
-    });
   }
+  return application;
 }

@@ -130,7 +130,7 @@ function printFlink(spec: KplKinesisFlinkS3Spec | KinesisFlinkApigwSpec): void {
   if (spec.preset === 'kinesis-flink-apigw') {
     const e = spec.enrichment;
     output.line(
-      `  enrichment timeout ${e.timeout} s, capacity ${e.capacity}, retries ${e.retries}, ${e.ordered ? 'ordered' : 'unordered'}, API ${e.throttling.rateLimit} req/s (burst ${e.throttling.burstLimit})`,
+      `  enrichment timeout ${e.timeout} s, capacity ${e.capacity}, retries ${e.retries}, ${e.ordered ? 'ordered' : 'unordered'}, API ${e.throttling.rateLimit} req/s (burst ${e.throttling.burstLimit}), key rotated every ${e.apiKeyRotationDays} d`,
     );
   }
 }

@@ -5,8 +5,9 @@
  * `KinesisAnalyticsRuntime.getApplicationProperties()` on AWS and from the launcher's file locally.
  *
  * Nothing secret is in them: the enrichment job signs its calls with the application role's credentials (the AWS SDK
- * refreshes them — the original resolved them once, its bug 14) and reads the API key from API Gateway by id when it
- * starts and again after a 403 (the original wrote a constant key into these properties in clear text, its bug 6).
+ * refreshes them — the original resolved them once, its bug 14) and reads the API key from a Secrets Manager secret,
+ * which a rotation function renews, when it starts and again after a 403 (the original wrote a constant key into these
+ * properties in clear text, its bug 6).
  */
 
 /** Where `mvn -f flink/pom.xml package` puts the two shaded job jars, relative to the repository root. */
@@ -59,8 +60,13 @@ export interface EnrichmentJobInputs {
   readonly region: string;
   /** The fare API's URL up to the stage (`https://…/prod/`); the job POSTs each ride to `<url>fare-estimate`. */
   readonly endpointUrl: string;
-  /** The id of the API Gateway API key the job sends as `x-api-key` (the job reads its value by id). */
-  readonly apiKeyId?: string;
+  /**
+   * The Secrets Manager secret (ARN) holding the key the job sends as `x-api-key`, as `{"apiKey": "…"}`; the job reads
+   * its current version at start and after a 403.
+   */
+  readonly apiKeySecretArn?: string;
+  /** Where enriched rides go as JSON lines (`s3://bucket/prefix/`), by date and hour. @default - the application log */
+  readonly outputPath?: string;
   /** Milliseconds the async I/O operator waits for one ride, retries included. */
   readonly timeoutMs: number;
   /** Requests in flight per parallel task. */
@@ -82,7 +88,8 @@ export function enrichmentJobProperties(inputs: EnrichmentJobInputs): FlinkPrope
       'stream.name': inputs.streamName,
       'aws.region': inputs.region,
       'endpoint.url': inputs.endpointUrl,
-      ...(inputs.apiKeyId && { 'api.key.id': inputs.apiKeyId }),
+      ...(inputs.apiKeySecretArn && { 'api.key.secret': inputs.apiKeySecretArn }),
+      ...(inputs.outputPath && { 'output.path': inputs.outputPath }),
       'timeout.ms': String(inputs.timeoutMs),
       capacity: String(inputs.capacity),
       retries: String(inputs.retries),

@@ -4,11 +4,13 @@
  * synthetic taxi rides (the original downloaded the NYC trip data); the job enriches each ride with the estimate.
  *
  * The job calls the API with SigV4 signatures from the application role, whose credentials the AWS SDK refreshes (the
- * original resolved them once: its bug 14), and with an API key API Gateway generated, which the job reads at run
- * time (the original baked one constant key into every deployment and the application's properties: bug 6).
+ * original resolved them once: its bug 14), and with an API key from a Secrets Manager secret that a rotation function
+ * renews, which the job reads at run time (the original baked one constant key into every deployment and the
+ * application's properties: bug 6). Enriched rides land in an S3 bucket (the original only logged them).
  */
 import type { z } from 'zod';
 import { checkStream, commonFields, resolveStream, streamSection } from '../spec/components.ts';
+import { bucketSection } from '../spec/delivery.ts';
 import { section } from '../spec/fields.ts';
 import {
   checkFlinkApplication,
@@ -25,6 +27,7 @@ const schema = section({
   producer: producerInstanceSection,
   flink: section(flinkApplicationFields),
   enrichment: enrichmentSection,
+  bucket: bucketSection,
 })
   .superRefine((spec, ctx) => {
     checkStream(spec.stream, ctx);
@@ -50,9 +53,9 @@ export const kinesisFlinkApigw: PresetDefinition<KinesisFlinkApigwSpec> = {
   components: [
     { id: 'producer', kind: 'producer', label: 'Producer on EC2: streamkit produce (taxi rides)', next: ['stream'] },
     { id: 'stream', kind: 'kinesis-stream', label: 'Kinesis data stream', next: ['flink'] },
-    { id: 'flink', kind: 'flink', label: 'Managed Flink: enrichment job (async I/O)', next: ['api', 'logs'] },
-    { id: 'api', kind: 'ingest-api', label: 'REST API: GET /fare (IAM + API key)', next: ['fare'] },
+    { id: 'flink', kind: 'flink', label: 'Managed Flink: enrichment job (async I/O)', next: ['api', 's3'] },
+    { id: 'api', kind: 'ingest-api', label: 'REST API: POST /fare-estimate (IAM + rotated API key)', next: ['fare'] },
     { id: 'fare', kind: 'lambda-consumer', label: 'Lambda: fare estimate', next: [] },
-    { id: 'logs', kind: 'flink', label: 'Enriched rides: application log', next: [] },
+    { id: 's3', kind: 's3', label: 'S3 bucket: enriched/dt=…/hr=…', next: [] },
   ],
 };

@@ -7,54 +7,60 @@ import type { z } from 'zod';
 import { commonFields } from '../spec/components.ts';
 import { bucketSection } from '../spec/delivery.ts';
 import { section } from '../spec/fields.ts';
+import { checkFlinkApplication, resolveFlinkApplication } from '../spec/flink.ts';
 import { checkKafka, existingClusterTopics, kafkaFields, resolveKafka } from '../spec/kafka.ts';
-import { flinkSqlApplicationSection } from '../spec/msk-apps.ts';
+import { mskFlinkSection, renamedToFlink } from '../spec/msk-apps.ts';
 import type { PresetDefinition } from './preset.ts';
 
 const schema = existingClusterTopics(
   section({
     ...commonFields,
     ...kafkaFields,
-    application: flinkSqlApplicationSection,
+    flink: mskFlinkSection,
+    application: renamedToFlink,
     bucket: bucketSection,
   })
     .superRefine((spec, ctx) => {
       checkKafka(spec, ctx, { allowExisting: true });
-      const { application } = spec;
-      if (application.sql === undefined) {
+      const { flink } = spec;
+      checkFlinkApplication({ ...flink, vpc: undefined }, ctx, ['flink']);
+      if (flink.sql === undefined) {
         ctx.addIssue({
           code: 'custom',
-          path: ['application', 'sql'],
+          path: ['flink', 'sql'],
           message: 'is required: the Flink SQL file the application runs, relative to the spec',
         });
       }
       const declared = spec.topics.map((t) => t.name);
-      if (application.topic !== undefined && !spec.existingCluster && !declared.includes(application.topic)) {
+      if (flink.topic !== undefined && !spec.existingCluster && !declared.includes(flink.topic)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['application', 'topic'],
-          message: `must be one of the topics the stack creates: ${declared.join(', ') || '(none)'} (got "${application.topic}")`,
+          path: ['flink', 'topic'],
+          message: `must be one of the topics the stack creates: ${declared.join(', ') || '(none)'} (got "${flink.topic}")`,
         });
       }
-      if (application.topic === undefined && declared.length === 0) {
+      if (flink.topic === undefined && declared.length === 0) {
         ctx.addIssue({
           code: 'custom',
-          path: ['application', 'topic'],
+          path: ['flink', 'topic'],
           message: 'is required when topics is empty: the topic the application reads',
         });
       }
     })
     .transform((spec) => {
       const kafka = resolveKafka(spec);
+      const { application: _renamed, flink, ...rest } = spec;
+      const { sql, topic, ...settings } = flink;
       return {
-        ...spec,
+        ...rest,
         ...kafka,
         name: spec.name ?? 'msk-flink-s3',
         preset: 'msk-flink-s3' as const,
-        application: {
-          ...spec.application,
-          sql: spec.application.sql!,
-          topic: spec.application.topic ?? kafka.topics[0]!.name,
+        flink: {
+          /** The SQL file (absolute once the spec is loaded). */
+          sql: sql!,
+          topic: topic ?? kafka.topics[0]!.name,
+          ...resolveFlinkApplication({ ...settings, vpc: undefined }),
         },
       };
     }),

@@ -204,6 +204,8 @@ export const enrichmentSection = section({
     /** @default 100 */
     burstLimit: ranged(F.enrichmentBurstLimit),
   }),
+  /** Days between rotations of the API key (AWS only: the Secrets Manager secret's rotation schedule). @default 30 */
+  apiKeyRotationDays: ranged(F.enrichmentApiKeyRotation, { duration: 'd' }),
 });
 
 export type FlinkVpcSettings = z.output<typeof flinkVpcSection>;

@@ -155,7 +155,7 @@ function resolvePaths(spec: PipelineSpec, baseDir: string): PipelineSpec {
       };
     }
     case 'msk-flink-s3':
-      return { ...spec, application: { ...spec.application, sql: abs(spec.application.sql) }, local };
+      return { ...spec, flink: { ...spec.flink, sql: abs(spec.flink.sql) }, local };
     case 'msk-cluster':
     case 'msk-connect-s3':
     case 'msk-labs':
@@ -186,7 +186,7 @@ function handlerFiles(spec: PipelineSpec): { path: string; file: string }[] {
         ...processorFile(spec.delivery),
       ];
     case 'msk-flink-s3':
-      return [{ path: 'application.sql', file: spec.application.sql }];
+      return [{ path: 'flink.sql', file: spec.flink.sql }];
     case 'msk-cluster':
     case 'msk-connect-s3':
     case 'msk-labs':

@@ -3,15 +3,17 @@
  * msk-flink-s3 and the MSK Connect S3 sink connector of msk-connect-s3. Settings use AWS's words
  * (`parallelismPerKpu`, `checkpointInterval`, `mcuCount`, `workerConfiguration`).
  *
- * `flinkSqlApplicationSection` holds only what msk-flink-s3 needs; its field names follow Managed Service for Apache
- * Flink's so that it can merge with the Flink presets' application section.
+ * msk-flink-s3's `flink` section is the Flink presets' application section (`spec/flink.ts`: runtime, parallelism,
+ * checkpoints, snapshots, log and metrics levels) plus the SQL file and the topic it reads; the application always
+ * runs in the cluster's VPC, so `vpc` is not one of its settings. The section was called `application` before; that
+ * name gets an error saying where its settings went.
  */
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { flag, oneOf, ranged, section, show, text } from './fields.ts';
+import { oneOf, ranged, section, show, text } from './fields.ts';
+import { flinkApplicationFields } from './flink.ts';
 import { TOPIC_NAME } from './kafka.ts';
 
-const FA = LIMITS.flink;
 const C = LIMITS.mskConnect;
 
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
@@ -39,21 +41,26 @@ function properties(what: string) {
     .transform((props) => Object.fromEntries(Object.entries(props ?? {}).map(([k, v]) => [k, String(v)])));
 }
 
-export const flinkSqlApplicationSection = section({
+const { vpc: _vpc, ...mskFlinkApplicationFields } = flinkApplicationFields;
+
+/** msk-flink-s3's `flink` section: the Flink presets' application settings, the SQL file and the topic. */
+export const mskFlinkSection = section({
   /** The Flink SQL file the application runs, relative to the spec (required). */
   sql: text({ min: 1, max: 1024 }),
   /** The topic the SQL's `kafka_source` table reads. @default - the first of `topics` */
   topic: text({ pattern: TOPIC_NAME, rule: 'a Kafka topic name', min: 1, max: 249 }),
-  /** @default 'FLINK-2_2' (the Flink presets' runtime; their SQL runner is built for it) */
-  runtime: oneOf(FA.runtime),
-  /** @default 1 */
-  parallelism: ranged(FA.parallelism),
-  /** @default 1 */
-  parallelismPerKpu: ranged(FA.parallelismPerKpu),
-  /** Let Managed Flink scale parallelism with CPU use. @default true */
-  autoScaling: flag(FA.autoScaling),
-  /** @default 60 */
-  checkpointInterval: ranged(FA.checkpointInterval, { duration: 's' }),
+  ...mskFlinkApplicationFields,
+});
+
+/** The section's old name: an error that says where its settings went, instead of "not a known setting". */
+export const renamedToFlink = z.unknown().superRefine((input, ctx) => {
+  if (input === undefined) return;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'was renamed flink, the section the Flink presets use: move its settings (sql, topic, runtime, parallelism, parallelismPerKpu, autoScaling, checkpointInterval) under flink',
+    input,
+  });
 });
 
 export const connectorSection = section({
@@ -124,5 +131,4 @@ export const connectorSection = section({
   connectorConfiguration: properties('connector properties'),
 });
 
-export type FlinkSqlApplicationInput = z.output<typeof flinkSqlApplicationSection>;
 export type ConnectorInput = z.output<typeof connectorSection>;

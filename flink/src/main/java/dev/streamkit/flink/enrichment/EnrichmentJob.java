@@ -3,6 +3,7 @@ package dev.streamkit.flink.enrichment;
 import dev.streamkit.flink.kinesis.KinesisSource;
 import dev.streamkit.flink.runtime.RuntimeProperties;
 import java.io.Serializable;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Taxi rides from Kinesis, each enriched with the fare API's answer through async I/O (timeout, capacity, retries,
- * ordered or not), then written to the application log (the original's print sink) or, with {@code output.path}, as
- * JSON lines to a file system (S3 on AWS, the local object store's directory locally), by processing hour.
+ * ordered or not), then written as JSON lines to a file system with {@code output.path} (the stack's output bucket on
+ * AWS, the local object store's directory locally), in {@code dt=yyyy-MM-dd/hr=HH/} by processing time — or, without
+ * it, to the application log (the original's print sink).
  *
  * <p>The file sink is Flink's own: exactly-once with checkpoints (a part file becomes visible when the checkpoint
  * that covers it completes), no connector beyond Flink's, and it lands where the SQL job's output does.
@@ -45,14 +47,21 @@ public final class EnrichmentJob {
         new KinesisSource<>(settings.stream(), settings.kinesis(), settings.initialPosition(), new SimpleStringSchema()),
         WatermarkStrategy.noWatermarks(),
         "Kinesis: " + settings.stream());
-    DataStream<String> enriched = enrich(rides, settings);
-    if (settings.outputPath() != null && !settings.outputPath().isBlank()) {
-      enriched.sinkTo(fileSink(settings.outputPath())).name("Enriched rides: " + settings.outputPath());
+    write(enrich(rides, settings), settings.outputPath());
+    env.execute("streamkit enrichment: taxi rides + fare estimate");
+  }
+
+  /**
+   * Where enriched rides go: JSON lines under {@code outputPath} (the stack's output bucket on AWS, the object store's
+   * directory locally), else the application log.
+   */
+  static void write(DataStream<String> enriched, String outputPath) {
+    if (outputPath != null && !outputPath.isBlank()) {
+      enriched.sinkTo(fileSink(outputPath)).name("Enriched rides: " + outputPath);
     } else {
       enriched.map(new LogRide()).name("Enriched rides: application log")
           .sinkTo(new DiscardingSink<>()).name("(logged)");
     }
-    env.execute("streamkit enrichment: taxi rides + fare estimate");
   }
 
   /** The enrichment itself (tests feed it bounded input): async I/O with timeout, capacity, retries and ordering. */
@@ -97,9 +106,12 @@ public final class EnrichmentJob {
     }
   }
 
+  /** The partition of a part file: the processing date and hour, in UTC (as Firehose's default prefix). */
+  static final String PARTITION_FORMAT = "'dt='yyyy-MM-dd'/hr='HH";
+
   static FileSink<String> fileSink(String outputPath) {
     return FileSink.forRowFormat(new Path(outputPath), new SimpleStringEncoder<String>("UTF-8"))
-        .withBucketAssigner(new DateTimeBucketAssigner<>("'dt='yyyy-MM-dd'/hr='HH"))
+        .withBucketAssigner(new DateTimeBucketAssigner<>(PARTITION_FORMAT, ZoneOffset.UTC))
         .withRollingPolicy(OnCheckpointRollingPolicy.build())
         .build();
   }

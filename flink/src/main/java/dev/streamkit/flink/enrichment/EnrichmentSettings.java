@@ -37,12 +37,13 @@ public record EnrichmentSettings(
     Properties p = properties.group(GROUP);
     if (p.getProperty("api.key") != null) {
       throw new IllegalArgumentException("runtime property " + GROUP + " / api.key is not read: a key in plain"
-          + " properties is visible to anyone who can describe the application; give the API key's id as api.key.id");
+          + " properties is visible to anyone who can describe the application; give the Secrets Manager secret holding it"
+          + " as api.key.secret");
     }
     String apiKeyFile = p.getProperty("api.key.file");
     if (apiKeyFile != null && !properties.isLocal()) {
       throw new IllegalArgumentException("runtime property " + GROUP + " / api.key.file is for local runs only; on"
-          + " Managed Service for Apache Flink give api.key.id");
+          + " Managed Service for Apache Flink give api.key.secret");
     }
     String streamName = RuntimeProperties.required(p, GROUP, "stream.name", "the Kinesis stream of taxi rides");
     String region = p.getProperty("aws.region");
@@ -51,13 +52,13 @@ public record EnrichmentSettings(
     }
     String endpointUrl = RuntimeProperties.required(p, GROUP, "endpoint.url", "the fare API, up to its stage");
     String fareEstimateUrl = (endpointUrl.endsWith("/") ? endpointUrl : endpointUrl + "/") + FARE_ESTIMATE_ROUTE;
-    String apiEndpoint = p.getProperty("apigateway.endpoint");
+    String secretsManagerEndpoint = p.getProperty("secretsmanager.endpoint");
     return new EnrichmentSettings(
         KinesisStreamRef.ofName(streamName),
         new KinesisClientSettings(region, p.getProperty("kinesis.endpoint")),
         StartingPosition.parse(GROUP + " / initial.position", p.getProperty("initial.position", "LATEST")),
         fareEstimateUrl,
-        new ApiKeySource(p.getProperty("api.key.id"), region, apiEndpoint, apiKeyFile),
+        new ApiKeySource(p.getProperty("api.key.secret"), region, secretsManagerEndpoint, apiKeyFile),
         region,
         RuntimeProperties.intInRange(p, GROUP, "timeout.ms", 30_000, 100, 3_600_000),
         RuntimeProperties.intInRange(p, GROUP, "capacity", 20, 1, 10_000),

@@ -83,7 +83,7 @@ public final class FareEstimateFunction extends RichAsyncFunction<String, Enrich
             return;
           }
           if (response.statusCode() == 403) {
-            // The key may have been rotated: read it again (once for every request that saw the old one).
+            // The key may have been rotated: read it again (once, whichever request saw the old one first).
             refreshApiKey(key);
           }
           resultFuture.complete(List.of(answer(event, response.statusCode(), response.body())));
@@ -118,9 +118,21 @@ public final class FareEstimateFunction extends RichAsyncFunction<String, Enrich
     return builder.build();
   }
 
+  /**
+   * Reads the key again, once for all the requests that carried the key {@code seen}: the first to report it swaps in
+   * a new future and reads; the others find it swapped and wait on it (so a rotation costs one GetSecretValue).
+   */
   private void refreshApiKey(CompletableFuture<String> seen) {
-    CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> settings.apiKey().resolve());
-    apiKey.compareAndSet(seen, next);
+    CompletableFuture<String> next = new CompletableFuture<>();
+    if (apiKey.compareAndSet(seen, next)) {
+      CompletableFuture.runAsync(() -> {
+        try {
+          next.complete(settings.apiKey().resolve());
+        } catch (Throwable e) {
+          next.completeExceptionally(e);
+        }
+      });
+    }
   }
 
   /** The ride with the API's answer, or with the reason there is none. */

@@ -160,7 +160,7 @@ class EnrichmentJobTest {
    * The rides, as a stream that does not end (a bounded one would: Flink stops retrying once its input has ended,
    * unlike a Kinesis stream). The test stops the job once it has read every ride.
    */
-  private static DataStream<String> unending(StreamExecutionEnvironment env, List<String> rides) {
+  static DataStream<String> unending(StreamExecutionEnvironment env, List<String> rides) {
     DataStream<String> never = env.fromSource(
             new DataGeneratorSource<>(index -> "", Long.MAX_VALUE, RateLimiterStrategy.perSecond(1), Types.STRING),
             WatermarkStrategy.noWatermarks(), "idle")
@@ -231,7 +231,7 @@ class EnrichmentJobTest {
   void refusesAPlaintextApiKeyProperty() {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> EnrichmentSettings.from(
         RuntimeProperties.of(Map.of(EnrichmentSettings.GROUP, Map.of("api.key", "secret")), false)));
-    assertTrue(error.getMessage().contains("api.key.id"), error.getMessage());
+    assertTrue(error.getMessage().contains("api.key.secret"), error.getMessage());
   }
 
   @Test
