@@ -117,7 +117,7 @@ async function scenario(t: TestContext, count: number, size: number) {
       `duplicates ${duplicates}; throttled by the engine ${throttled.records} records in ${throttled.calls} calls ` +
       `(${[...throttled.byOperation].map(([op, n]) => `${op} ${n}`).join(', ')}), producer throttles ` +
       `${metrics.throttles}, retries ${metrics.retries}, most attempts for one record ${mostAttempts}, ` +
-      `${seconds()} engine seconds`,
+      `${seconds()} engine seconds, requests abandoned ${metrics.putRecordsRequestsFailed}`,
   );
 
   assert.equal(metrics.userRecordsFailed, 0);
@@ -128,21 +128,21 @@ async function scenario(t: TestContext, count: number, size: number) {
   assert.ok(mostAttempts > 1);
   assert.deepEqual(lost, [], `${lost.length} acknowledged records are not in the stream`);
   assert.equal(seen.size, count);
-  return { duplicates };
+  // A refused record is not written, so retrying it writes it once. Only a request abandoned after its timeout (on a
+  // very slow machine) may have been written before it is sent again: at least once, as on AWS.
+  if (metrics.putRecordsRequestsFailed === 0) assert.equal(duplicates, 0);
 }
 
 test('scenario 5: ten times the records a shard takes per second — throttled, retried, none lost', {
   timeout: 300_000,
 }, async (t) => {
   // 1,000 records/s per shard: 6,000 small records need at least 6 of the engine's seconds.
-  const { duplicates } = await scenario(t, 6 * LIMITS.kinesis.shardWriteRecordsPerSecond.value, 100);
-  assert.equal(duplicates, 0, 'a refused record is not written, so retrying it writes it once');
+  await scenario(t, 6 * LIMITS.kinesis.shardWriteRecordsPerSecond.value, 100);
 });
 
 test('scenario 5: ten times the bytes a shard takes per second — throttled, retried, none lost', {
   timeout: 300_000,
 }, async (t) => {
   // 1 MiB/s per shard: 400 records of 20 KiB (about 8 MiB) need at least 8 of the engine's seconds.
-  const { duplicates } = await scenario(t, 400, 20 * 1024);
-  assert.equal(duplicates, 0);
+  await scenario(t, 400, 20 * 1024);
 });

@@ -72,7 +72,7 @@ consumers:
   - name: fulfil
     handler: ${faultHandler}
     batchSize: 50
-    timeout: 1
+    timeout: 3
     memorySize: 128
     retryAttempts: ${RETRY_ATTEMPTS}
     environment:
