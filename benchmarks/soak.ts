@@ -369,7 +369,7 @@ ${
   short || belowRate
     ? `
 > **${short ? 'A shorter run than the 10-minute, 5,000 records/s soak issue 10 asks for' : 'Below the target rate'}.**
-> ${belowRate ? `The producer achieved ${fmt(achieved)} records/s of the ${fmt(rate)} asked for (see "What limits the rate" in reliability.md). ` : ''}Rerun on a quieter machine: \`npm run soak\`.
+> ${belowRate ? `The producer achieved ${fmt(achieved)} records/s of the ${fmt(rate)} asked for, with the machine's load average at ${machine.loadAverage.start}–${loadAtEnd} on ${machine.cores} cores (see "What limits the rate" in [reliability.md](reliability.md)). ` : ''}Rerun on a quieter machine: \`npm run soak\`.
 `
     : ''
 }
