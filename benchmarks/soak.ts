@@ -251,6 +251,8 @@ local:
   let lastCpu = runtimeCpuStart;
   let lastSampleAt = started;
   const sample = () => {
+    // A runtime that died mid-run has no /proc entry: the producer's failure reports it, the sampler stays quiet.
+    if (dev.child.exitCode !== null || dev.child.signalCode !== null) return;
     processed.catchUp();
     const now = Date.now();
     const cpu = cpuSeconds(pid);
