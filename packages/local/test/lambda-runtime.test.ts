@@ -74,6 +74,20 @@ describe('the local Lambda runtime', () => {
     assert.equal(again.error?.errorType, 'Runtime.ExitError');
   });
 
+  test('an exception thrown in a timer ends the environment, and the next invocation gets a new one', async () => {
+    const fn = localFunction('throwsInTimer', { maxConcurrency: 1 });
+    for (let i = 0; i < 3; i++) {
+      const crashed = await fn.invoke({ crash: true });
+      assert.equal(crashed.error?.errorType, 'Runtime.Error');
+      assert.equal(crashed.error?.errorMessage, 'nothing catches this');
+      // Not sent to the dying environment (which would fail it with Runtime.ExitError): a cold start that succeeds.
+      const next = await fn.invoke({});
+      assert.equal(next.error, undefined);
+      assert.equal(next.payload, 'fine');
+      assert.ok(next.initDurationMs !== undefined);
+    }
+  });
+
   test('a missing export is Runtime.HandlerNotFound', async () => {
     const result = await localFunction('nope').invoke({});
     assert.equal(result.error?.errorType, 'Runtime.HandlerNotFound');

@@ -88,6 +88,9 @@ class ExecutionEnvironment {
       else this.settle(message);
     });
     worker.on('error', (error: Error & { code?: string }) => {
+      // An uncaught exception (or running out of memory) ends the worker; its 'exit' follows as a separate event.
+      // Marked dead now, so the invocation that failed discards it and no other invocation is sent to it meanwhile.
+      this.dead = true;
       const errorType =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory' : `Runtime.${error.name || 'Error'}`;
       this.settle({ error: { errorType, errorMessage: error.message, trace: String(error.stack ?? '').split('\n') } });
