@@ -1,6 +1,8 @@
 export * from './aws/environment.ts';
 export * from './aws/kafka-event.ts';
 export * from './aws/kinesis-event.ts';
+export * from './cost/estimate.ts';
+export * from './cost/prices.ts';
 export { layoutDiagram, renderSvg } from './docs/diagram-svg.ts';
 export { componentsOfSpec } from './docs/spec-diagram.ts';
 export * from './errors.ts';
