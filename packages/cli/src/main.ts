@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { LIMITS, PRESET_NAMES, PRICES_READ_ON, StreamkitError } from '@streamkit/core';
+import { LIMITS, PRESET_NAMES, PRICES_READ_ON, STREAMKIT_VERSION, StreamkitError } from '@streamkit/core';
 import { DEMO_DATA_NAMES } from '@streamkit/producer';
 /**
  * The `streamkit` command. No business logic lives here: each command resolves its pipeline and calls a package.
@@ -24,7 +24,7 @@ import { exitCodesHelp, run } from './output.ts';
 
 const program = new Command('streamkit')
   .description('Streaming-data pipelines on AWS: defined once, deployed as CDK stacks, run locally.')
-  .version('0.1.0')
+  .version(STREAMKIT_VERSION)
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText('after', `\n${exitCodesHelp()}`);
 

@@ -38,3 +38,4 @@ export * from './spec/msk-apps.ts';
 export * from './taxi/fare-request.ts';
 export * from './taxi/fare-schedule.ts';
 export * from './units.ts';
+export * from './version.ts';
