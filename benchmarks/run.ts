@@ -81,7 +81,9 @@ function medianOf(
     const sorted = [...figures].sort((a, b) => a - b);
     const middle = sorted.length >> 1;
     values[metric.id] = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-    details[`${metric.id} per round`] = figures.map((figure) => Math.round(figure)).join(', ');
+    details[`${metric.id} per round`] = figures
+      .map((figure) => (figure >= 100 ? Math.round(figure) : Number(figure.toFixed(2))))
+      .join(', ');
   }
   measurements.forEach((measurement, index) => {
     for (const [key, value] of Object.entries(measurement.details ?? {})) details[`round ${index + 1} ${key}`] = value;

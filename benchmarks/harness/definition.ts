@@ -26,10 +26,18 @@ export interface BenchmarkSubject {
 export interface BenchmarkMetric {
   readonly id: string;
   readonly label: string;
-  /** Higher is better for every metric (throughputs). */
   readonly unit: string;
-  /** The figure the measured subject must reach, if the issue sets one. */
+  /** The figure the measured subject must reach (or stay under, when lower is better), if the issue sets one. */
   readonly target?: number;
+  /** Durations: lower is better, and ratios say how many times faster. @default false - higher is better */
+  readonly lowerIsBetter?: boolean;
+  /** Decimals the report prints the figures with. @default 0 */
+  readonly decimals?: number;
+  /**
+   * A published figure to compare with when the thing it measured cannot run here (the archived original): kept as
+   * given, never measured in the run, and the report says where it comes from.
+   */
+  readonly reference?: { readonly id: string; readonly label: string; readonly value: number; readonly source: string };
 }
 
 /** One subject's figures: metric id → value (in the metric's unit), plus anything worth keeping next to them. */

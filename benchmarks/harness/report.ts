@@ -32,10 +32,13 @@ export function computeRatios(subjects: readonly SubjectResult[], metrics: Bench
       const value = subject.values[metric.id];
       if (value === undefined) continue;
       const byMetric: Record<string, number> = {};
+      // Every ratio reads "times better": value / base for throughputs, base / value for durations.
+      const better = (base: number) => (metric.lowerIsBetter ? base / value : value / base);
       for (const anchor of anchors) {
         const base = anchor.values[metric.id];
-        if (base) byMetric[`vs ${anchor.id}`] = value / base;
+        if (base) byMetric[`vs ${anchor.id}`] = better(base);
       }
+      if (metric.reference) byMetric[`vs ${metric.reference.id}`] = better(metric.reference.value);
       const limit = ceiling?.values[metric.id];
       if (ceiling && limit) byMetric[`of ${ceiling.id}`] = value / limit;
       ratios[subject.id]![metric.id] = byMetric;
@@ -57,7 +60,8 @@ export async function readResults(resultsDir: string): Promise<BenchmarkResult[]
   );
 }
 
-const number = (value: number) => Math.round(value).toLocaleString('en-US');
+const number = (value: number, decimals = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 const ratio = (value: number) => (value >= 10 ? `${Math.round(value)}×` : `${value.toFixed(2)}×`);
 const percent = (value: number) => `${Math.round(value * 100)} %`;
 
@@ -107,7 +111,7 @@ export function renderMarkdown(results: readonly BenchmarkResult[], reports: rea
     for (const subject of result.subjects) {
       const values = result.metrics.map((metric) => {
         const value = subject.values[metric.id];
-        return value === undefined ? '–' : number(value);
+        return value === undefined ? '–' : number(value, metric.decimals);
       });
       lines.push(`| ${subject.label} | ${subject.role} | ${values.join(' | ')} |`);
     }
@@ -129,11 +133,21 @@ export function renderMarkdown(results: readonly BenchmarkResult[], reports: rea
           if (r === undefined) return '–';
           return column.startsWith('of ') ? percent(r) : ratio(r);
         });
-        const target = metric.target === undefined ? '–' : number(metric.target);
-        const met = metric.target === undefined ? '–' : value >= metric.target ? 'yes' : '**no**';
-        lines.push(`| ${metric.label} | ${number(value)} | ${target} | ${met} | ${cells.join(' | ')} |`);
+        const target =
+          metric.target === undefined
+            ? '–'
+            : `${metric.lowerIsBetter ? '≤ ' : ''}${number(metric.target, metric.decimals)}`;
+        const reached = metric.lowerIsBetter ? value <= (metric.target ?? 0) : value >= (metric.target ?? 0);
+        const met = metric.target === undefined ? '–' : reached ? 'yes' : '**no**';
+        lines.push(
+          `| ${metric.label} | ${number(value, metric.decimals)} | ${target} | ${met} | ${cells.join(' | ')} |`,
+        );
       }
       lines.push('');
+    }
+    const references = result.metrics.flatMap((metric) => (metric.reference ? [metric.reference] : []));
+    for (const reference of references) {
+      lines.push(`*${reference.label}* is a published figure, not measured in this run: ${reference.source}`, '');
     }
   }
   for (const report of reports) lines.push(report.trim(), '');
@@ -142,6 +156,7 @@ export function renderMarkdown(results: readonly BenchmarkResult[], reports: rea
 
 function labelOf(result: BenchmarkResult, column: string): string {
   const [kind, id] = column.split(' ', 2) as [string, string];
-  const label = result.subjects.find((subject) => subject.id === id)?.label ?? id;
+  const reference = result.metrics.find((metric) => metric.reference?.id === id)?.reference;
+  const label = result.subjects.find((subject) => subject.id === id)?.label ?? reference?.label ?? id;
   return kind === 'vs' ? `vs ${label}` : `of ${label}`;
 }

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec, type PipelineSpec, presetSpec, SPEC_FILE_NAMES, StreamkitError } from '@streamkit/core';
 import { App } from 'aws-cdk-lib';
-import { FEATURE_FLAGS } from './feature-flags.ts';
+import { builtinCloudFormationValidation, FEATURE_FLAGS } from './feature-flags.ts';
 import { applyNag } from './nag.ts';
 import { type AnyPipelineStack, createPipelineStack } from './pipeline-stacks.ts';
 
@@ -36,7 +36,11 @@ export interface PipelineApp {
 }
 
 export function buildPipelineApp(options: PipelineAppOptions = {}): PipelineApp {
-  const app = new App({ outdir: options.outdir, context: { ...FEATURE_FLAGS, ...options.context } });
+  const app = new App({
+    outdir: options.outdir,
+    builtinCloudFormationValidation: builtinCloudFormationValidation(options.env ?? process.env),
+    context: { ...FEATURE_FLAGS, ...options.context },
+  });
   const { spec, source } = findSpec(app, options);
   const stackName = stringContext(app, 'stackName') ?? `streamkit-${spec.name}`;
   const sqlRunner = stringContext(app, 'sqlRunnerJar');

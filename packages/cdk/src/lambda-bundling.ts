@@ -1,9 +1,8 @@
 /** What every function of a pipeline shares: the pinned runtime and where its bundle's dependencies are locked. */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { HANDLER_BUNDLING, LAMBDA_RUNTIME, StreamkitError } from '@streamkit/core';
+import { LAMBDA_RUNTIME, StreamkitError } from '@streamkit/core';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** core's `LAMBDA_RUNTIME` as a CDK runtime: the pinned one, not NODEJS_LATEST (which shares its name today). */
 export function lambdaRuntime(): lambda.Runtime {
@@ -17,8 +16,8 @@ export function lambdaRuntime(): lambda.Runtime {
 const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
 
 /**
- * The lock file of the project the entry belongs to (the nearest one above it), which NodejsFunction uses as the
- * project root. Falls back to NodejsFunction's own search from the working directory.
+ * The lock file of the project the entry belongs to (the nearest one above it): the project root handler bundles
+ * resolve from, and part of their cache key (handler-bundle.ts).
  */
 export function findLockFile(entry: string): string | undefined {
   let dir = dirname(entry);
@@ -31,17 +30,4 @@ export function findLockFile(entry: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
-}
-
-/** core's `HANDLER_BUNDLING` as NodejsFunction bundling options (esbuild on this machine, never Docker). */
-export function handlerBundling(): nodejs.BundlingOptions {
-  return {
-    format: HANDLER_BUNDLING.format === 'cjs' ? nodejs.OutputFormat.CJS : nodejs.OutputFormat.ESM,
-    target: HANDLER_BUNDLING.target,
-    minify: HANDLER_BUNDLING.minify,
-    sourceMap: HANDLER_BUNDLING.sourceMap,
-    externalModules: [...HANDLER_BUNDLING.externalModules],
-    forceDockerBundling: false,
-    logLevel: nodejs.LogLevel.WARNING,
-  };
 }

@@ -1,16 +1,16 @@
 /**
  * A pipeline function as every construct makes one: its own log group with a bounded retention, its own role (no
  * AWS managed policy: AWSLambdaBasicExecutionRole allows every log group), and the handler bundled with esbuild
- * (no Docker) on the pinned runtime, Graviton by default, with active tracing.
+ * (no Docker, cached by source: handler-bundle.ts) on the pinned runtime, Graviton by default, with active tracing.
  */
 import { HANDLER_BUNDLING, LIMITS } from '@streamkit/core';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { findLockFile, lambdaRuntime } from './lambda-bundling.ts';
+import { handlerCode } from './handler-bundle.ts';
+import { lambdaRuntime } from './lambda-bundling.ts';
 import { DEFAULT_LOG_RETENTION } from './log-retention.ts';
 import { checkRange } from './validate.ts';
 
@@ -34,7 +34,7 @@ export interface BundledFunctionProps {
 }
 
 export interface BundledFunction {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 }
@@ -53,9 +53,8 @@ export function bundledFunction(scope: Construct, props: BundledFunctionProps): 
     description: `Execution role of the ${scope.node.id} ${props.purpose}`,
   });
   logGroup.grantWrite(role);
-  const fn = new nodejs.NodejsFunction(scope, 'Function', {
-    entry: props.entry,
-    handler: props.handler ?? 'handler',
+  const fn = new lambda.Function(scope, 'Function', {
+    ...handlerCode(props.entry, props.handler ?? 'handler'),
     runtime: lambdaRuntime(),
     architecture: props.architecture ?? lambda.Architecture.ARM_64,
     memorySize: props.memorySize ?? L.memorySize.default,
@@ -68,17 +67,6 @@ export function bundledFunction(scope: Construct, props: BundledFunctionProps): 
     role,
     logGroup,
     tracing: lambda.Tracing.ACTIVE,
-    depsLockFilePath: findLockFile(props.entry),
-    bundling: {
-      format: HANDLER_BUNDLING.format === 'cjs' ? nodejs.OutputFormat.CJS : nodejs.OutputFormat.ESM,
-      target: HANDLER_BUNDLING.target,
-      minify: HANDLER_BUNDLING.minify,
-      sourceMap: HANDLER_BUNDLING.sourceMap,
-      externalModules: [...HANDLER_BUNDLING.externalModules],
-      forceDockerBundling: false,
-      // esbuild's own summary of every bundle is noise in a library; warnings and errors still show.
-      logLevel: nodejs.LogLevel.WARNING,
-    },
   });
   return { function: fn, role, logGroup };
 }

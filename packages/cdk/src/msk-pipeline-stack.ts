@@ -18,7 +18,7 @@ import {
   StreamkitError,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -43,6 +43,7 @@ import { MskClusterLookup } from './msk/msk-cluster-lookup.ts';
 import { S3SinkConnector } from './msk/s3-sink-connector.ts';
 import { ServerlessCluster } from './msk/serverless-cluster.ts';
 import { EncryptedBucket } from './s3/encrypted-bucket.ts';
+import { tagAndRegister } from './stack-tags.ts';
 
 export interface MskPipelineStackProps extends StackProps {
   /** The resolved spec of an MSK preset. */
@@ -98,9 +99,7 @@ export class MskPipelineStack extends Stack {
       description: stackProps.description ?? (spec.description ? `${chain} — ${spec.description}` : chain),
     });
     this.spec = spec;
-    for (const [key, value] of Object.entries(spec.tags)) Tags.of(this).add(key, value);
-    Tags.of(this).add('streamkit:pipeline', spec.name);
-    Tags.of(this).add('streamkit:preset', spec.preset);
+    tagAndRegister(this, spec);
 
     // The cluster: created here, or an existing one.
     let clusterRef: KafkaClusterRef;

@@ -18,7 +18,7 @@ import {
   sqlRunnerProperties,
 } from '@streamkit/core';
 import { handlerEntry } from '@streamkit/functions';
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
@@ -34,6 +34,7 @@ import { StudioNotebook } from './flink/studio-notebook.ts';
 import { KinesisIngestApi } from './ingest/kinesis-ingest-api.ts';
 import { PipelineMonitoring } from './monitoring/pipeline-monitoring.ts';
 import { EncryptedBucket } from './s3/encrypted-bucket.ts';
+import { tagAndRegister } from './stack-tags.ts';
 import { DataStream } from './stream/data-stream.ts';
 
 export interface PipelineStackProps extends StackProps {
@@ -83,9 +84,7 @@ export class PipelineStack extends Stack {
     });
     this.spec = spec;
 
-    for (const [key, value] of Object.entries(spec.tags)) Tags.of(this).add(key, value);
-    Tags.of(this).add('streamkit:pipeline', spec.name);
-    Tags.of(this).add('streamkit:preset', spec.preset);
+    tagAndRegister(this, spec);
 
     this.dataStream = new DataStream(this, 'Stream', {
       streamMode: spec.stream.mode,

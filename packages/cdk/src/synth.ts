@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { type PipelineSpec, StreamkitError, toStreamkitError } from '@streamkit/core';
 import { App, type Environment } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { FEATURE_FLAGS } from './feature-flags.ts';
+import { builtinCloudFormationValidation, FEATURE_FLAGS } from './feature-flags.ts';
 import { type AppliedAcknowledgement, applyNag } from './nag.ts';
 import type { PipelineStackProps } from './pipeline-stack.ts';
 import { createPipelineStack } from './pipeline-stacks.ts';
@@ -64,6 +64,7 @@ export interface SynthesizeResult {
 export function createPipelineApp(outdir: string): App {
   return new App({
     outdir,
+    builtinCloudFormationValidation: builtinCloudFormationValidation(),
     context: {
       ...FEATURE_FLAGS,
       // Write the validation report but neither print it nor touch process.exitCode; synthesize() reads it.

@@ -32,3 +32,12 @@ export function parsePort(flag: string, value: string): number {
   }
   return n;
 }
+
+/** Parses a positive number flag such as `--throughput 0.5`. */
+export function parsePositiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new StreamkitError('SK_VALIDATION', `${flag} must be a number above 0 (got "${value}")`);
+  }
+  return n;
+}

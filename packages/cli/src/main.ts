@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { PRESET_NAMES } from '@streamkit/core';
+import { LIMITS, PRESET_NAMES, PRICES_READ_ON, STREAMKIT_VERSION, StreamkitError } from '@streamkit/core';
 import { DEMO_DATA_NAMES } from '@streamkit/producer';
 /**
  * The `streamkit` command. No business logic lives here: each command resolves its pipeline and calls a package.
@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 // The AWS SDK warns on Node < 22 about its releases after January 2027; README states the supported Node versions.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+import { cost } from './commands/cost.ts';
 import { dev } from './commands/dev.ts';
 import { INIT_PRESETS, init } from './commands/init.ts';
 import { kafka } from './commands/kafka.ts';
@@ -19,12 +20,12 @@ import { produce } from './commands/produce.ts';
 import { synth } from './commands/synth.ts';
 import { TAIL_SAMPLE_NOTE, tail } from './commands/tail.ts';
 import { validate } from './commands/validate.ts';
-import { parseDurationFlag, parsePort, parsePositiveInt } from './duration.ts';
+import { parseDurationFlag, parsePort, parsePositiveInt, parsePositiveNumber } from './duration.ts';
 import { exitCodesHelp, run } from './output.ts';
 
 const program = new Command('streamkit')
   .description('Streaming-data pipelines on AWS: defined once, deployed as CDK stacks, run locally.')
-  .version('0.1.0')
+  .version(STREAMKIT_VERSION)
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText('after', `\n${exitCodesHelp()}`);
 
@@ -93,6 +94,47 @@ program
     '\nThe Flink presets package the job jars `mvn -f flink/pom.xml package` builds. Each template takes the preset’s\nmain settings as parameters, with the original solution’s names; see docs/package.md for launching one.\n\nExamples:\n  streamkit package --preset apigw-kinesis-lambda --out dist --bucket-name my-assets\n  streamkit package --all --out dist --bucket-name my-assets --solution-version 1.0.0\n  aws s3 sync dist/regional-s3-assets s3://my-assets-eu-west-1/streamkit/1.0.0/',
   )
   .action((opts) => run(() => packageCommand(opts)));
+
+program
+  .command('cost')
+  .description('estimate what the pipeline costs a month on AWS at a steady load, per component')
+  .argument(specArgument, specHelp)
+  .addOption(presetOption())
+  .option('--spec <file>', 'spec file (the same as the argument)')
+  .requiredOption(
+    '--throughput <records/s>',
+    'records per second, steady over the month',
+    flag((v) => parsePositiveNumber('--throughput', v)),
+  )
+  .requiredOption(
+    '--record-size <bytes>',
+    'bytes per record',
+    flag((v) => parsePositiveInt('--record-size', v)),
+  )
+  .option(
+    '--records-per-request <n>',
+    'records per request to the ingest API (default: 1, the upper bound)',
+    flag((v) => parsePositiveInt('--records-per-request', v, LIMITS.kinesis.putRecordsMaxRecords.value)),
+  )
+  .addOption(
+    new Option('--region <region>', 'region of the prices')
+      .choices([...LIMITS.cost.region.values])
+      .default(LIMITS.cost.region.default),
+  )
+  .option('--json', 'print the estimate as JSON')
+  .addHelpText(
+    'after',
+    `\nList prices of the region as of ${PRICES_READ_ON}; the assumptions are in docs/cost.md.\n\nExamples:\n  streamkit cost --preset apigw-kinesis-lambda --throughput 1000 --record-size 1024\n  streamkit cost streamkit.yaml --throughput 50 --record-size 200 --json\n  streamkit cost --spec pipelines/orders.yaml --throughput 5000 --record-size 512`,
+  )
+  .action((specArg, opts) => {
+    const { spec: specFlag, ...rest } = opts;
+    run(() => {
+      if (specArg && specFlag) {
+        throw new StreamkitError('SK_VALIDATION', 'give the spec file as the argument or as --spec, not both');
+      }
+      return cost({ spec: specArg ?? specFlag, ...rest });
+    });
+  });
 
 program
   .command('dev')

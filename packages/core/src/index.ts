@@ -1,6 +1,8 @@
 export * from './aws/environment.ts';
 export * from './aws/kafka-event.ts';
 export * from './aws/kinesis-event.ts';
+export * from './cost/estimate.ts';
+export * from './cost/prices.ts';
 export { layoutDiagram, renderSvg } from './docs/diagram-svg.ts';
 export { componentsOfSpec } from './docs/spec-diagram.ts';
 export * from './errors.ts';
@@ -36,3 +38,4 @@ export * from './spec/msk-apps.ts';
 export * from './taxi/fare-request.ts';
 export * from './taxi/fare-schedule.ts';
 export * from './units.ts';
+export * from './version.ts';

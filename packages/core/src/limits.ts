@@ -1457,6 +1457,57 @@ export const LIMITS = {
       note: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html',
     }),
   },
+  /** What every stack streamkit synthesizes carries besides its resources (tags, AppRegistry). */
+  stack: {
+    appRegistry: flag({
+      default: false,
+      defaultSource: 'streamkit',
+      description: 'An AWS Service Catalog AppRegistry application (with an attribute group) associated with the stack',
+      note: 'The original created one for every stack; off by default because the `streamkit:*` tags already group a pipeline’s resources in Cost Explorer and Resource Groups, and an application is one more resource to own.',
+      docs: 'https://docs.aws.amazon.com/servicecatalog/latest/arguide/intro-app-registry.html',
+    }),
+  },
+  /** `streamkit cost`: the assumptions of its monthly estimate (prices are in `cost/prices.ts`; docs/cost.md). */
+  cost: {
+    region: choice({
+      values: ['us-east-1'],
+      default: 'us-east-1',
+      defaultSource: 'streamkit',
+      description: 'Regions whose prices `streamkit cost` knows',
+      note: 'The price table holds one region so far; prices differ by region (us-east-1 is among the cheapest).',
+    }),
+    hoursPerMonth: value({
+      value: 730,
+      source: 'aws',
+      unit: 'hours',
+      description: 'Hours in the month of every monthly estimate (8,760 hours a year / 12)',
+      note: 'The convention of the AWS Pricing Calculator and of AWS’s pricing examples.',
+      docs: 'https://docs.aws.amazon.com/pricing-calculator/latest/userguide/what-is-pricing-calculator.html',
+    }),
+    lambdaBatchDurationMs: value({
+      value: 100,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Billed duration `streamkit cost` assumes for one Lambda invocation (one batch or one request)',
+      note: 'The built-in handlers do little per record; measure yours (the REPORT line of its logs) and scale the Lambda line.',
+    }),
+    logBytesPerInvocation: value({
+      value: 512,
+      source: 'streamkit',
+      unit: 'bytes',
+      description: 'CloudWatch Logs bytes `streamkit cost` assumes per Lambda invocation and per API request',
+      note: 'START, END and REPORT lines (about 400 bytes) and a short log line, or one access-log line.',
+    }),
+    kafkaRetentionHours: value({
+      value: 168,
+      source: 'aws',
+      unit: 'hours',
+      description:
+        'How long `streamkit cost` assumes Kafka keeps records (billed storage of Express brokers and MSK Serverless)',
+      note: 'Apache Kafka’s default log.retention.hours; a topic’s retention.ms overrides it.',
+      docs: 'https://kafka.apache.org/documentation/#brokerconfigs_log.retention.hours',
+    }),
+  },
   /** The local metrics, alarms and web dashboard of `streamkit dev` (docs/dashboard.md). */
   dashboard: {
     port: value({

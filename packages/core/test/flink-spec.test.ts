@@ -382,7 +382,7 @@ describe('the Flink presets: invalid settings are rejected with the field, the a
       'an enrichment section for the SQL preset',
       'kpl-kinesis-flink-s3',
       'enrichment: { timeout: 5 }',
-      'enrichment is not a known setting (allowed: version, name, preset, description, tags, monitoring, local, stream, producer, flink, bucket)',
+      'enrichment is not a known setting (allowed: version, name, preset, description, tags, appRegistry, monitoring, local, stream, producer, flink, bucket)',
     ],
   ];
   for (const [what, preset, yaml, message] of cases) {

@@ -11,7 +11,6 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -125,7 +124,7 @@ export interface StreamConsumerProps {
 }
 
 export class StreamConsumer extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   /** The execution role: write to its own log group, read this stream, send to its own queue, X-Ray. */
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;

@@ -10,10 +10,10 @@ import { BUILTIN_HANDLERS } from '@streamkit/functions';
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { findLockFile, handlerBundling, lambdaRuntime } from '../lambda-bundling.ts';
+import { handlerCode } from '../handler-bundle.ts';
+import { lambdaRuntime } from '../lambda-bundling.ts';
 import { DEFAULT_LOG_RETENTION } from '../log-retention.ts';
 
 export interface ApplicationLifecycleProps {
@@ -27,7 +27,7 @@ export interface ApplicationLifecycleProps {
 }
 
 export class ApplicationLifecycle extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly resource: CustomResource;
 
@@ -60,8 +60,8 @@ export class ApplicationLifecycle extends Construct {
       }),
     );
     const entry = BUILTIN_HANDLERS.flinkApplicationLifecycle;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry,
+    this.function = new lambda.Function(this, 'Function', {
+      ...handlerCode(entry),
       runtime: lambdaRuntime(),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -69,8 +69,6 @@ export class ApplicationLifecycle extends Construct {
       timeout: Duration.minutes(15),
       role: this.role,
       logGroup,
-      depsLockFilePath: findLockFile(entry),
-      bundling: handlerBundling(),
     });
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.function.functionArn,

@@ -14,11 +14,11 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { handlerCode } from '../handler-bundle.ts';
 import { accessLogFormat, draft4 } from '../ingest/kinesis-ingest-api.ts';
-import { findLockFile, handlerBundling, lambdaRuntime } from '../lambda-bundling.ts';
+import { lambdaRuntime } from '../lambda-bundling.ts';
 import { DEFAULT_LOG_RETENTION } from '../log-retention.ts';
 import { checkRange } from '../validate.ts';
 import { FareApiKey } from './fare-api-key.ts';
@@ -54,7 +54,7 @@ export class FareApi extends Construct {
   /** The account-level role API Gateway writes logs with (kept when the stack is deleted, see KinesisIngestApi). */
   readonly cloudWatchRole: iam.Role;
   readonly method: apigateway.Method;
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly functionRole: iam.Role;
   /** The key in Secrets Manager, its rotation function and schedule; callers read the secret. */
   readonly apiKey: FareApiKey;
@@ -79,8 +79,8 @@ export class FareApi extends Construct {
     });
     functionLogs.grantWrite(this.functionRole);
     const entry = BUILTIN_HANDLERS.fareEstimate;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry,
+    this.function = new lambda.Function(this, 'Function', {
+      ...handlerCode(entry),
       runtime: lambdaRuntime(),
       architecture: lambda.Architecture.ARM_64,
       memorySize: LIMITS.lambda.memorySize.default,
@@ -89,8 +89,6 @@ export class FareApi extends Construct {
       role: this.functionRole,
       logGroup: functionLogs,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
-      depsLockFilePath: findLockFile(entry),
-      bundling: handlerBundling(),
     });
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });

@@ -180,6 +180,14 @@ export const localSection = section({
   dataDir: text({ min: 1, max: 1024 }).transform((d) => d ?? '.streamkit'),
 });
 
+/** The tags streamkit puts on every stack (and so on every resource that takes tags), for Cost Explorer. */
+export const STACK_TAG_PREFIX = 'streamkit:';
+export const STACK_TAGS = {
+  preset: 'streamkit:preset',
+  pipeline: 'streamkit:pipeline',
+  version: 'streamkit:version',
+} as const;
+
 export const tagsSection = z
   .record(z.string(), z.unknown(), { error: (i) => `must be a mapping of tag names to values (got ${show(i.input)})` })
   .optional()
@@ -190,6 +198,12 @@ export const tagsSection = z
           code: 'custom',
           path: [key],
           message: 'must be at most 128 characters and not start with "aws:"',
+        });
+      } else if (key.startsWith(STACK_TAG_PREFIX)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `must not start with "${STACK_TAG_PREFIX}", which streamkit's own tags use (${Object.values(STACK_TAGS).join(', ')})`,
         });
       } else if (typeof value !== 'string' || value.length > 256) {
         ctx.addIssue({
@@ -220,6 +234,8 @@ export const commonFields = {
   preset: z.string(),
   description: text({ max: 1024 }),
   tags: tagsSection,
+  /** An AWS Service Catalog AppRegistry application associated with the stack. @default false */
+  appRegistry: flag(LIMITS.stack.appRegistry),
   monitoring: monitoringSection,
   local: localSection,
 };

@@ -6,6 +6,7 @@
  */
 import { DescribeClusterV2Command, GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import type { KafkaAuth } from '@streamkit/core';
+import { awsClientConfig } from '../aws-client-config.ts';
 import { answer, type CustomResourceRequest } from './cloudformation-response.ts';
 
 /** The field of GetBootstrapBrokers' answer for each authentication method (TLS for unauthenticated clusters too). */
@@ -55,7 +56,7 @@ export const handler = async (request: CustomResourceRequest) => {
   return answer(request, `${clusterArn}#${auth}`, async () => {
     if (!(auth in BOOTSTRAP_FIELD))
       throw new Error(`Auth must be one of ${Object.keys(BOOTSTRAP_FIELD).join(', ')} (got ${auth})`);
-    kafka ??= new KafkaClient({});
+    kafka ??= new KafkaClient(awsClientConfig());
     const brokers = await kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
     const described = await kafka.send(new DescribeClusterV2Command({ ClusterArn: clusterArn }));
     const network = clusterNetwork(described.ClusterInfo ?? {});

@@ -7,6 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { type KafkaEvent, StreamkitError } from '@streamkit/core';
+import { awsClientConfig } from '../aws-client-config.ts';
 import { firehoseData } from './firehose-record.ts';
 import { forwardToFirehose, type PutRecordBatch } from './put-record-batch.ts';
 
@@ -25,7 +26,7 @@ export const handler = async (event: KafkaEvent) => {
   }
   const records = Object.values(event.records ?? {}).flat();
   if (records.length === 0) return { records: 0 };
-  firehose ??= new FirehoseClient({});
+  firehose ??= new FirehoseClient(awsClientConfig());
   const client = firehose;
   const put: PutRecordBatch = (batch) =>
     client.send(

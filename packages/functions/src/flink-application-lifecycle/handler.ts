@@ -14,10 +14,11 @@ import {
   StopApplicationCommand,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { awsClientConfig } from '../aws-client-config.ts';
 import { type ApplicationStatus, nextStep, responseBody } from './lifecycle.ts';
 
 const logger = new Logger({ serviceName: 'streamkit-flink-lifecycle' });
-const client = new KinesisAnalyticsV2Client({});
+const client = new KinesisAnalyticsV2Client(awsClientConfig());
 const POLL_MS = 5000;
 /** Leave this much of the invocation to answer CloudFormation. */
 const ANSWER_MARGIN_MS = 20_000;

@@ -1,6 +1,6 @@
 /**
- * Builds a handler bundle the way the cloud stack's NodejsFunction does (same esbuild options from core), so the
- * local runtime runs the very code Lambda will run.
+ * Builds a handler bundle the way the cloud stack does (same esbuild options from core; `packages/cdk/src/handler-bundle.ts`),
+ * so the local runtime runs the very code Lambda will run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
