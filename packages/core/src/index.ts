@@ -9,6 +9,7 @@ export * from './firehose/metadata-extraction-query.ts';
 export * from './firehose/prefix.ts';
 export * from './firehose/timestamp-pattern.ts';
 export * from './flink/job-contract.ts';
+export * from './kafka-connect/s3-sink-configuration.ts';
 export * from './ingest/models.ts';
 export * from './lambda-runtime.ts';
 export * from './limits.ts';

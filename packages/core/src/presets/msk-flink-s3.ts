@@ -3,6 +3,7 @@
  * gave a Studio notebook to type SQL into, this runs a Flink SQL file as a Managed Service for Apache Flink
  * application (locally: on a local Flink), reading a topic of the cluster and writing files to S3.
  */
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { commonFields } from '../spec/components.ts';
 import { bucketSection } from '../spec/delivery.ts';
@@ -10,6 +11,13 @@ import { section } from '../spec/fields.ts';
 import { checkKafka, existingClusterTopics, kafkaFields, resolveKafka } from '../spec/kafka.ts';
 import { flinkSqlApplicationSection } from '../spec/msk-apps.ts';
 import type { PresetDefinition } from './preset.ts';
+
+/** The SQL file msk-flink-s3 runs when the spec names none: the original's stock-ticks example over the topic. */
+// Guarded: core is also bundled into CommonJS Lambda handlers, where import.meta.url is empty.
+export const DEFAULT_KAFKA_FLINK_SQL =
+  typeof import.meta.url === 'string' && import.meta.url !== ''
+    ? fileURLToPath(new URL('./sql/stock-ticks-kafka-to-s3.sql', import.meta.url))
+    : '';
 
 const schema = existingClusterTopics(
   section({
@@ -21,13 +29,6 @@ const schema = existingClusterTopics(
     .superRefine((spec, ctx) => {
       checkKafka(spec, ctx, { allowExisting: true });
       const { application } = spec;
-      if (application.sql === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['application', 'sql'],
-          message: 'is required: the Flink SQL file the application runs, relative to the spec',
-        });
-      }
       const declared = spec.topics.map((t) => t.name);
       if (application.topic !== undefined && !spec.existingCluster && !declared.includes(application.topic)) {
         ctx.addIssue({
@@ -53,7 +54,7 @@ const schema = existingClusterTopics(
         preset: 'msk-flink-s3' as const,
         application: {
           ...spec.application,
-          sql: spec.application.sql!,
+          sql: spec.application.sql ?? DEFAULT_KAFKA_FLINK_SQL,
           topic: spec.application.topic ?? kafka.topics[0]!.name,
         },
       };
