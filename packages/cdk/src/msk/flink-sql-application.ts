@@ -9,7 +9,7 @@
  * The application runs in the cluster's subnets and security group, checkpoints (the S3 sink commits files on
  * checkpoints), keeps snapshots, and logs to a log group of its own.
  */
-import { FLINK_PROPERTY_GROUPS, type KafkaAuth, LIMITS } from '@streamkit/core';
+import { type KafkaAuth, kafkaSqlRunnerProperties, LIMITS } from '@streamkit/core';
 import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kda from 'aws-cdk-lib/aws-kinesisanalyticsv2';
@@ -128,23 +128,17 @@ export class FlinkSqlApplication extends Construct {
           codeContent: { s3ContentLocation: { bucketArn: code.bucket.bucketArn, fileKey: code.s3ObjectKey } },
         },
         environmentProperties: {
-          propertyGroups: [
-            {
-              propertyGroupId: FLINK_PROPERTY_GROUPS.sqlRunner,
-              propertyMap: { 'sql.uri': sql.s3ObjectUrl },
-            },
-            {
-              propertyGroupId: FLINK_PROPERTY_GROUPS.sqlVariables,
-              propertyMap: {
-                BOOTSTRAP_SERVERS: props.bootstrapServers,
-                TOPIC: props.topic,
-                GROUP_ID: this.consumerGroupId,
-                KAFKA_AUTH: props.auth,
-                AWS_REGION: stack.region,
-                OUTPUT_PATH: `s3://${props.bucket.bucketName}/${props.topic}/`,
-              },
-            },
-          ],
+          propertyGroups: Object.entries(
+            kafkaSqlRunnerProperties({
+              sqlUri: sql.s3ObjectUrl,
+              bootstrapServers: props.bootstrapServers,
+              topic: props.topic,
+              groupId: this.consumerGroupId,
+              auth: props.auth,
+              region: stack.region,
+              outputPath: `s3://${props.bucket.bucketName}/${props.topic}/`,
+            }),
+          ).map(([propertyGroupId, propertyMap]) => ({ propertyGroupId, propertyMap })),
         },
         flinkApplicationConfiguration: {
           checkpointConfiguration: {

@@ -8,12 +8,7 @@
  * and with IAM access control reads the connector's topics and joins its group (`connect-<connector name>`) by name;
  * MSK Connect's internal topics have generated names (`__amazon_msk_connect_…`) and are granted by that prefix.
  */
-import {
-  LIMITS,
-  s3SinkConnectorConfiguration,
-  s3SinkWorkerConfiguration,
-  sinkConsumerGroup,
-} from '@streamkit/core';
+import { LIMITS, s3SinkConnectorConfiguration, s3SinkWorkerConfiguration, sinkConsumerGroup } from '@streamkit/core';
 import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';

@@ -6,7 +6,9 @@
  *   consumer unless the spec names one) behind a Kafka event source mapping with the consumer's settings, its
  *   on-failure destination an S3 bucket of the object store or an SQS queue;
  * - msk-lambda-firehose-s3: the forwarder (the built-in Firehose forwarder) behind a mapping, writing through the
- *   local Firehose API (Direct PUT) to a delivery stream that buffers and writes to the object store.
+ *   local Firehose API (Direct PUT) to a delivery stream that buffers and writes to the object store;
+ * - msk-connect-s3 and msk-flink-s3: a Kafka Connect worker with streamkit's S3 sink, or the Flink SQL runner, writing
+ *   to the object store's output bucket (`kafka-apps.ts`).
  *
  * A consumer's group id is `consumerGroupId` or `<pipeline>-<consumer>`, so a restart of `dev` on the same data dir
  * resumes from the offsets it committed.
@@ -27,6 +29,7 @@ import {
   StreamkitError,
 } from '@streamkit/core';
 import { type BUILTIN_HANDLERS, handlerEntry } from '@streamkit/functions';
+import type { LocalConnectWorker } from '../connect/local-connect-worker.ts';
 import type { KafkaFailureDestination } from '../esm/kafka-batch-processor.ts';
 import type { KafkaBatchFailureRecord } from '../esm/kafka-event.ts';
 import { KafkaEventSourceMapping } from '../esm/kafka-event-source-mapping.ts';
@@ -34,18 +37,26 @@ import { s3KafkaFailureDestination, sqsKafkaFailureDestination } from '../esm/ka
 import type { Timer } from '../esm/types.ts';
 import { startFirehoseApi } from '../firehose/api/server.ts';
 import { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
+import type { LocalFlinkJob } from '../flink/local-flink-job.ts';
 import { LocalKafkaCluster } from '../kafka/local-kafka-cluster.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
 import { LocalFunction } from '../lambda/local-function.ts';
 import { LocalObjectStore } from '../s3/object-store.ts';
 import { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
+import { type KafkaAppPart, startConnectS3, startFlinkSqlOverKafka } from './kafka-apps.ts';
 
 export type LocalKafkaPresetSpec = Extract<
   MskPipelineSpec,
-  { preset: 'msk-cluster' | 'msk-lambda' | 'msk-lambda-firehose-s3' }
+  { preset: 'msk-cluster' | 'msk-lambda' | 'msk-lambda-firehose-s3' | 'msk-connect-s3' | 'msk-flink-s3' }
 >;
 
-const LOCAL_KAFKA_PRESETS = ['msk-cluster', 'msk-lambda', 'msk-lambda-firehose-s3'] as const;
+const LOCAL_KAFKA_PRESETS = [
+  'msk-cluster',
+  'msk-lambda',
+  'msk-lambda-firehose-s3',
+  'msk-connect-s3',
+  'msk-flink-s3',
+] as const;
 
 /** True for the MSK presets the local target runs. */
 export function isLocalKafkaSpec(spec: PipelineSpec): spec is LocalKafkaPresetSpec {
@@ -67,6 +78,8 @@ export interface LocalKafkaPipelineOptions {
   readonly retryBaseDelayMs?: number;
   /** The delivery stream's clock. @default the real clock */
   readonly timer?: Timer;
+  /** Checkpoint interval of msk-flink-s3's job. @default LIMITS.local.flinkCheckpointIntervalMs */
+  readonly flinkCheckpointIntervalMs?: number;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -77,7 +90,7 @@ export interface KafkaPipelineCounts {
   deadLettered: number;
   invocations: number;
   functionErrors: number;
-  /** Records in objects the delivery stream wrote. */
+  /** Records in objects the delivery stream, the Connect sink or the Flink job wrote. */
   delivered: number;
 }
 
@@ -93,14 +106,21 @@ export interface LocalKafkaPipeline {
   /** SQS on-failure destinations, by consumer name. */
   readonly failureQueues: ReadonlyMap<string, DeadLetterQueue<KafkaBatchFailureRecord>>;
   readonly objectStore: LocalObjectStore;
-  /** The delivery stream's bucket (msk-lambda-firehose-s3). */
+  /** The output bucket (msk-lambda-firehose-s3, msk-connect-s3, msk-flink-s3). */
   readonly bucket: string | undefined;
+  /** msk-connect-s3's worker. */
+  readonly connectWorker: LocalConnectWorker | undefined;
+  /** msk-flink-s3's job. */
+  readonly flinkJob: LocalFlinkJob | undefined;
   readonly deliveryStream: LocalDeliveryStream | undefined;
   readonly firehoseEndpoint: string | undefined;
   readonly counts: Readonly<KafkaPipelineCounts>;
-  /** Resolves true once every consumer group committed up to the end of its topic, false after `timeoutMs`. */
+  /**
+   * Resolves true once every consumer group committed up to the end of its topic (and, for msk-flink-s3, the part
+   * files holding those records are finished), false after `timeoutMs`.
+   */
   drain(timeoutMs?: number): Promise<boolean>;
-  /** Writes the delivery stream's buffers now (msk-lambda-firehose-s3). */
+  /** Writes the delivery stream's buffers now (msk-lambda-firehose-s3); counts the output bucket's lines now. */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -189,9 +209,26 @@ export async function startLocalKafkaPipeline(
       for (const [name, listener] of listeners) unsubscribe(name, listener);
     });
 
+    let app: KafkaAppPart | undefined;
+    const appContext = {
+      dataDir,
+      bootstrapServers: cluster.bootstrapServers,
+      cleanup,
+      progress,
+      ...(options.flinkCheckpointIntervalMs !== undefined && {
+        flinkCheckpointIntervalMs: options.flinkCheckpointIntervalMs,
+      }),
+    };
+    if (spec.preset === 'msk-connect-s3') app = await startConnectS3(spec, appContext);
+    if (spec.preset === 'msk-flink-s3') app = await startFlinkSqlOverKafka(spec, appContext);
+    if (app) {
+      const part = app;
+      Object.defineProperty(counts, 'delivered', { get: () => part.delivered(), enumerable: true });
+    }
+
     let deliveryStream: LocalDeliveryStream | undefined;
     let firehoseEndpoint: string | undefined;
-    let bucket: string | undefined;
+    let bucket: string | undefined = app?.bucket;
     const consumers: ConsumerPart[] = [];
     if (spec.preset === 'msk-lambda') {
       for (const c of spec.consumers) consumers.push({ settings: c, builtin: 'kafkaConsumer', environment: {} });
@@ -296,22 +333,38 @@ export async function startLocalKafkaPipeline(
       bucket,
       deliveryStream,
       firehoseEndpoint,
+      connectWorker: app?.connectWorker,
+      flinkJob: app?.flinkJob,
       counts,
       stop,
       async flush() {
+        await app?.refreshDelivered();
         if (!deliveryStream) return;
         await deliveryStream.whenIdle();
         await deliveryStream.flushAll('shutdown');
       },
       async drain(timeoutMs = 30_000) {
         const deadline = Date.now() + timeoutMs;
+        const groups = [
+          ...consumers.map(({ settings }) => ({
+            groupId: mappings.get(settings.name)!.consumerGroupId,
+            topic: settings.topic,
+          })),
+          ...(app?.groups ?? []),
+        ];
+        let caughtUpAt: number | undefined;
         for (;;) {
           const settled = await Promise.all(
-            consumers.map(({ settings }) =>
-              caughtUp(cluster.bootstrapServers, mappings.get(settings.name)!.consumerGroupId, settings.topic),
-            ),
+            groups.map(({ groupId, topic }) => caughtUp(cluster.bootstrapServers, groupId, topic)),
           );
-          if (settled.every(Boolean)) return true;
+          if (!settled.every(Boolean)) caughtUpAt = undefined;
+          else {
+            caughtUpAt ??= Date.now();
+            if (!app || (await app.settledAfterCaughtUp(caughtUpAt))) {
+              await app?.refreshDelivered();
+              return true;
+            }
+          }
           if (Date.now() >= deadline) return false;
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
