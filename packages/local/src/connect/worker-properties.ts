@@ -72,13 +72,13 @@ export function localSinkConnectorProperties(spec: MskConnectS3Spec, inputs: Loc
 
 /** `key=value` lines; backslashes, newlines and leading blanks escaped as java.util.Properties reads them. */
 export function formatProperties(properties: Readonly<Record<string, string>>): string {
-  const escape = (text: string) =>
+  const escaped = (text: string) =>
     text
       .replaceAll('\\', '\\\\')
       .replaceAll('\n', '\\n')
       .replaceAll('\r', '\\r')
       .replace(/^\s/, (c) => `\\${c}`);
   return `${Object.entries(properties)
-    .map(([key, value]) => `${escape(key).replaceAll('=', '\\=').replaceAll(':', '\\:')}=${escape(value)}`)
+    .map(([key, value]) => `${escaped(key).replaceAll('=', '\\=').replaceAll(':', '\\:')}=${escaped(value)}`)
     .join('\n')}\n`;
 }
