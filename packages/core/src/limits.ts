@@ -1456,6 +1456,14 @@ export const LIMITS = {
       unit: 'seconds',
       description: 'How long the local Kafka Connect worker may take to stop after SIGTERM before it is killed',
     }),
+    kafkaConsumerLagIntervalMs: value({
+      value: 2_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description:
+        'How often `streamkit dev` publishes each consumer group’s MaxOffsetLag and SumOffsetLag for the dashboard and local alarms',
+      note: 'MSK publishes them once a minute; locally more often, so the chart moves while you watch.',
+    }),
     kafkaEsmDefaultBatchingWindowMs: value({
       value: 500,
       source: 'aws',

@@ -6,13 +6,14 @@
  * counted and reported).
  */
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type MskConnectS3Spec, parseSpecText, requirePreset } from '@streamkit/core';
 import { type IngestRecord, KafkaProducer, produce } from '@streamkit/producer';
-import { type LocalKafkaPipeline, startLocalKafkaPipeline } from '../src/index.ts';
+import { type LocalKafkaPipeline, METRIC_CHANNEL, type MetricMessage, startLocalKafkaPipeline } from '../src/index.ts';
 
 const OBJECT_KEY = /^topics\/ticks\/partition=(\d)\/ticks\+(\d)\+(\d{10})\.json$/;
 
@@ -103,8 +104,24 @@ describe('msk-connect-s3 on a local Kafka Connect worker', () => {
     }
   });
 
-  test('kill -9 of the worker mid-stream, started again: no record lost', async (t) => {
+  test('kill -9 of the worker mid-stream, started again: no record lost; the group’s offset lag is published', async (t) => {
     const worker = pipeline.connectWorker!;
+    // MSK's consumer-lag metrics, as the dashboard and local alarms read them.
+    const lags: number[] = [];
+    const onMetric = (message: unknown) => {
+      const m = message as MetricMessage;
+      if (m.metricName === 'MaxOffsetLag' && m.dimensions['Consumer Group'] === 'connect-sink-s3-sink') {
+        assert.equal(m.namespace, 'AWS/Kafka');
+        assert.deepEqual(m.dimensions, {
+          'Cluster Name': 'sink',
+          'Consumer Group': 'connect-sink-s3-sink',
+          Topic: 'ticks',
+        });
+        lags.push(m.value);
+      }
+    };
+    subscribe(METRIC_CHANNEL, onMetric);
+    t.after(() => unsubscribe(METRIC_CHANNEL, onMetric));
     const before = (await readOutput(pipeline)).lines;
     const more = 3000;
     const producer = new KafkaProducer({ bootstrapServers: pipeline.bootstrapServers, topic: 'ticks' });
@@ -119,6 +136,8 @@ describe('msk-connect-s3 on a local Kafka Connect worker', () => {
     await worker.kill();
     assert.throws(() => process.kill(pid, 0), 'the worker’s JVM is gone');
     assert.equal(worker.state, 'crashed');
+    const seen = lags.length;
+    await waitFor(() => lags.slice(seen).some((lag) => lag > 0), 30_000, 'a lag is published while the worker is down');
     await worker.start();
     assert.equal(worker.state, 'running');
 
@@ -134,5 +153,8 @@ describe('msk-connect-s3 on a local Kafka Connect worker', () => {
     const duplicates = output.lines - total;
     t.diagnostic(`${total} records, ${output.lines} lines after the restart: ${duplicates} written twice`);
     assert.ok(duplicates >= 0);
+    const drained = lags.length;
+    await waitFor(() => lags.length > drained, 30_000, 'another lag datapoint');
+    assert.equal(lags.at(-1), 0, 'no lag once the sink has caught up');
   });
 });

@@ -16,11 +16,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Consumer } from '@platformatic/kafka';
 import {
   arn,
   isMskSpec,
   type KafkaConsumerSettings,
+  LIMITS,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localNames,
@@ -38,6 +38,7 @@ import type { Timer } from '../esm/types.ts';
 import { startFirehoseApi } from '../firehose/api/server.ts';
 import { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
 import type { LocalFlinkJob } from '../flink/local-flink-job.ts';
+import { consumerLag, type GroupTopic, watchConsumerLag } from '../kafka/consumer-lag.ts';
 import { LocalKafkaCluster } from '../kafka/local-kafka-cluster.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
 import { LocalFunction } from '../lambda/local-function.ts';
@@ -319,6 +320,22 @@ export async function startLocalKafkaPipeline(
       mappings.set(settings.name, mapping);
     }
 
+    /** Every consumer group of the pipeline and the topic it reads. */
+    const groups = (): GroupTopic[] => [
+      ...consumers.map(({ settings }) => ({
+        groupId: mappings.get(settings.name)!.consumerGroupId,
+        topic: settings.topic,
+      })),
+      ...(app?.groups ?? []),
+    ];
+    const lagWatch = watchConsumerLag({
+      bootstrapServers: cluster.bootstrapServers,
+      clusterName: spec.name,
+      groups,
+      intervalMs: LIMITS.local.kafkaConsumerLagIntervalMs.value,
+    });
+    cleanup.push(() => lagWatch.stop());
+
     const topic = spec.topics[0]!.name;
     return {
       spec,
@@ -345,19 +362,10 @@ export async function startLocalKafkaPipeline(
       },
       async drain(timeoutMs = 30_000) {
         const deadline = Date.now() + timeoutMs;
-        const groups = [
-          ...consumers.map(({ settings }) => ({
-            groupId: mappings.get(settings.name)!.consumerGroupId,
-            topic: settings.topic,
-          })),
-          ...(app?.groups ?? []),
-        ];
         let caughtUpAt: number | undefined;
         for (;;) {
-          const settled = await Promise.all(
-            groups.map(({ groupId, topic }) => caughtUp(cluster.bootstrapServers, groupId, topic)),
-          );
-          if (!settled.every(Boolean)) caughtUpAt = undefined;
+          const lags = await Promise.all(groups().map((target) => consumerLag(cluster.bootstrapServers, target)));
+          if (!lags.every((lag) => lag?.sum === 0)) caughtUpAt = undefined;
           else {
             caughtUpAt ??= Date.now();
             if (!app || (await app.settledAfterCaughtUp(caughtUpAt))) {
@@ -402,20 +410,4 @@ function failureDestination(
     });
   }
   return undefined;
-}
-
-/** True when the group has committed every partition of the topic up to its end. */
-async function caughtUp(bootstrapServers: readonly string[], groupId: string, topic: string): Promise<boolean> {
-  const consumer = new Consumer({ groupId, clientId: 'streamkit-drain', bootstrapBrokers: [...bootstrapServers] });
-  try {
-    const metadata = await consumer.metadata({ topics: [topic] });
-    const partitions = metadata.topics.get(topic)?.partitions.map((_, i) => i) ?? [];
-    const committed = (await consumer.listCommittedOffsets({ topics: [{ topic, partitions }] })).get(topic) ?? [];
-    const end = (await consumer.listOffsets({ topics: [topic], timestamp: -1n })).get(topic) ?? [];
-    return partitions.every((p) => (end[p] ?? 0n) === 0n || (committed[p] ?? -1n) >= (end[p] ?? 0n));
-  } catch {
-    return false;
-  } finally {
-    await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
-  }
 }
