@@ -201,8 +201,12 @@ describe('streamkit dev', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     // Non-interactive output prints a status line every 5 s; wait for records to be processed.
     for (let i = 0; i < 200 && !/processed [1-9]/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(stdout, /processed [1-9]/, 'records were processed before Ctrl-C');
-    child.kill('SIGINT');
+    try {
+      assert.match(stdout, /processed [1-9]/, 'records were processed before Ctrl-C');
+    } finally {
+      // Stopped whatever the assertion says: a failed wait must not leave the pipeline running after the test.
+      child.kill('SIGINT');
+    }
     assert.equal(await exited, 0);
     assert.match(stdout, /stopped everything this run started/);
     assert.equal(alive(child.pid!), false);
