@@ -292,6 +292,13 @@ export class MskPipelineStack extends Stack {
       });
       const lookup = this.clusterLookup!;
       const { connector: k } = spec;
+      if (k.plugin === undefined) {
+        throw new StreamkitError(
+          'SK_VALIDATION',
+          'connector.plugin is required to deploy: the S3 URI of the connector plugin ZIP or JAR (for example Confluent’s S3 sink); `streamkit dev` runs without one',
+          { path: 'connector.plugin' },
+        );
+      }
       this.connector = new S3SinkConnector(this, 'Connector', {
         clusterArn: this.clusterArn,
         auth,

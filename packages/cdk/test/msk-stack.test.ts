@@ -540,6 +540,15 @@ describe('msk-labs', () => {
 
 describe('msk-connect-s3', () => {
   const PLUGIN = 's3://my-plugins/connectors/kafka-connect-s3.zip';
+  test('a spec without a plugin runs locally but does not synthesize: the error names connector.plugin', () => {
+    assert.throws(
+      () => synthMskPipeline(msk('', 'msk-connect-s3'), { bundle: false }),
+      (e: unknown) =>
+        e instanceof StreamkitError &&
+        e.code === 'SK_VALIDATION' &&
+        /connector\.plugin is required to deploy/.test(e.message),
+    );
+  });
   test('the defaults: plugin, worker configuration, an auto-scaled connector in the cluster’s subnets over IAM and TLS', () => {
     const p = synthMskPipeline(msk(`connector: { plugin: "${PLUGIN}" }`, 'msk-connect-s3'), { bundle: false });
     p.template.hasResourceProperties('AWS::KafkaConnect::CustomPlugin', {

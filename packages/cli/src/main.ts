@@ -189,7 +189,7 @@ program
   .option('--no-dashboard', 'do not serve the dashboard (metrics and alarms are still recorded)')
   .addHelpText(
     'after',
-    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0\n  streamkit dev --preset msk-lambda --produce 200 --duration 20s',
+    '\nEverything binds to 127.0.0.1 and stops on Ctrl-C.\n\nExamples:\n  streamkit dev\n  streamkit dev --preset apigw-kinesis-lambda --produce 200\n  streamkit dev --preset kinesis-firehose-s3 --produce 500 --duration 30s\n  streamkit dev pipelines/orders.yaml --logs --kinesis-port 0 --ingest-port 0\n  streamkit dev --preset msk-lambda --produce 200 --duration 20s\n  streamkit dev --preset msk-connect-s3 --produce 200\n  streamkit dev --preset msk-flink-s3 --produce 200',
   )
   .action((spec, opts) =>
     run(() =>

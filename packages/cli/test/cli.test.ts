@@ -201,8 +201,12 @@ describe('streamkit dev', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     // Non-interactive output prints a status line every 5 s; wait for records to be processed.
     for (let i = 0; i < 200 && !/processed [1-9]/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(stdout, /processed [1-9]/, 'records were processed before Ctrl-C');
-    child.kill('SIGINT');
+    try {
+      assert.match(stdout, /processed [1-9]/, 'records were processed before Ctrl-C');
+    } finally {
+      // Stopped whatever the assertion says: a failed wait must not leave the pipeline running after the test.
+      child.kill('SIGINT');
+    }
     assert.equal(await exited, 0);
     assert.match(stdout, /stopped everything this run started/);
     assert.equal(alive(child.pid!), false);
@@ -547,5 +551,30 @@ describe('streamkit package', () => {
     const zips = readdirSync(join(out, 'regional-s3-assets'));
     assert.equal(zips.length, 1);
     assert.match(zips[0]!, /^[0-9a-f]{64}\.zip$/);
+  });
+});
+
+describe('streamkit dev, msk-connect-s3', () => {
+  test('runs a real Kafka and a Kafka Connect worker with the local S3 sink: every produced record is in an object, no JVM left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamkit-cli-connect-'));
+    writeFileSync(
+      join(dir, 'streamkit.yaml'),
+      `name: archive\npreset: msk-connect-s3\ntopics:\n  - name: orders\n    partitions: 2\nconnector:\n  flushSize: 50\n  rotateIntervalMs: 1000\nlocal:\n  dataDir: ${join(dir, 'state')}\n`,
+    );
+    const run = await streamkit(['dev', 'streamkit.yaml', '--produce', '100', '--duration', '3s'], {
+      cwd: dir,
+      timeoutMs: 240_000,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const worker = /Connect: {4}archive-s3-sink \(standalone worker, REST http:\/\/127\.0\.0\.1:\d+, pid (\d+)\)/.exec(
+      run.stdout,
+    );
+    assert.ok(worker, run.stdout);
+    const summary = /produced (\d+) \(0 refused\) {2}delivered (\d+) to archive-output/.exec(run.stdout);
+    assert.ok(summary, run.stdout);
+    assert.equal(summary[1], '300');
+    assert.equal(summary[2], '300');
+    assert.match(run.stdout, /stopped everything this run started/);
+    assert.equal(alive(Number(worker[1])), false, 'the worker’s JVM is gone');
   });
 });

@@ -12,6 +12,7 @@ export * from './firehose/prefix.ts';
 export * from './firehose/timestamp-pattern.ts';
 export * from './flink/job-contract.ts';
 export * from './ingest/models.ts';
+export * from './kafka-connect/s3-sink-configuration.ts';
 export * from './lambda-runtime.ts';
 export * from './limits.ts';
 export * from './monitoring/alarms.ts';

@@ -1441,6 +1441,40 @@ export const LIMITS = {
         'Whether the local Kafka creates a topic when a client first writes to it (auto.create.topics.enable)',
       note: 'MSK’s default configuration turns it off. https://docs.aws.amazon.com/msk/latest/developerguide/msk-default-configuration.html',
     }),
+    connectHeapMb: value({
+      value: 256,
+      source: 'streamkit',
+      unit: 'MiB',
+      description: 'Largest heap of the local Kafka Connect worker JVM (-Xmx) of msk-connect-s3',
+      note: 'One standalone worker with one sink; its buffers hold at most flush.size records per partition.',
+    }),
+    connectOffsetFlushIntervalMs: value({
+      value: 2_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description:
+        'How often the local Kafka Connect worker commits the offsets its sink reports written (offset.flush.interval.ms)',
+      note: 'Kafka Connect’s default is 60 s; locally shorter so `dev` sees the group catch up soon after the objects are written. The spec’s workerConfiguration can set it.',
+    }),
+    connectConsumerSessionTimeoutMs: value({
+      value: 10_000,
+      source: 'streamkit',
+      unit: 'milliseconds',
+      description: 'Session timeout of the local Kafka Connect worker’s sink consumers (consumer.session.timeout.ms)',
+      note: 'Kafka’s default is 45 s: a worker killed with SIGKILL holds its partitions that long before its restart gets them. Locally 10 s (the broker’s minimum is 6 s); the spec’s workerConfiguration can set it.',
+    }),
+    connectStartTimeoutSeconds: value({
+      value: 120,
+      source: 'streamkit',
+      unit: 'seconds',
+      description: 'How long the local Kafka Connect worker may take until its connector’s tasks run',
+    }),
+    connectStopTimeoutSeconds: value({
+      value: 20,
+      source: 'streamkit',
+      unit: 'seconds',
+      description: 'How long the local Kafka Connect worker may take to stop after SIGTERM before it is killed',
+    }),
     kafkaEsmDefaultBatchingWindowMs: value({
       value: 500,
       source: 'aws',

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { alarmsFor, LIMITS, parseSpecText, presetSpec, requirePreset, SpecValidationError } from '../src/index.ts';
+import {
+  alarmsFor,
+  DEFAULT_KAFKA_FLINK_SQL,
+  LIMITS,
+  parseSpecText,
+  presetSpec,
+  requirePreset,
+  SpecValidationError,
+} from '../src/index.ts';
 
 /** Parses `yaml` expecting failure; returns the problem messages. */
 function problemsOf(yaml: string): string[] {
@@ -86,10 +95,8 @@ describe('every MSK preset resolves with defaults alone', () => {
     );
   });
 
-  test('msk-connect-s3 needs its plugin; then auto scaling between 1 and 2 workers, every declared topic', () => {
-    assert.deepEqual(problemsOf('preset: msk-connect-s3'), [
-      'connector.plugin is required: the S3 URI of the connector plugin ZIP or JAR (for example Confluent’s S3 sink)',
-    ]);
+  test('msk-connect-s3 runs locally without a plugin; then auto scaling between 1 and 2 workers, every declared topic', () => {
+    assert.equal(requirePreset(parse('preset: msk-connect-s3'), 'msk-connect-s3').connector.plugin, undefined);
     const spec = requirePreset(
       parse('preset: msk-connect-s3\nconnector:\n  plugin: s3://my-plugins/kafka-connect-s3.zip'),
       'msk-connect-s3',
@@ -111,10 +118,9 @@ describe('every MSK preset resolves with defaults alone', () => {
     assert.equal(spec.lambdaRole.enabled, true);
   });
 
-  test('msk-flink-s3 needs its SQL file', () => {
-    assert.deepEqual(problemsOf('preset: msk-flink-s3'), [
-      'flink.sql is required: the Flink SQL file the application runs, relative to the spec',
-    ]);
+  test('msk-flink-s3 runs the stock-ticks SQL over Kafka unless the spec names a SQL file', () => {
+    assert.equal(presetSpec('msk-flink-s3').flink.sql, DEFAULT_KAFKA_FLINK_SQL);
+    assert.match(readFileSync(DEFAULT_KAFKA_FLINK_SQL, 'utf8'), /'connector' = 'kafka'/);
     const spec = requirePreset(parse('preset: msk-flink-s3\nflink:\n  sql: job.sql'), 'msk-flink-s3');
     assert.equal(spec.flink.topic, 'events');
     assert.equal(spec.flink.runtime, 'FLINK-2_2');

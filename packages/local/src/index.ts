@@ -1,6 +1,7 @@
 export * from './alarms/alarm-evaluation.ts';
 export * from './alarms/local-alarms.ts';
 export * from './check-spec.ts';
+export * from './connect/index.ts';
 export * from './dashboard/activity.ts';
 export { type Dashboard, type DashboardOptions, startDashboard } from './dashboard/server.ts';
 export { type DashboardSnapshot, snapshotOf } from './dashboard/snapshot.ts';

@@ -8,7 +8,7 @@
  * The application's name is fixed at synthesis because its consumer group is that name, which IAM access control
  * grants by name.
  */
-import { FLINK_PROPERTY_GROUPS, type KafkaAuth } from '@streamkit/core';
+import { type KafkaAuth, kafkaSqlRunnerProperties } from '@streamkit/core';
 import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -69,17 +69,15 @@ export function flinkSqlApplication(scope: Construct, id: string, props: FlinkSq
     logLevel: settings.logLevel,
     metricsLevel: settings.metricsLevel,
     vpc: { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds },
-    propertyGroups: {
-      [FLINK_PROPERTY_GROUPS.sqlRunner]: { 'sql.uri': sql.s3ObjectUrl },
-      [FLINK_PROPERTY_GROUPS.sqlVariables]: {
-        BOOTSTRAP_SERVERS: props.bootstrapServers,
-        TOPIC: props.topic,
-        GROUP_ID: applicationName,
-        KAFKA_AUTH: props.auth,
-        AWS_REGION: stack.region,
-        OUTPUT_PATH: `s3://${props.bucket.bucketName}/${props.topic}/`,
-      },
-    },
+    propertyGroups: kafkaSqlRunnerProperties({
+      sqlUri: sql.s3ObjectUrl,
+      bootstrapServers: props.bootstrapServers,
+      topic: props.topic,
+      groupId: applicationName,
+      auth: props.auth,
+      region: stack.region,
+      outputPath: `s3://${props.bucket.bucketName}/${props.topic}/`,
+    }),
   });
   application.role.addToPrincipalPolicy(
     new iam.PolicyStatement({

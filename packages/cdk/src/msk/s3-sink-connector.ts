@@ -1,14 +1,14 @@
 /**
  * An MSK Connect S3 sink: the custom plugin (your ZIP or JAR in S3), a worker configuration, and the connector with
  * its capacity, service execution role and worker logs — the original's M5 was a stub that created none of them.
- * streamkit writes the settings of Confluent's S3 sink (bucket, region, flush size, rotation, JSON format, the
- * default partitioner under `topics/`); the spec's connector configuration is added last and wins.
+ * streamkit writes the settings of Confluent's S3 sink (core's `s3SinkConnectorConfiguration`, which the local
+ * Connect worker of `streamkit dev` runs too); the spec's connector configuration is added last and wins.
  *
  * Names are derived from the stack path, so two deployments never collide. The role writes the output bucket only,
  * and with IAM access control reads the connector's topics and joins its group (`connect-<connector name>`) by name;
  * MSK Connect's internal topics have generated names (`__amazon_msk_connect_…`) and are granted by that prefix.
  */
-import { LIMITS } from '@streamkit/core';
+import { LIMITS, s3SinkConnectorConfiguration, s3SinkWorkerConfiguration, sinkConsumerGroup } from '@streamkit/core';
 import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
@@ -56,13 +56,6 @@ export interface S3SinkConnectorProps {
   readonly connectorConfiguration?: Readonly<Record<string, string>>;
 }
 
-/** Worker properties streamkit starts from: string keys, JSON values without schemas. */
-export const DEFAULT_WORKER_PROPERTIES: Readonly<Record<string, string>> = {
-  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-  'value.converter.schemas.enable': 'false',
-};
-
 export class S3SinkConnector extends Construct {
   readonly connector: kafkaconnect.CfnConnector;
   readonly plugin: kafkaconnect.CfnCustomPlugin;
@@ -108,7 +101,7 @@ export class S3SinkConnector extends Construct {
     if (props.auth === 'iam') {
       for (const statement of kafkaClientStatements(props.clusterArn, {
         read: props.topics,
-        groups: [`connect-${this.connectorName}`],
+        groups: [sinkConsumerGroup(this.connectorName)],
       })) {
         this.role.addToPolicy(statement);
       }
@@ -145,7 +138,7 @@ export class S3SinkConnector extends Construct {
     this.workerConfiguration = new kafkaconnect.CfnWorkerConfiguration(this, 'WorkerConfiguration', {
       name: `${this.connectorName.slice(0, 120)}-workers`,
       propertiesFileContent: Buffer.from(
-        `${Object.entries({ ...DEFAULT_WORKER_PROPERTIES, ...props.workerConfiguration })
+        `${Object.entries(s3SinkWorkerConfiguration(props.workerConfiguration))
           .map(([k, v]) => `${k}=${v}`)
           .join('\n')}\n`,
         'utf8',
@@ -168,21 +161,16 @@ export class S3SinkConnector extends Construct {
               },
             }
           : { provisionedCapacity: { mcuCount: capacity.mcuCount, workerCount: capacity.workerCount } },
-      connectorConfiguration: {
-        'connector.class': props.connectorClass ?? C.connectorClass.default,
-        'tasks.max': String(props.tasksMax ?? C.tasksMax.default),
-        topics: props.topics.join(','),
-        's3.bucket.name': props.bucket.bucketName,
-        's3.region': stack.region,
-        'flush.size': String(props.flushSize ?? C.flushSize.default),
-        'rotate.schedule.interval.ms': String(props.rotateIntervalMs ?? C.rotateIntervalMs.default),
-        timezone: 'UTC',
-        'storage.class': 'io.confluent.connect.s3.storage.S3Storage',
-        'format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
-        'partitioner.class': 'io.confluent.connect.storage.partitioner.DefaultPartitioner',
-        'topics.dir': 'topics',
-        ...props.connectorConfiguration,
-      },
+      connectorConfiguration: s3SinkConnectorConfiguration({
+        connectorClass: props.connectorClass,
+        tasksMax: props.tasksMax,
+        topics: props.topics,
+        bucketName: props.bucket.bucketName,
+        region: stack.region,
+        flushSize: props.flushSize,
+        rotateIntervalMs: props.rotateIntervalMs,
+        connectorConfiguration: props.connectorConfiguration,
+      }),
       kafkaCluster: {
         apacheKafkaCluster: {
           bootstrapServers: props.bootstrapServers,

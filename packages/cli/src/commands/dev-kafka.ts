@@ -14,7 +14,11 @@ import { printRunSummary } from '../run-summary.ts';
 import { stopOnSignal } from '../stop-signal.ts';
 import { type DevArgs, StatusLine } from './dev.ts';
 
-/** `streamkit dev` for msk-cluster, msk-lambda and msk-lambda-firehose-s3: a real local Kafka, the ESM, the handlers. */
+/**
+ * `streamkit dev` for the MSK presets: a real local Kafka, and the ESM and handlers (msk-lambda,
+ * msk-lambda-firehose-s3), a Kafka Connect worker with the S3 sink (msk-connect-s3) or the Flink SQL job
+ * (msk-flink-s3).
+ */
 export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<number> {
   if (!isLocalKafkaSpec(spec)) {
     throw new StreamkitError('SK_VALIDATION', `the local target does not run preset ${spec.preset} yet`, {
@@ -37,6 +41,15 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
     output.line(`  consumer:   ${name} ← ${mapping.consumerGroupId} (Kafka event source mapping)`);
   }
   if (pipeline.firehoseEndpoint) output.line(`  Firehose:   ${pipeline.firehoseEndpoint} → ${pipeline.bucket}`);
+  const worker = pipeline.connectWorker;
+  if (worker) {
+    output.line(`  Connect:    ${worker.connectorName} (standalone worker, REST ${worker.restUrl}, pid ${worker.pid})`);
+  }
+  if (pipeline.flinkJob)
+    output.line(`  Flink:      SQL job (pid ${pipeline.flinkJob.pid}, log ${pipeline.flinkJob.logFile})`);
+  if (worker || pipeline.flinkJob) {
+    output.line(`  output:     ${pipeline.objectStore.bucketPath(pipeline.bucket!)}`);
+  }
   printDashboardLine(pipeline.dashboardUrl);
   output.line(`  try:        kcat -b ${servers} -t ${pipeline.topic} -P <<< '{"hello":"kafka"}'`);
   output.line('  Stop: Ctrl-C');
@@ -79,8 +92,9 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
       if (producing) await producing;
       else await stopping.stopped();
       clearTimeout(timer);
-      if (!(await pipeline.drain(60_000))) {
-        output.line('the pipeline did not settle every record within 60 s of the producer stopping');
+      const drainMs = settleTimeoutMs(spec);
+      if (!(await pipeline.drain(drainMs))) {
+        output.line(`the pipeline did not settle every record within ${drainMs / 1000} s of the producer stopping`);
         exitCode = 7;
       }
       await pipeline.flush();
@@ -100,9 +114,17 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
   return exitCode;
 }
 
+/** How long `--duration` waits for the last records: a minute, plus the sink's rotation interval (its last objects). */
+function settleTimeoutMs(spec: LocalKafkaPipeline['spec']): number {
+  return 60_000 + (spec.preset === 'msk-connect-s3' ? spec.connector.rotateIntervalMs : 0);
+}
+
 function countsText(p: LocalKafkaPipeline): string {
   const c = p.counts;
   if (p.spec.preset === 'msk-cluster') return 'broker running';
+  if (p.spec.preset === 'msk-connect-s3' || p.spec.preset === 'msk-flink-s3') {
+    return `delivered ${c.delivered} to ${p.bucket}`;
+  }
   const delivered = p.deliveryStream ? `  delivered ${c.delivered} in ${p.deliveryStream.counts.objects} objects` : '';
   return `processed ${c.processed}  on-failure ${c.deadLettered}  invocations ${c.invocations}  errors ${c.functionErrors}${delivered}`;
 }

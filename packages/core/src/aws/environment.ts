@@ -30,6 +30,8 @@ export const localNames = {
   failureBucket: (pipeline: string, consumer: string) => `${pipeline}-${consumer}-failures`,
   /** The S3 sink connector of msk-connect-s3 (its `ConnectorName` dimension). */
   connector: (pipeline: string) => `${pipeline}-s3-sink`,
+  /** The consumer group of msk-flink-s3's local Flink SQL job. */
+  flinkSqlGroup: (pipeline: string) => `${pipeline}-flink-sql`,
 };
 
 /**

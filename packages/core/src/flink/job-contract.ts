@@ -55,6 +55,36 @@ export function sqlRunnerProperties(inputs: SqlRunnerInputs): FlinkPropertyGroup
   };
 }
 
+export interface KafkaSqlRunnerInputs {
+  /** `s3://bucket/key` or `file:///path/to/job.sql`. */
+  readonly sqlUri: string;
+  /** Comma-separated `host:port` list. */
+  readonly bootstrapServers: string;
+  readonly topic: string;
+  /** The consumer group whose offsets the Kafka source commits at each checkpoint. */
+  readonly groupId: string;
+  /** How the cluster authenticates clients (`iam`, `unauthenticated`…; locally `unauthenticated`). */
+  readonly auth: string;
+  readonly region: string;
+  /** The sink path: `s3://bucket/<topic>/` on AWS, `file:///…/s3/<bucket>/<topic>/` locally. */
+  readonly outputPath: string;
+}
+
+/** The runtime properties of the SQL runner over a Kafka topic (msk-flink-s3), for both targets. */
+export function kafkaSqlRunnerProperties(inputs: KafkaSqlRunnerInputs): FlinkPropertyGroups {
+  return {
+    [FLINK_PROPERTY_GROUPS.sqlRunner]: { 'sql.uri': inputs.sqlUri },
+    [FLINK_PROPERTY_GROUPS.sqlVariables]: {
+      BOOTSTRAP_SERVERS: inputs.bootstrapServers,
+      TOPIC: inputs.topic,
+      GROUP_ID: inputs.groupId,
+      KAFKA_AUTH: inputs.auth,
+      AWS_REGION: inputs.region,
+      OUTPUT_PATH: inputs.outputPath,
+    },
+  };
+}
+
 export interface EnrichmentJobInputs {
   readonly streamName: string;
   readonly region: string;

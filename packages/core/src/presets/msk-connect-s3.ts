@@ -1,7 +1,9 @@
 /**
  * msk-connect-s3 — the original solution's fifth MSK pattern (M5), a stub there: Amazon MSK → MSK Connect with an S3
  * sink connector → S3. The plugin is yours (an S3 URI: Confluent's S3 sink, by default configured by streamkit); the
- * worker and connector configuration and the capacity are settings.
+ * worker and connector configuration and the capacity are settings. The plugin is needed to deploy, not to run
+ * locally: `streamkit dev` runs streamkit's own sink with the same configuration (docs/decisions/0013), so a spec
+ * without one validates and runs locally, and synthesis asks for it.
  */
 import type { z } from 'zod';
 import { commonFields } from '../spec/components.ts';
@@ -23,9 +25,6 @@ const schema = existingClusterTopics(
       const { connector } = spec;
       const issue = (field: string, message: string) =>
         ctx.addIssue({ code: 'custom', path: ['connector', ...field.split('.')], message });
-      if (connector.plugin === undefined) {
-        issue('plugin', 'is required: the S3 URI of the connector plugin ZIP or JAR (for example Confluent’s S3 sink)');
-      }
       const auth = spec.existingCluster?.auth ?? spec.cluster?.auth ?? 'iam';
       if (auth !== 'iam' && auth !== 'unauthenticated') {
         ctx.addIssue({
@@ -72,7 +71,6 @@ const schema = existingClusterTopics(
         preset: 'msk-connect-s3' as const,
         connector: {
           ...spec.connector,
-          plugin: spec.connector.plugin!,
           topics: spec.connector.topics ?? kafka.topics.map((t) => t.name),
         },
       };

@@ -3,6 +3,7 @@
  * gave a Studio notebook to type SQL into, this runs a Flink SQL file as a Managed Service for Apache Flink
  * application (locally: on a local Flink), reading a topic of the cluster and writing files to S3.
  */
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { commonFields } from '../spec/components.ts';
 import { bucketSection } from '../spec/delivery.ts';
@@ -11,6 +12,13 @@ import { checkFlinkApplication, resolveFlinkApplication } from '../spec/flink.ts
 import { checkKafka, existingClusterTopics, kafkaFields, resolveKafka } from '../spec/kafka.ts';
 import { mskFlinkSection, renamedToFlink } from '../spec/msk-apps.ts';
 import type { PresetDefinition } from './preset.ts';
+
+/** The SQL file msk-flink-s3 runs when the spec names none: the original's stock-ticks example over the topic. */
+// Guarded: core is also bundled into CommonJS Lambda handlers, where import.meta.url is empty.
+export const DEFAULT_KAFKA_FLINK_SQL =
+  typeof import.meta.url === 'string' && import.meta.url !== ''
+    ? fileURLToPath(new URL('./sql/stock-ticks-kafka-to-s3.sql', import.meta.url))
+    : '';
 
 const schema = existingClusterTopics(
   section({
@@ -24,13 +32,6 @@ const schema = existingClusterTopics(
       checkKafka(spec, ctx, { allowExisting: true });
       const { flink } = spec;
       checkFlinkApplication({ ...flink, vpc: undefined }, ctx, ['flink']);
-      if (flink.sql === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['flink', 'sql'],
-          message: 'is required: the Flink SQL file the application runs, relative to the spec',
-        });
-      }
       const declared = spec.topics.map((t) => t.name);
       if (flink.topic !== undefined && !spec.existingCluster && !declared.includes(flink.topic)) {
         ctx.addIssue({
@@ -57,8 +58,8 @@ const schema = existingClusterTopics(
         name: spec.name ?? 'msk-flink-s3',
         preset: 'msk-flink-s3' as const,
         flink: {
-          /** The SQL file (absolute once the spec is loaded). */
-          sql: sql!,
+          /** The SQL file (absolute once the spec is loaded); the preset's stock-ticks example when none is named. */
+          sql: sql ?? DEFAULT_KAFKA_FLINK_SQL,
           topic: topic ?? kafka.topics[0]!.name,
           ...resolveFlinkApplication({ ...settings, vpc: undefined }),
         },

@@ -45,7 +45,7 @@ const { vpc: _vpc, ...mskFlinkApplicationFields } = flinkApplicationFields;
 
 /** msk-flink-s3's `flink` section: the Flink presets' application settings, the SQL file and the topic. */
 export const mskFlinkSection = section({
-  /** The Flink SQL file the application runs, relative to the spec (required). */
+  /** The Flink SQL file the application runs, relative to the spec. @default - the preset's stock-ticks example over the topic */
   sql: text({ min: 1, max: 1024 }),
   /** The topic the SQL's `kafka_source` table reads. @default - the first of `topics` */
   topic: text({ pattern: TOPIC_NAME, rule: 'a Kafka topic name', min: 1, max: 249 }),

@@ -3,6 +3,7 @@
  * changes (tests and `streamkit tail` follow them).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import type { MavenBuildMessage } from '../maven/cached-build.ts';
 
 export const FLINK_CHANNELS = {
   /** One message per step of building the jobs' jars (cache hit, Maven started, still building, done). */
@@ -11,14 +12,8 @@ export const FLINK_CHANNELS = {
   job: 'streamkit:flink:job',
 } as const;
 
-export interface FlinkBuildMessage {
-  readonly phase: 'cached' | 'building' | 'progress' | 'built' | 'failed';
-  /** The hash of the `flink/` sources the jars are built from. */
-  readonly sourceHash: string;
-  /** Seconds since the build started (for `progress`, `built` and `failed`). */
-  readonly elapsedSeconds?: number;
-  readonly message: string;
-}
+/** A step of building the jobs' jars (`sourceHash`: of the `flink/` sources). */
+export type FlinkBuildMessage = MavenBuildMessage;
 
 export interface FlinkJobMessage {
   readonly name: string;

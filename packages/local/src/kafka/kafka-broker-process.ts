@@ -9,6 +9,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LIMITS, StreamkitError } from '@streamkit/core';
+import { startWatchdog } from '../process/watchdog.ts';
 import type { BrokerNode } from './broker-properties.ts';
 
 export interface KafkaBrokerProcessOptions {
@@ -97,7 +98,9 @@ export class KafkaBrokerProcess {
         stdio: ['ignore', out, out],
       });
       this.child = child;
-      if (child.pid !== undefined) this.watchdog = startWatchdog(child.pid);
+      if (child.pid !== undefined) {
+        this.watchdog = startWatchdog(child.pid, LIMITS.local.kafkaStopTimeoutSeconds.value);
+      }
       this.exitCode = undefined;
       this.exited = new Promise((resolve) => {
         child.once('exit', (code, signal) => {
@@ -168,28 +171,6 @@ export class KafkaBrokerProcess {
     const log = read(this.logFile).filter((l) => / (ERROR|WARN|FATAL) /.test(l));
     const jvm = read(join(this.options.dir, 'logs', 'jvm.out'));
     return [...log.slice(-lines), ...jvm.filter((l) => l.trim() !== '').slice(-lines)].join('\n');
-  }
-}
-
-/**
- * A broker must not outlive the Node process that started it, even one killed with SIGKILL (no exit hook runs then).
- * A small shell watches both PIDs: when Node is gone it sends the broker SIGTERM, and SIGKILL after the stop deadline.
- * It ends by itself when the broker does, and the broker's exit ends it too. It only ever signals that one PID.
- */
-function startWatchdog(brokerPid: number): ChildProcess | undefined {
-  const deadline = LIMITS.local.kafkaStopTimeoutSeconds.value;
-  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${brokerPid} 2>/dev/null; do sleep 1; done
-kill -0 ${brokerPid} 2>/dev/null || exit 0
-kill -TERM ${brokerPid}; i=0
-while kill -0 ${brokerPid} 2>/dev/null && [ $i -lt ${deadline} ]; do sleep 1; i=$((i+1)); done
-kill -KILL ${brokerPid} 2>/dev/null; exit 0`;
-  try {
-    const watchdog = spawn('sh', ['-c', script], { stdio: 'ignore' });
-    watchdog.on('error', () => {});
-    watchdog.unref();
-    return watchdog;
-  } catch {
-    return undefined;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type MskPipelineSpec,
   type PipelineSpec,
   StreamkitError,
+  sinkConsumerGroup,
 } from '@streamkit/core';
 import type { Dimensions } from './metric-store.ts';
 
@@ -95,6 +96,22 @@ export function resourcesOf(spec: PipelineSpec, options: ResourcesOptions = {}):
   };
 }
 
+/**
+ * The consumer groups of the Kafka applications the local target runs besides functions — msk-connect-s3's sink (one
+ * per topic it reads: `connect-<connector>`, as Kafka Connect names it) and msk-flink-s3's SQL job — keyed so that no
+ * function's name matches (they have no `AWS/Lambda` lag).
+ */
+function appConsumerGroups(spec: MskPipelineSpec): [string, { groupId: string; topic: string }][] {
+  if (spec.preset === 'msk-connect-s3') {
+    const groupId = sinkConsumerGroup(localNames.connector(spec.name));
+    return spec.connector.topics.map((topic) => [`connector:${topic}`, { groupId, topic }]);
+  }
+  if (spec.preset === 'msk-flink-s3') {
+    return [['flink', { groupId: localNames.flinkSqlGroup(spec.name), topic: spec.flink.topic }]];
+  }
+  return [];
+}
+
 /** The fare API of kinesis-flink-apigw, named as its cloud stack names it. */
 export function fareApiName(pipeline: string): string {
   return `streamkit-${pipeline}-fare`;
@@ -121,7 +138,10 @@ function kafkaResourcesOf(spec: MskPipelineSpec, brokers: number): KafkaResource
     clusterName: localNames.cluster(spec.name),
     brokerIds: Array.from({ length: brokers }, (_, i) => i + 1),
     topics: spec.topics.map((t) => t.name),
-    consumerGroups: new Map(consumers.map((c) => [c.name, { groupId: consumerGroupIdOf(spec, c), topic: c.topic }])),
+    consumerGroups: new Map([
+      ...consumers.map((c) => [c.name, { groupId: consumerGroupIdOf(spec, c), topic: c.topic }] as const),
+      ...appConsumerGroups(spec),
+    ]),
     failureBuckets: new Map(
       consumers.filter((c) => c.onFailure === 's3').map((c) => [c.name, localNames.failureBucket(spec.name, c.name)]),
     ),

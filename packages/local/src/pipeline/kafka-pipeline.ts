@@ -6,7 +6,9 @@
  *   consumer unless the spec names one) behind a Kafka event source mapping with the consumer's settings, its
  *   on-failure destination an S3 bucket of the object store or an SQS queue;
  * - msk-lambda-firehose-s3: the forwarder (the built-in Firehose forwarder) behind a mapping, writing through the
- *   local Firehose API (Direct PUT) to a delivery stream that buffers and writes to the object store.
+ *   local Firehose API (Direct PUT) to a delivery stream that buffers and writes to the object store;
+ * - msk-connect-s3 and msk-flink-s3: a Kafka Connect worker with streamkit's S3 sink, or the Flink SQL runner, writing
+ *   to the object store's output bucket (`kafka-apps.ts`).
  *
  * A consumer's group id is `consumerGroupId` or `<pipeline>-<consumer>`, so a restart of `dev` on the same data dir
  * resumes from the offsets it committed.
@@ -14,11 +16,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Consumer } from '@platformatic/kafka';
 import {
   arn,
   isMskSpec,
   type KafkaConsumerSettings,
+  LIMITS,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localNames,
@@ -27,6 +29,7 @@ import {
   StreamkitError,
 } from '@streamkit/core';
 import { type BUILTIN_HANDLERS, handlerEntry } from '@streamkit/functions';
+import type { LocalConnectWorker } from '../connect/local-connect-worker.ts';
 import { type Dashboard, startDashboard } from '../dashboard/server.ts';
 import type { KafkaFailureDestination } from '../esm/kafka-batch-processor.ts';
 import type { KafkaBatchFailureRecord } from '../esm/kafka-event.ts';
@@ -35,6 +38,8 @@ import { s3KafkaFailureDestination, sqsKafkaFailureDestination } from '../esm/ka
 import type { Timer } from '../esm/types.ts';
 import { startFirehoseApi } from '../firehose/api/server.ts';
 import { LocalDeliveryStream } from '../firehose/delivery-stream.ts';
+import type { LocalFlinkJob } from '../flink/local-flink-job.ts';
+import { consumerLag, type GroupTopic } from '../kafka/consumer-lag.ts';
 import { LocalKafkaCluster } from '../kafka/local-kafka-cluster.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
 import { LocalFunction } from '../lambda/local-function.ts';
@@ -42,13 +47,20 @@ import { LocalMonitoring } from '../metrics/local-monitoring.ts';
 import { consumerGroupIdOf } from '../metrics/pipeline-resources.ts';
 import { LocalObjectStore } from '../s3/object-store.ts';
 import { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
+import { type KafkaAppPart, startConnectS3, startFlinkSqlOverKafka } from './kafka-apps.ts';
 
 export type LocalKafkaPresetSpec = Extract<
   MskPipelineSpec,
-  { preset: 'msk-cluster' | 'msk-lambda' | 'msk-lambda-firehose-s3' }
+  { preset: 'msk-cluster' | 'msk-lambda' | 'msk-lambda-firehose-s3' | 'msk-connect-s3' | 'msk-flink-s3' }
 >;
 
-const LOCAL_KAFKA_PRESETS = ['msk-cluster', 'msk-lambda', 'msk-lambda-firehose-s3'] as const;
+const LOCAL_KAFKA_PRESETS = [
+  'msk-cluster',
+  'msk-lambda',
+  'msk-lambda-firehose-s3',
+  'msk-connect-s3',
+  'msk-flink-s3',
+] as const;
 
 /** True for the MSK presets the local target runs. */
 export function isLocalKafkaSpec(spec: PipelineSpec): spec is LocalKafkaPresetSpec {
@@ -70,6 +82,8 @@ export interface LocalKafkaPipelineOptions {
   readonly retryBaseDelayMs?: number;
   /** The delivery stream's clock. @default the real clock */
   readonly timer?: Timer;
+  /** Checkpoint interval of msk-flink-s3's job. @default LIMITS.local.flinkCheckpointIntervalMs */
+  readonly flinkCheckpointIntervalMs?: number;
   readonly onProgress?: (step: string) => void;
   /**
    * Where the pipeline's metrics, alarms and activity are recorded (started before anything runs). Give it
@@ -88,7 +102,7 @@ export interface KafkaPipelineCounts {
   deadLettered: number;
   invocations: number;
   functionErrors: number;
-  /** Records in objects the delivery stream wrote. */
+  /** Records in objects the delivery stream, the Connect sink or the Flink job wrote. */
   delivered: number;
 }
 
@@ -104,8 +118,12 @@ export interface LocalKafkaPipeline {
   /** SQS on-failure destinations, by consumer name. */
   readonly failureQueues: ReadonlyMap<string, DeadLetterQueue<KafkaBatchFailureRecord>>;
   readonly objectStore: LocalObjectStore;
-  /** The delivery stream's bucket (msk-lambda-firehose-s3). */
+  /** The output bucket (msk-lambda-firehose-s3, msk-connect-s3, msk-flink-s3). */
   readonly bucket: string | undefined;
+  /** msk-connect-s3's worker. */
+  readonly connectWorker: LocalConnectWorker | undefined;
+  /** msk-flink-s3's job. */
+  readonly flinkJob: LocalFlinkJob | undefined;
   readonly deliveryStream: LocalDeliveryStream | undefined;
   readonly firehoseEndpoint: string | undefined;
   readonly counts: Readonly<KafkaPipelineCounts>;
@@ -113,9 +131,12 @@ export interface LocalKafkaPipeline {
   readonly monitoring: LocalMonitoring;
   /** The web dashboard, when `dashboardPort` was given. */
   readonly dashboardUrl: string | undefined;
-  /** Resolves true once every consumer group committed up to the end of its topic, false after `timeoutMs`. */
+  /**
+   * Resolves true once every consumer group committed up to the end of its topic (and, for msk-flink-s3, the part
+   * files holding those records are finished), false after `timeoutMs`.
+   */
   drain(timeoutMs?: number): Promise<boolean>;
-  /** Writes the delivery stream's buffers now (msk-lambda-firehose-s3). */
+  /** Writes the delivery stream's buffers now (msk-lambda-firehose-s3); counts the output bucket's lines now. */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -208,9 +229,26 @@ export async function startLocalKafkaPipeline(
       for (const [name, listener] of listeners) unsubscribe(name, listener);
     });
 
+    let app: KafkaAppPart | undefined;
+    const appContext = {
+      dataDir,
+      bootstrapServers: cluster.bootstrapServers,
+      cleanup,
+      progress,
+      ...(options.flinkCheckpointIntervalMs !== undefined && {
+        flinkCheckpointIntervalMs: options.flinkCheckpointIntervalMs,
+      }),
+    };
+    if (spec.preset === 'msk-connect-s3') app = await startConnectS3(spec, appContext);
+    if (spec.preset === 'msk-flink-s3') app = await startFlinkSqlOverKafka(spec, appContext);
+    if (app) {
+      const part = app;
+      Object.defineProperty(counts, 'delivered', { get: () => part.delivered(), enumerable: true });
+    }
+
     let deliveryStream: LocalDeliveryStream | undefined;
     let firehoseEndpoint: string | undefined;
-    let bucket: string | undefined;
+    let bucket: string | undefined = app?.bucket;
     const consumers: ConsumerPart[] = [];
     if (spec.preset === 'msk-lambda') {
       for (const c of spec.consumers) consumers.push({ settings: c, builtin: 'kafkaConsumer', environment: {} });
@@ -315,6 +353,14 @@ export async function startLocalKafkaPipeline(
       dashboard = started;
       cleanup.push(() => started.close());
     }
+    /** Every consumer group of the pipeline and the topic it reads. */
+    const groups = (): GroupTopic[] => [
+      ...consumers.map(({ settings }) => ({
+        groupId: mappings.get(settings.name)!.consumerGroupId,
+        topic: settings.topic,
+      })),
+      ...(app?.groups ?? []),
+    ];
 
     const topic = spec.topics[0]!.name;
     return {
@@ -330,24 +376,31 @@ export async function startLocalKafkaPipeline(
       bucket,
       deliveryStream,
       firehoseEndpoint,
+      connectWorker: app?.connectWorker,
+      flinkJob: app?.flinkJob,
       counts,
       monitoring,
       dashboardUrl: dashboard?.url,
       stop,
       async flush() {
+        await app?.refreshDelivered();
         if (!deliveryStream) return;
         await deliveryStream.whenIdle();
         await deliveryStream.flushAll('shutdown');
       },
       async drain(timeoutMs = 30_000) {
         const deadline = Date.now() + timeoutMs;
+        let caughtUpAt: number | undefined;
         for (;;) {
-          const settled = await Promise.all(
-            consumers.map(({ settings }) =>
-              caughtUp(cluster.bootstrapServers, mappings.get(settings.name)!.consumerGroupId, settings.topic),
-            ),
-          );
-          if (settled.every(Boolean)) return true;
+          const lags = await Promise.all(groups().map((target) => consumerLag(cluster.bootstrapServers, target)));
+          if (!lags.every((lag) => lag?.sum === 0)) caughtUpAt = undefined;
+          else {
+            caughtUpAt ??= Date.now();
+            if (!app || (await app.settledAfterCaughtUp(caughtUpAt))) {
+              await app?.refreshDelivered();
+              return true;
+            }
+          }
           if (Date.now() >= deadline) return false;
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
@@ -385,20 +438,4 @@ function failureDestination(
     });
   }
   return undefined;
-}
-
-/** True when the group has committed every partition of the topic up to its end. */
-async function caughtUp(bootstrapServers: readonly string[], groupId: string, topic: string): Promise<boolean> {
-  const consumer = new Consumer({ groupId, clientId: 'streamkit-drain', bootstrapBrokers: [...bootstrapServers] });
-  try {
-    const metadata = await consumer.metadata({ topics: [topic] });
-    const partitions = metadata.topics.get(topic)?.partitions.map((_, i) => i) ?? [];
-    const committed = (await consumer.listCommittedOffsets({ topics: [{ topic, partitions }] })).get(topic) ?? [];
-    const end = (await consumer.listOffsets({ topics: [topic], timestamp: -1n })).get(topic) ?? [];
-    return partitions.every((p) => (end[p] ?? 0n) === 0n || (committed[p] ?? -1n) >= (end[p] ?? 0n));
-  } catch {
-    return false;
-  } finally {
-    await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
-  }
 }
