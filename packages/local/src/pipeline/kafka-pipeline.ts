@@ -20,7 +20,6 @@ import {
   arn,
   isMskSpec,
   type KafkaConsumerSettings,
-  LIMITS,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localNames,
