@@ -38,7 +38,6 @@ import { dimensionsOf } from '../src/metrics/pipeline-resources.ts';
 
 /** Presets with a required setting get the least spec that has it; the others their defaults. */
 const REQUIRED: Partial<Record<string, string>> = {
-  'msk-flink-s3': `application:\n  sql: ${fileURLToPath(new URL('../../core/src/presets/sql/stock-ticks-to-s3.sql', import.meta.url))}`,
   'msk-connect-s3': 'connector:\n  plugin: s3://my-plugins/kafka-connect-s3.zip',
 };
 
