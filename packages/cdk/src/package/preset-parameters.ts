@@ -19,11 +19,6 @@ import type {
 
 const TRUE_FALSE = ['true', 'false'] as const;
 
-/** The SQL msk-flink-s3's packaged application runs: core's stock-ticks query (the preset has no default). */
-export const DEFAULT_FLINK_SQL = fileURLToPath(
-  import.meta.resolve('@streamkit/core').replace(/index\.ts$/, 'presets/sql/stock-ticks-to-s3.sql'),
-);
-
 // --- Kinesis Data Streams (K1–K4) ---------------------------------------------------------------------------------
 
 const shardCount: TemplateParameter = {
@@ -551,14 +546,14 @@ export const PRESET_PACKAGES: Record<PresetName, PresetPackage> = {
     fixed: [EXISTING_CLUSTER, NEW_CLUSTER_VPC, BROKER_COUNT, ACCESS_CONTROL],
   },
   'msk-flink-s3': {
-    base: { application: { sql: DEFAULT_FLINK_SQL } },
-    baseReason: 'The application runs the stock-ticks SQL of kpl-kinesis-flink-s3 (the preset has no default SQL).',
+    base: {},
+    baseReason: 'The application runs the preset’s default SQL: the stock-ticks example over the topic.',
     groups: [mskCluster],
     fixed: [
       { setting: 'ClusterArn', why: EXISTING_CLUSTER.why },
       {
         setting: 'LogLevel',
-        why: 'the Flink SQL application logs at INFO; streamkit has no setting for its level',
+        why: 'the packaged application logs at the `flink.logLevel` default (INFO); set it in a spec',
       },
       NEW_CLUSTER_VPC,
       BROKER_COUNT,

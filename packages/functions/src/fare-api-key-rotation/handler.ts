@@ -30,6 +30,7 @@ import {
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { LIMITS } from '@streamkit/core';
+import { awsClientConfig } from '../aws-client-config.ts';
 import { type CustomResourceRequest, sendResponse } from '../custom-resources/cloudformation-response.ts';
 import {
   type ApiKeySummary,
@@ -48,8 +49,8 @@ import {
 } from './rotation.ts';
 
 const logger = new Logger({ serviceName: 'streamkit-fare-api-key-rotation' });
-const secrets = new SecretsManagerClient({});
-const apigateway = new APIGatewayClient({});
+const secrets = new SecretsManagerClient(awsClientConfig());
+const apigateway = new APIGatewayClient(awsClientConfig());
 const TEST_PAUSE_MS = 5000;
 
 export interface RotationEvent {
