@@ -88,6 +88,7 @@ const awsCommand = (name: string, description: string) =>
     .option('--stack-name <name>', 'CloudFormation stack name (default: streamkit-<pipeline name>)')
     .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default chain)')
     .option('--region <region>', 'AWS region (default: AWS_REGION, else the profile’s region, else us-east-1)')
+    .option('-o, --out <dir>', 'where the cloud assembly is written, as synth', 'cdk.out')
     .option('--verbose', 'print every message of the CDK toolkit');
 const awsHelp =
   '\nNeeds AWS credentials (aws configure, AWS_PROFILE or --profile) and an environment bootstrapped once with\n`npx cdk bootstrap aws://<account>/<region>`.';

@@ -21,6 +21,8 @@ export interface AwsArgs extends PipelineArgs {
   /** @default - AWS_REGION, the profile's region, else us-east-1 (the CDK's resolution) */
   readonly region?: string | undefined;
   readonly verbose?: boolean | undefined;
+  /** Where the deployed cloud assembly is written. @default 'cdk.out', as `synth` */
+  readonly out?: string | undefined;
 }
 
 export interface DeployArgs extends AwsArgs {
@@ -82,16 +84,16 @@ export async function diff(args: AwsArgs & { json?: boolean | undefined }): Prom
       const change = d.isAddition ? 'add' : d.isRemoval ? 'remove' : 'update';
       rows.push({ change, logicalId, type: d.newResourceType ?? d.oldResourceType ?? '?' });
     });
-    return { stack, resources: rows };
+    return { stack, resources: rows, permissionChanges: session.host.permissionChanges ?? 'none' };
   });
   if (args.json) {
     output.line(JSON.stringify(changes, null, 2));
     return 0;
   }
-  for (const { stack, resources } of changes) {
+  for (const { stack, resources, permissionChanges } of changes) {
     const count = (kind: string) => resources.filter((r) => r.change === kind).length;
     output.line(
-      `stack ${stack}: ${count('add')} to add, ${count('update')} to update, ${count('remove')} to remove`,
+      `stack ${stack}: ${count('add')} to add, ${count('update')} to update, ${count('remove')} to remove; IAM and security group changes: ${permissionChanges}`,
     );
     const sign = { add: '+', update: '~', remove: '-' } as const;
     for (const r of resources) output.line(`  ${sign[r.change]} ${r.type} ${r.logicalId}`);
@@ -145,10 +147,7 @@ interface Session {
 }
 
 /** Resolves the pipeline, requires credentials (before anything else is done), and readies the toolkit. */
-async function open(
-  args: AwsArgs,
-  questions: ConstructorParameters<typeof ProgressIoHost>[0],
-): Promise<Session> {
+async function open(args: AwsArgs, questions: ConstructorParameters<typeof ProgressIoHost>[0]): Promise<Session> {
   const { spec, source } = resolvePipeline(args);
   const stackName = args.stackName ?? `streamkit-${spec.name}`;
   await requireCredentials({ profile: args.profile });
@@ -166,7 +165,7 @@ async function open(
     },
   });
   output.progress(`synthesizing ${source} (bundling handlers, running cdk-nag)`);
-  const assembly = await pipelineAssembly(toolkit, spec, stackName);
+  const assembly = await pipelineAssembly(toolkit, spec, stackName, args.out ?? 'cdk.out');
   return {
     stackName,
     toolkit,
@@ -179,6 +178,7 @@ async function open(
         throw fromToolkitError(error, {
           stackName,
           failures: host.failures,
+          stackStatus: host.stackStatus,
           declined: host.declined,
           profile: args.profile,
         });

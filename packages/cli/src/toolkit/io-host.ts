@@ -32,6 +32,7 @@ export interface ProgressIoHostOptions {
 }
 
 const STACK_ACTIVITY = 'CDK_TOOLKIT_I5502';
+const STACK_DIFF = 'CDK_TOOLKIT_I4002';
 const CONFIRM_DEPLOY = 'CDK_TOOLKIT_I5060';
 const CONFIRM_DESTROY = 'CDK_TOOLKIT_I7010';
 
@@ -41,6 +42,10 @@ const CANCELLED = /cancelled/i;
 export class ProgressIoHost implements IIoHost {
   /** Failed resource events in the order they came, root causes first (cancellations left out). */
   readonly failures: ResourceFailure[] = [];
+  /** The stack's own status in its latest event (`ROLLBACK_COMPLETE`…). */
+  stackStatus: string | undefined;
+  /** How a diff changes IAM permissions and security groups: `none`, `broadening` or `non-broadening`. */
+  permissionChanges: string | undefined;
   /** Why a question was answered no, when it was: the error the command reports instead of "cancelled". */
   declined: string | undefined;
 
@@ -51,6 +56,13 @@ export class ProgressIoHost implements IIoHost {
       this.stackActivity(msg.data as StackActivity);
       return;
     }
+    if (msg.code === STACK_DIFF) {
+      const permissions = (msg.data as { permissionChanges?: string }).permissionChanges;
+      if (permissions) this.permissionChanges = permissions;
+    }
+    // `diff` warns as if deploying ("…sensitive changes according to your current security approval level. Please
+    // confirm…"), but asks nothing; the diff's summary names the permission change instead.
+    if (msg.action === 'diff' && msg.level === 'warn' && /approval level/.test(msg.message)) return;
     if (msg.level === 'warn' || msg.level === 'error' || this.options.verbose) {
       const text = plain(msg.message);
       if (text) output.progress(msg.level === 'warn' ? `warning: ${text}` : text);
@@ -71,6 +83,9 @@ export class ProgressIoHost implements IIoHost {
     output.progress(
       `[${activity.progress.formatted.trim()}] ${status} ${event.ResourceType ?? ''} ${event.LogicalResourceId ?? ''}${reason}`,
     );
+    if (event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === event.StackName) {
+      this.stackStatus = status;
+    }
     if (status.endsWith('_FAILED') && event.ResourceStatusReason && !CANCELLED.test(event.ResourceStatusReason)) {
       this.failures.push({
         logicalId: event.LogicalResourceId ?? '?',

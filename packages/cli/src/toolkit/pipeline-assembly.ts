@@ -3,21 +3,28 @@
  * `synthesize()` that `streamkit synth` runs, so the toolkit deploys exactly the template (and cdk-nag verdict) that
  * `synth` shows. See docs/decisions/0011-deploy-through-toolkit-lib.md.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { ICloudAssemblySource, StackSelector, Toolkit } from '@aws-cdk/toolkit-lib';
 import { StackSelectionStrategy } from '@aws-cdk/toolkit-lib';
 import { synthesize } from '@streamkit/cdk';
 import type { PipelineSpec } from '@streamkit/core';
 
-export function pipelineAssembly(toolkit: Toolkit, spec: PipelineSpec, stackName: string): Promise<ICloudAssemblySource> {
+/**
+ * `outdir` is `synth`'s `--out` (cdk.out by default), and must be: the handlers' source maps record paths relative to
+ * the assembly, so the Lambda bundles' asset hashes — and the template — depend on where the assembly is written.
+ */
+export function pipelineAssembly(
+  toolkit: Toolkit,
+  spec: PipelineSpec,
+  stackName: string,
+  outdir: string,
+): Promise<ICloudAssemblySource> {
+  const directory = resolve(outdir);
   return toolkit.fromAssemblyBuilder(
-    async (props) => {
-      const outdir = props.outdir ?? mkdtempSync(join(tmpdir(), 'streamkit-assembly-'));
-      return { directory: synthesize(spec, { outdir, stackName }).outdir };
-    },
+    async () => ({ directory: synthesize(spec, { outdir: directory, stackName }).outdir }),
     {
+      outdir: directory,
+      disposeOutdir: false,
       // The builder passes nothing of the toolkit's context or environment to the app: streamkit stacks make no
       // context lookups and are environment-agnostic, and the template must be byte for byte the one `synth` writes.
       clobberEnv: false,

@@ -102,7 +102,8 @@ export class AwsAccountDouble {
       const params = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
       this.calls.push({ service, action, params });
       if (service === 'ssm' && action === 'GetParameter') return this.getParameter(params, res);
-      return json(res, 400, { __type: 'UnknownOperationException', message: `${target} is not implemented` });
+      json(res, 400, { __type: 'UnknownOperationException', message: `${target} is not implemented` });
+      return;
     }
     const isQuery =
       req.method === 'POST' && req.url === '/' && /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '');
@@ -112,7 +113,8 @@ export class AwsAccountDouble {
       this.calls.push({ service, action, params });
       if (service === 'sts') return this.sts(action, res);
       if (service === 'cloudformation') return this.cloudFormation(action, params, res);
-      return queryError(res, 400, 'InvalidAction', `${service} ${action} is not implemented`);
+      queryError(res, 400, 'InvalidAction', `${service} ${action} is not implemented`);
+      return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     this.calls.push({
@@ -126,7 +128,8 @@ export class AwsAccountDouble {
   private getParameter(params: Record<string, unknown>, res: ServerResponse): void {
     const version = this.options.bootstrapVersion;
     if (params.Name !== BOOTSTRAP_PARAMETER || version === undefined) {
-      return json(res, 400, { __type: 'ParameterNotFound', message: '' });
+      json(res, 400, { __type: 'ParameterNotFound', message: '' });
+      return;
     }
     json(res, 200, {
       Parameter: { Name: BOOTSTRAP_PARAMETER, Type: 'String', Value: String(version), Version: 1 },
@@ -135,14 +138,15 @@ export class AwsAccountDouble {
 
   private sts(action: string, res: ServerResponse): void {
     if (action === 'GetCallerIdentity') {
-      return queryResult(res, action, {
+      queryResult(res, action, {
         Arn: `arn:aws:iam::${this.account}:user/deployer`,
         UserId: 'AIDADOUBLE',
         Account: this.account,
       });
+      return;
     }
     if (action === 'AssumeRole') {
-      return queryResult(res, action, {
+      queryResult(res, action, {
         Credentials: {
           AccessKeyId: 'ASIADOUBLE',
           SecretAccessKey: 'assumed-secret',
@@ -151,6 +155,7 @@ export class AwsAccountDouble {
         },
         AssumedRoleUser: { Arn: `arn:aws:sts::${this.account}:assumed-role/deploy/session`, AssumedRoleId: 'AROA:s' },
       });
+      return;
     }
     queryError(res, 400, 'InvalidAction', `sts ${action} is not implemented`);
   }
@@ -165,27 +170,33 @@ export class AwsAccountDouble {
     }
     if ((req.method === 'GET' || req.method === 'HEAD') && key) {
       const object = this.objects.get(`${bucket}/${key}`);
-      if (!object) return s3Error(res, 404, 'NoSuchKey', key);
+      if (!object) {
+        s3Error(res, 404, 'NoSuchKey', key);
+        return;
+      }
       res.writeHead(200, { 'Content-Length': object.length }).end(req.method === 'GET' ? object : undefined);
       return;
     }
     if (req.method === 'GET' && url.searchParams.has('location')) {
-      return xmlResponse(res, 200, `<LocationConstraint>${this.region}</LocationConstraint>`);
+      xmlResponse(res, 200, `<LocationConstraint>${this.region}</LocationConstraint>`);
+      return;
     }
     if (req.method === 'GET' && url.searchParams.has('encryption')) {
-      return s3Error(res, 404, 'ServerSideEncryptionConfigurationNotFoundError', bucket);
+      s3Error(res, 404, 'ServerSideEncryptionConfigurationNotFoundError', bucket);
+      return;
     }
     if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
       const prefix = url.searchParams.get('prefix') ?? '';
       const keys = [...this.objects.keys()]
         .filter((k) => k.startsWith(`${bucket}/${prefix}`))
         .map((k) => k.slice(bucket.length + 1));
-      const contents = keys.map((k) => `<Contents><Key>${escape(k)}</Key><Size>1</Size></Contents>`).join('');
-      return xmlResponse(
+      const contents = keys.map((k) => `<Contents><Key>${escapeXml(k)}</Key><Size>1</Size></Contents>`).join('');
+      xmlResponse(
         res,
         200,
-        `<ListBucketResult><Name>${bucket}</Name><Prefix>${escape(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+        `<ListBucketResult><Name>${bucket}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
       );
+      return;
     }
     s3Error(res, 501, 'NotImplemented', `${req.method} ${url.pathname}${url.search}`);
   }
@@ -194,18 +205,30 @@ export class AwsAccountDouble {
     const stack = this.findStack(params.StackName);
     switch (action) {
       case 'DescribeStacks': {
-        if (!stack) return notFound(res, params.StackName);
-        return queryResult(res, action, { Stacks: [this.describe(stack)] });
+        if (!stack) {
+          notFound(res, params.StackName);
+          return;
+        }
+        queryResult(res, action, { Stacks: [this.describe(stack)] });
+        return;
       }
       case 'GetTemplate': {
-        if (!stack) return notFound(res, params.StackName);
-        return queryResult(res, action, { TemplateBody: stack.template, StagesAvailable: ['Original', 'Processed'] });
+        if (!stack) {
+          notFound(res, params.StackName);
+          return;
+        }
+        queryResult(res, action, { TemplateBody: stack.template, StagesAvailable: ['Original', 'Processed'] });
+        return;
       }
       case 'CreateChangeSet':
-        return this.createChangeSet(params, res);
+        this.createChangeSet(params, res);
+        return;
       case 'DescribeChangeSet': {
-        if (!stack?.changeSet) return queryError(res, 404, 'ChangeSetNotFound', `${params.ChangeSetName} not found`);
-        return queryResult(res, action, {
+        if (!stack?.changeSet) {
+          queryError(res, 404, 'ChangeSetNotFound', `${params.ChangeSetName} not found`);
+          return;
+        }
+        queryResult(res, action, {
           ChangeSetId: stack.changeSet.id,
           ChangeSetName: stack.changeSet.name,
           StackId: stack.id,
@@ -214,26 +237,39 @@ export class AwsAccountDouble {
           ExecutionStatus: 'AVAILABLE',
           Changes: resourceChanges(stack.template, stack.changeSet.template),
         });
+        return;
       }
       case 'ExecuteChangeSet': {
-        if (!stack?.changeSet) return queryError(res, 404, 'ChangeSetNotFound', `${params.ChangeSetName} not found`);
+        if (!stack?.changeSet) {
+          queryError(res, 404, 'ChangeSetNotFound', `${params.ChangeSetName} not found`);
+          return;
+        }
         this.execute(stack);
-        return queryResult(res, action, {});
+        queryResult(res, action, {});
+        return;
       }
       case 'DeleteChangeSet': {
         if (stack) stack.changeSet = undefined;
-        return queryResult(res, action, {});
+        queryResult(res, action, {});
+        return;
       }
       case 'DescribeStackEvents': {
-        if (!stack) return notFound(res, params.StackName);
-        return queryResult(res, action, { StackEvents: [...stack.events].reverse() });
+        if (!stack) {
+          notFound(res, params.StackName);
+          return;
+        }
+        queryResult(res, action, { StackEvents: [...stack.events].reverse() });
+        return;
       }
       case 'DeleteStack': {
         if (stack) this.delete(stack);
-        return queryResult(res, action, {});
+        queryResult(res, action, {});
+        return;
       }
-      default:
-        return queryError(res, 400, 'InvalidAction', `cloudformation ${action} is not implemented`);
+      default: {
+        queryError(res, 400, 'InvalidAction', `cloudformation ${action} is not implemented`);
+        return;
+      }
     }
   }
 
@@ -261,7 +297,8 @@ export class AwsAccountDouble {
     const name = params.StackName ?? '';
     const template = this.templateOf(params);
     if (template === undefined) {
-      return queryError(res, 400, 'ValidationError', `TemplateURL ${params.TemplateURL} names no uploaded object`);
+      queryError(res, 400, 'ValidationError', `TemplateURL ${params.TemplateURL} names no uploaded object`);
+      return;
     }
     let stack = this.findStack(name);
     if (!stack) {
@@ -403,7 +440,7 @@ function decodeAwsChunked(req: IncomingMessage, body: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -415,7 +452,7 @@ function toXml(value: unknown): string {
       .map(([key, v]) => `<${key}>${toXml(v)}</${key}>`)
       .join('');
   }
-  return escape(String(value));
+  return escapeXml(String(value));
 }
 
 function xmlResponse(res: ServerResponse, status: number, xml: string): void {
@@ -434,7 +471,7 @@ function queryError(res: ServerResponse, status: number, code: string, message: 
   xmlResponse(
     res,
     status,
-    `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${escape(message)}</Message></Error><RequestId>double</RequestId></ErrorResponse>`,
+    `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>double</RequestId></ErrorResponse>`,
   );
 }
 
@@ -446,7 +483,7 @@ function s3Error(res: ServerResponse, status: number, code: string, resource: st
   xmlResponse(
     res,
     status,
-    `<Error><Code>${code}</Code><Message>${code}</Message><Resource>${escape(resource)}</Resource></Error>`,
+    `<Error><Code>${code}</Code><Message>${code}</Message><Resource>${escapeXml(resource)}</Resource></Error>`,
   );
 }
 
