@@ -52,19 +52,21 @@ export async function deploy(args: DeployArgs): Promise<number> {
   );
   const stack = result.stacks[0];
   if (!stack) throw new StreamkitError('SK_INTERNAL', `the toolkit deployed no stack named ${session.stackName}`);
+  const { account, region } = stackEnvironment(stack.stackArn);
   if (args.json) {
-    output.line(JSON.stringify(stack, null, 2));
+    output.line(JSON.stringify({ ...stack, environment: { account, region } }, null, 2));
     return 0;
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  const { account, region } = stackEnvironment(stack.stackArn);
   output.line(`✓ deployed stack ${stack.stackName} to aws://${account}/${region} in ${seconds} s`);
-  output.line(`  stack         ${stack.stackArn}`);
-  const outputs = Object.entries(stack.outputs).sort(([a], [b]) => a.localeCompare(b));
-  const width = Math.max(12, ...outputs.map(([key]) => key.length));
-  for (const [key, value] of outputs) output.line(`  ${key.padEnd(width)}  ${value}`);
   const apiUrl = stack.outputs.ApiUrl;
-  if (apiUrl) output.line(`  send data     streamkit produce --url ${apiUrl} --region ${region}`);
+  const rows: [string, string][] = [
+    ['stack', stack.stackArn],
+    ...Object.entries(stack.outputs).sort(([a], [b]) => a.localeCompare(b)),
+    ...(apiUrl ? [['send data', `streamkit produce --url ${apiUrl} --region ${region}`] as [string, string]] : []),
+  ];
+  const width = Math.max(...rows.map(([key]) => key.length));
+  for (const [key, value] of rows) output.line(`  ${key.padEnd(width)}  ${value}`);
   return 0;
 }
 
