@@ -10,6 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { BootstrapError } from '@aws-cdk/toolkit-lib';
+import { fromToolkitError } from '../src/toolkit/errors.ts';
+import { ProgressIoHost, type ProgressIoHostOptions } from '../src/toolkit/io-host.ts';
 import { AwsAccountDouble } from './support/aws-account-double.ts';
 
 const bin = new URL('../bin/streamkit.js', import.meta.url).pathname;
@@ -60,6 +63,79 @@ function accountEnv(endpoint: string, home: string): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'double-secret',
   };
 }
+
+/** The toolkit's question before a deploy, as it asks it (CDK_TOOLKIT_I5060). */
+function deployQuestion(permissionChangeType: 'none' | 'broadening' | 'non-broadening') {
+  return {
+    time: new Date(0),
+    level: 'info' as const,
+    action: 'deploy' as const,
+    code: 'CDK_TOOLKIT_I5060' as const,
+    message: 'Stack includes updates. Do you wish to deploy these changes?',
+    data: { motivation: 'Stack includes updates', permissionChangeType },
+    defaultResponse: true,
+  };
+}
+
+describe('the toolkit IoHost answers deploy approvals by --require-approval, --yes and the terminal', () => {
+  const cases: [ProgressIoHostOptions['requireApproval'], 'none' | 'broadening', boolean, 'asks' | boolean][] = [
+    ['never', 'broadening', false, true],
+    ['broadening', 'none', false, true],
+    ['broadening', 'broadening', false, 'asks'],
+    ['broadening', 'broadening', true, true],
+    ['any-change', 'none', false, 'asks'],
+    ['any-change', 'none', true, true],
+  ];
+  for (const [requireApproval, change, yes, expected] of cases) {
+    test(`--require-approval ${requireApproval}, ${change} IAM change${yes ? ', --yes' : ''}: ${expected === 'asks' ? 'asks' : expected ? 'approves' : 'declines'}`, async () => {
+      const questions: string[] = [];
+      const onTerminal = new ProgressIoHost({
+        requireApproval,
+        yes,
+        confirm: async (q) => {
+          questions.push(q);
+          return false;
+        },
+      });
+      const answer = await onTerminal.requestResponse(deployQuestion(change));
+      if (expected === 'asks') {
+        assert.equal(questions.length, 1);
+        assert.equal(answer, false, 'the user said no');
+        assert.match(onTerminal.declined ?? '', /declined; nothing was changed/);
+        const withoutTerminal = new ProgressIoHost({ requireApproval, yes });
+        assert.equal(await withoutTerminal.requestResponse(deployQuestion(change)), false);
+        assert.match(withoutTerminal.declined ?? '', /no terminal to ask on.*--yes/);
+      } else {
+        assert.equal(questions.length, 0);
+        assert.equal(answer, expected);
+      }
+    });
+  }
+});
+
+describe('toolkit errors become streamkit errors', () => {
+  test('a BootstrapError wrapped by the deploy action gives the bootstrap command with the profile', () => {
+    const inner = new BootstrapError('SsmParameterNotFound', 'SSM parameter not found', {
+      account: ACCOUNT,
+      region: REGION,
+    });
+    const wrapped = Object.assign(new Error(`${STACK} failed: ${inner.message}`), { cause: inner });
+    const error = fromToolkitError(wrapped, { stackName: STACK, failures: [], profile: 'prod' });
+    assert.equal(error.code, 'SK_UNAVAILABLE');
+    assert.equal(error.exitCode, 8);
+    assert.match(error.message, new RegExp(`npx cdk bootstrap aws://${ACCOUNT}/${REGION} --profile prod$`));
+  });
+
+  test('an outdated bootstrap stack is told apart from a missing one', () => {
+    const outdated = new BootstrapError('OutdatedBootstrapStack', "requires version '6', found '3'", {
+      account: ACCOUNT,
+      region: REGION,
+    });
+    const error = fromToolkitError(outdated, { stackName: STACK, failures: [] });
+    assert.match(error.message, /has a CDK bootstrap stack too old for this stack .*found '3'.*update it:/s);
+    assert.match(error.message, new RegExp(`\\n  npx cdk bootstrap aws://${ACCOUNT}/${REGION}$`));
+  });
+});
 
 describe('streamkit deploy without credentials', () => {
   test('fails with the credentials error, the chain it tried and the fix, before synthesizing anything', async () => {

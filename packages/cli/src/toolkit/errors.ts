@@ -22,7 +22,14 @@ export function fromToolkitError(error: unknown, context: ToolkitErrorContext): 
   if (StreamkitError.is(error)) return error;
   // The toolkit wraps what a stack's deployment threw ("<stack> failed: …"), keeping the specific error as cause.
   const bootstrap = findCause(error, ToolkitError.isBootstrapError);
-  if (bootstrap) return bootstrapError(bootstrap.environment, bootstrap.message, context.profile);
+  if (bootstrap) {
+    return bootstrapError(
+      bootstrap.environment,
+      bootstrap.message,
+      context.profile,
+      bootstrap.name === 'OutdatedBootstrapStack',
+    );
+  }
   const abort = findCause(error, ToolkitError.isAbortError);
   if (abort) return new StreamkitError('SK_VALIDATION', context.declined ?? abort.message, { cause: error });
   const authentication = findCause(error, ToolkitError.isAuthenticationError);
@@ -60,13 +67,16 @@ export function bootstrapError(
   environment: { readonly account: string; readonly region: string },
   reason: string,
   profile?: string,
+  outdated = false,
 ): StreamkitError {
   const target = `aws://${environment.account}/${environment.region}`;
   const command = `npx cdk bootstrap ${target}${profile ? ` --profile ${profile}` : ''}`;
+  const state = outdated ? 'has a CDK bootstrap stack too old for this stack' : 'is not bootstrapped for the CDK';
+  const fix = outdated ? 'update it' : 'bootstrap the environment once';
   return new StreamkitError(
     'SK_UNAVAILABLE',
-    `${target} is not bootstrapped for the CDK (${firstLine(reason)}). streamkit stacks upload their Lambda bundles ` +
-      `and template to the bootstrap bucket, so bootstrap the environment once:\n  ${command}`,
+    `${target} ${state} (${firstLine(reason)}). streamkit stacks upload their Lambda bundles ` +
+      `and template to the bootstrap bucket, so ${fix}:\n  ${command}`,
     { cause: reason, retriable: false, details: { environment, command } },
   );
 }
