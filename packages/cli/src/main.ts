@@ -9,7 +9,6 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 // The AWS SDK warns on Node < 22 about its releases after January 2027; README states the supported Node versions.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { deploy, destroy, diff } from './commands/deploy.ts';
 import { dev } from './commands/dev.ts';
 import { init } from './commands/init.ts';
 import { kafka } from './commands/kafka.ts';
@@ -78,6 +77,12 @@ program
   )
   .action((spec, opts) => run(() => synth({ spec, ...opts })));
 
+/**
+ * The deploy commands load the CDK toolkit (several seconds of imports) only when they run, so every other command
+ * starts as fast as before.
+ */
+const deployCommands = () => import('./commands/deploy.ts');
+
 /** The flags every command that talks to an AWS account takes. */
 const awsCommand = (name: string, description: string) =>
   program
@@ -105,7 +110,7 @@ awsCommand('deploy', 'deploy the pipeline’s stack to AWS through the CDK toolk
     'after',
     `${awsHelp}\nWithout a terminal, a deploy that needs approval stops (exit 2) unless --yes is given.\n\nExamples:\n  npx cdk bootstrap aws://123456789012/eu-west-1\n  streamkit deploy --preset apigw-kinesis-lambda --region eu-west-1\n  streamkit deploy pipelines/orders.yaml --profile prod --yes`,
   )
-  .action((spec, opts) => run(() => deploy({ spec, ...opts })));
+  .action((spec, opts) => run(async () => (await deployCommands()).deploy({ spec, ...opts })));
 
 awsCommand('diff', 'show what deploying the pipeline would add, change and remove in the deployed stack')
   .option('--json', 'print the changes as JSON')
@@ -113,7 +118,7 @@ awsCommand('diff', 'show what deploying the pipeline would add, change and remov
     'after',
     '\nNeeds AWS credentials (aws configure, AWS_PROFILE or --profile); reads only, so needs no bootstrap.\n\nExamples:\n  streamkit diff --preset apigw-kinesis-lambda\n  streamkit diff pipelines/orders.yaml --stack-name orders-prod --json',
   )
-  .action((spec, opts) => run(() => diff({ spec, ...opts })));
+  .action((spec, opts) => run(async () => (await deployCommands()).diff({ spec, ...opts })));
 
 awsCommand('destroy', 'delete the pipeline’s stack and every resource in it')
   .option('-f, --force', 'do not ask (without it destroy asks on a terminal, and refuses without one)')
@@ -122,7 +127,7 @@ awsCommand('destroy', 'delete the pipeline’s stack and every resource in it')
     'after',
     `${awsHelp}\n\nExamples:\n  streamkit destroy --preset apigw-kinesis-lambda\n  streamkit destroy pipelines/orders.yaml --stack-name orders-dev --force`,
   )
-  .action((spec, opts) => run(() => destroy({ spec, ...opts })));
+  .action((spec, opts) => run(async () => (await deployCommands()).destroy({ spec, ...opts })));
 
 program
   .command('dev')
