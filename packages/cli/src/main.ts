@@ -22,6 +22,7 @@ import { TAIL_SAMPLE_NOTE, tail } from './commands/tail.ts';
 import { validate } from './commands/validate.ts';
 import { parseDurationFlag, parsePort, parsePositiveInt, parsePositiveNumber } from './duration.ts';
 import { exitCodesHelp, run } from './output.ts';
+import { REQUIRE_APPROVAL } from './toolkit/io-host.ts';
 
 const program = new Command('streamkit')
   .description('Streaming-data pipelines on AWS: defined once, deployed as CDK stacks, run locally.')
@@ -77,6 +78,58 @@ program
     '\nFails (exit 9) when cdk-nag reports an unacknowledged finding.\n\nExamples:\n  streamkit synth\n  streamkit synth --preset apigw-kinesis-lambda --out build/cdk.out\n  npx cdk deploy --app cdk.out',
   )
   .action((spec, opts) => run(() => synth({ spec, ...opts })));
+
+/**
+ * The deploy commands load the CDK toolkit (several seconds of imports) only when they run, so every other command
+ * starts as fast as before.
+ */
+const deployCommands = () => import('./commands/deploy.ts');
+
+/** The flags every command that talks to an AWS account takes. */
+const awsCommand = (name: string, description: string) =>
+  program
+    .command(name)
+    .description(description)
+    .argument(specArgument, specHelp)
+    .addOption(presetOption())
+    .option('--stack-name <name>', 'CloudFormation stack name (default: streamkit-<pipeline name>)')
+    .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default chain)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else the profile’s region, else us-east-1)')
+    .option('-o, --out <dir>', 'where the cloud assembly is written, as synth', 'cdk.out')
+    .option('--verbose', 'print every message of the CDK toolkit');
+const awsHelp =
+  '\nNeeds AWS credentials (aws configure, AWS_PROFILE or --profile) and an environment bootstrapped once with\n`npx cdk bootstrap aws://<account>/<region>`.';
+
+awsCommand('deploy', 'deploy the pipeline’s stack to AWS through the CDK toolkit, printing stack events as they come')
+  .addOption(
+    new Option('--require-approval <level>', 'when to ask before deploying: never, any change, or broadened IAM')
+      .choices(REQUIRE_APPROVAL)
+      .default('broadening'),
+  )
+  .option('-y, --yes', 'approve the changes without asking (CI)')
+  .option('--json', 'print the deployed stack (outputs, ARN, environment) as JSON')
+  .addHelpText(
+    'after',
+    `${awsHelp}\nWithout a terminal, a deploy that needs approval stops (exit 2) unless --yes is given.\n\nExamples:\n  npx cdk bootstrap aws://123456789012/eu-west-1\n  streamkit deploy --preset apigw-kinesis-lambda --region eu-west-1\n  streamkit deploy pipelines/orders.yaml --profile prod --yes`,
+  )
+  .action((spec, opts) => run(async () => (await deployCommands()).deploy({ spec, ...opts })));
+
+awsCommand('diff', 'show what deploying the pipeline would add, change and remove in the deployed stack')
+  .option('--json', 'print the changes as JSON')
+  .addHelpText(
+    'after',
+    '\nNeeds AWS credentials (aws configure, AWS_PROFILE or --profile); reads only, so needs no bootstrap.\n\nExamples:\n  streamkit diff --preset apigw-kinesis-lambda\n  streamkit diff pipelines/orders.yaml --stack-name orders-prod --json',
+  )
+  .action((spec, opts) => run(async () => (await deployCommands()).diff({ spec, ...opts })));
+
+awsCommand('destroy', 'delete the pipeline’s stack and every resource in it')
+  .option('-f, --force', 'do not ask (without it destroy asks on a terminal, and refuses without one)')
+  .option('-y, --yes', 'the same as --force')
+  .addHelpText(
+    'after',
+    `${awsHelp}\n\nExamples:\n  streamkit destroy --preset apigw-kinesis-lambda\n  streamkit destroy pipelines/orders.yaml --stack-name orders-dev --force`,
+  )
+  .action((spec, opts) => run(async () => (await deployCommands()).destroy({ spec, ...opts })));
 
 program
   .command('package')

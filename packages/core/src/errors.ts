@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   SK_UNAVAILABLE: { retriable: true, exitCode: 8 },
   /** CDK synthesis produced findings (cdk-nag) or failed. */
   SK_SYNTH_FAILED: { retriable: false, exitCode: 9 },
+  /** A CloudFormation deployment or deletion failed (the stack's events name the resource and the reason). */
+  SK_DEPLOY_FAILED: { retriable: false, exitCode: 10 },
   /** A bug in streamkit. Please report it. */
   SK_INTERNAL: { retriable: false, exitCode: 70 },
 } as const;

@@ -1,13 +1,3 @@
-/**
- * What each preset's packaged template asks for: the original solution's CloudFormation parameters (names, types,
- * defaults and allowed values from its templates; `../shared/reference/original-solution.md` §3–§5) wherever streamkit
- * has the setting, grouped and labelled for the console as the original's `AWS::CloudFormation::Interface` did.
- *
- * Where AWS has moved on since the original (Kafka versions that reached end of support, newer broker types) or
- * streamkit changed a default for a reason written in `LIMITS`, the values are streamkit's; docs/package.md lists
- * each such difference and every setting that stays fixed.
- */
-import { fileURLToPath } from 'node:url';
 import { LIMITS, type PresetName } from '@streamkit/core';
 import type {
   ParameterGroup,
