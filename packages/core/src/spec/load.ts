@@ -15,7 +15,7 @@ import {
   type PresetName,
   type SpecOf,
 } from '../presets/registry.ts';
-import { closest, show } from './fields.ts';
+import { closest, isPlainObject, show } from './fields.ts';
 
 export interface ParseOptions {
   /** Names the spec in error messages: a file path, or `--preset apigw-kinesis-lambda`. */
@@ -33,12 +33,12 @@ export const SPEC_FILE_NAMES = ['streamkit.yaml', 'streamkit.yml', 'streamkit.js
 export function parseSpec(raw: unknown, options: ParseOptions = {}): PipelineSpec {
   const source = options.source ?? 'spec';
   const baseDir = options.baseDir ?? process.cwd();
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isPlainObject(raw)) {
     throw new SpecValidationError(source, [
       { path: '(root)', message: `the spec must be a mapping of settings (got ${show(raw)})` },
     ]);
   }
-  const presetName = (raw as Record<string, unknown>).preset;
+  const presetName = raw.preset;
   if (typeof presetName !== 'string' || !isPresetName(presetName)) {
     const guess = typeof presetName === 'string' ? closest(presetName, PRESET_NAMES) : undefined;
     const hint = guess ? ` — did you mean "${guess}"?` : '';
