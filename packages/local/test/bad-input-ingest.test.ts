@@ -76,7 +76,10 @@ const rows: BadInput<IngestRequest>[] = [
   {
     name: 'iam: an Authorization that is not SigV4',
     input: { auth: 'iam', headers: { authorization: 'Basic dXNlcjpwYXNz' }, body: { data: 'x', partitionKey: 'k' } },
-    expect: answer('403 IncompleteSignatureException', /^Authorization header must use the AWS4-HMAC-SHA256 algorithm \(AWS Signature Version 4\), not 'Basic'\. Authorization header requires 'Credential' parameter/),
+    expect: answer(
+      '403 IncompleteSignatureException',
+      /^Authorization header must use the AWS4-HMAC-SHA256 algorithm \(AWS Signature Version 4\), not 'Basic'\. Authorization header requires 'Credential' parameter/,
+    ),
   },
   {
     name: 'iam: a SigV4 header missing its parts',
