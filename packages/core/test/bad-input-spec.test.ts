@@ -70,6 +70,25 @@ const yamlRows: BadInput<string>[] = [
   },
   { name: 'an empty document', input: '', expect: at('(root)', /must be a mapping of settings \(got null\)/) },
   {
+    name: 'YAML: an alias of an anchor never set',
+    input: `${AKL}name: *missing\n`,
+    expect: at(
+      '(root)',
+      /not valid YAML or JSON: Unresolved alias \(the anchor must be set before the alias\): missing/,
+    ),
+  },
+  {
+    name: 'YAML: aliases that expand past the budget (billion laughs)',
+    input: `${AKL}a: &a [x, x, x, x, x, x, x, x, x]\n${Array.from(
+      { length: 9 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(', ')}]`,
+    ).join('\n')}\n`,
+    expect: at('(root)', /not valid YAML or JSON: Excessive alias count indicates a resource exhaustion attack/),
+  },
+  {
     name: 'YAML tag: a section written as an !!omap',
     input: `${AKL}stream: !!omap [mode: PROVISIONED]\n`,
     expect: at('stream', /stream must be a mapping of settings \(got a Map\)/),

@@ -58,15 +58,28 @@ export function parseSpec(raw: unknown, options: ParseOptions = {}): PipelineSpe
 /** Parses spec text; `format` defaults to YAML, which also reads JSON. */
 export function parseSpecText(text: string, options: ParseOptions = {}): PipelineSpec {
   const source = options.source ?? 'spec';
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // logLevel 'error': yaml's warnings (a collection used as a key) would go to the console; such keys are reported
+  // as unknown settings anyway.
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+  const invalid = (message: string) => ({
+    path: '(root)',
+    message: `not valid YAML or JSON: ${message.split('\n')[0]}`,
+  });
   if (document.errors.length > 0) {
-    const problems = document.errors.map((e) => ({
-      path: '(root)',
-      message: `not valid YAML or JSON: ${e.message.split('\n')[0]}`,
-    }));
-    throw new SpecValidationError(source, problems);
+    throw new SpecValidationError(
+      source,
+      document.errors.map((e) => invalid(e.message)),
+    );
   }
-  return parseSpec(document.toJS(), options);
+  let raw: unknown;
+  try {
+    raw = document.toJS();
+  } catch (error) {
+    // Turning the document into values can still fail: an alias of an anchor never set (`*a`), or aliases that
+    // expand past yaml's budget (a "billion laughs" document).
+    throw new SpecValidationError(source, [invalid((error as Error).message)]);
+  }
+  return parseSpec(raw, options);
 }
 
 /**
