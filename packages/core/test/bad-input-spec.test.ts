@@ -109,6 +109,14 @@ const yamlRows: BadInput<string>[] = [
     expect: at('consumers', /consumers must be a list \(got a Set\)/),
   },
   {
+    name: 'YAML tag: a filter pattern written as an !!omap',
+    input: `${AKL}consumers: [{filters: [!!omap [data: x]]}]\n`,
+    expect: at(
+      'consumers[0].filters[0]',
+      /consumers\[0\].filters\[0\] is invalid: must be a mapping such as .* \(got a Map\)/,
+    ),
+  },
+  {
     name: 'YAML tag: a name written as !!binary',
     input: `${AKL}name: !!binary aGVsbG8=\n`,
     expect: at('name', /name must be text \(got a Buffer\)/),
