@@ -477,12 +477,12 @@ describe('streamkit kafka', () => {
     assert.match(run.stderr, /Allowed choices are 1, 3/);
   });
 
-  test('a bad --topic exits 2 naming what it wants', async () => {
+  test('a bad --topic is a usage error (exit 1) naming what it wants, before Kafka starts', async () => {
     const run = await streamkit(['kafka', '--topic', 'orders:zero']);
-    assert.equal(run.code, 2);
+    assert.equal(run.code, 1);
     assert.match(
       run.stderr,
-      /Error SK_VALIDATION: a topic must be <name> or <name>:<partitions>.*\(got "orders:zero"\)/,
+      /option '--topic <name\[:partitions\]>' argument 'orders:zero' is invalid\. a topic must be <name> or <name>:<partitions>.*\(got "orders:zero"\)/,
     );
   });
 });

@@ -121,10 +121,22 @@ describe('the built-in Kafka consumer handler', () => {
     assert.deepEqual(await handler(sample, context), { batchItemFailures: [] });
   });
 
-  test('a malformed record fails alone; the other partition is processed', async () => {
+  test('a record that cannot be named in a partial batch response fails the batch, saying where', async () => {
+    // An identifier with offset "zero" would fail the whole batch anyway (Lambda refuses it, see readKafkaBatchResponse):
+    // the handler says so up front, before processing anything twice.
     const good = kafkaRecord({ n: 1 }, 3, 1);
     const bad = { ...kafkaRecord({ n: 0 }, 0, 0), offset: 'zero' as unknown as number };
+    await assert.rejects(handler(kafkaEvent([bad, good]), context), {
+      name: 'TypeError',
+      message:
+        /^malformed Kafka event: records\["orders-0"\]\[0\]\.offset must be a whole number of at least 0 \(got "zero"\)$/,
+    });
+  });
+
+  test('a record whose value is not text fails alone; the other partition is processed', async () => {
+    const good = kafkaRecord({ n: 1 }, 3, 1);
+    const bad = { ...kafkaRecord({ n: 0 }, 0, 0), value: 5 as unknown as string };
     const response = await handler(kafkaEvent([bad, good]), context);
-    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: { partition: 'orders-0', offset: 'zero' } }] });
+    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: { partition: 'orders-0', offset: 0 } }] });
   });
 });

@@ -7,8 +7,40 @@ export interface KinesisArgs {
   readonly dataDir?: string;
   readonly shardLimits?: boolean;
   readonly tls?: boolean;
-  /** `name` or `name:shards` (ON_DEMAND when no shard count is given). */
-  readonly createStream?: readonly string[];
+  /** Streams to create at start (`--create-stream`, read by `parseStreamFlag`). */
+  readonly createStream?: readonly StreamFlag[];
+}
+
+/** A `--create-stream` value: ON_DEMAND when no shard count is given. */
+export interface StreamFlag {
+  readonly name: string;
+  readonly shardCount?: number;
+  /** The flag's value as given, for messages. */
+  readonly text: string;
+}
+
+const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
+
+/**
+ * Reads `name` or `name:shards`, before anything starts: a bad value must not leave an engine listening. The name
+ * follows Kinesis's rule (1-128 of [a-zA-Z0-9_.-]), the shard count `LIMITS.kinesis.shardCount`.
+ */
+export function parseStreamFlag(text: string): StreamFlag {
+  const [name = '', shards, ...rest] = text.split(':');
+  const shardCount = shards === undefined ? undefined : Number(shards);
+  const { min, max } = LIMITS.kinesis.shardCount;
+  const nameOk = STREAM_NAME.test(name) && name.length <= LIMITS.kinesis.streamNameLength.max;
+  const shardsOk =
+    shardCount === undefined ||
+    (shards !== '' && Number.isInteger(shardCount) && shardCount >= min && shardCount <= max);
+  if (!nameOk || !shardsOk || rest.length > 0) {
+    throw new StreamkitError(
+      'SK_VALIDATION',
+      `--create-stream must be <name> or <name>:<shards>, the name 1-${LIMITS.kinesis.streamNameLength.max} of [a-zA-Z0-9_.-] and shards a whole number from ${min} to ${max} (got "${text}")`,
+      { path: 'create-stream' },
+    );
+  }
+  return shardCount === undefined ? { name, text } : { name, shardCount, text };
 }
 
 /** Runs the local Kinesis engine on its own, for any tool or test suite, until Ctrl-C. */
@@ -20,12 +52,7 @@ export async function kinesis(args: KinesisArgs): Promise<number> {
     tls: args.tls ?? true,
   });
   try {
-    for (const spec of args.createStream ?? []) {
-      const [name, shards] = spec.split(':');
-      const shardCount = shards === undefined ? undefined : Number(shards);
-      if (!name || (shardCount !== undefined && !(Number.isInteger(shardCount) && shardCount >= 1))) {
-        throw new StreamkitError('SK_VALIDATION', `--create-stream must be <name> or <name>:<shards> (got "${spec}")`);
-      }
+    for (const { name, shardCount, text: spec } of args.createStream ?? []) {
       const created = await engine
         .dispatch('CreateStream', {
           StreamName: name,

@@ -84,3 +84,49 @@ export function readKafkaBatchResponse(
   }
   return { kind: 'partial', retryFrom };
 }
+
+/**
+ * What makes `event` unusable as a Kafka event, if anything: not an object, `records` not a mapping of
+ * `<topic>-<partition>` to lists, or a record without the coordinates a partial batch response names it by (topic,
+ * partition and offset, matching its key). Problems of one record's key, value or headers are that record's to fail.
+ * The message names the place: `records["orders-0"][2].offset must be a whole number (got "7")`.
+ */
+export function kafkaEventProblem(event: unknown): string | undefined {
+  if (!isObject(event)) return `the event must be an object (got ${describe(event)})`;
+  const { records } = event as { records?: unknown };
+  if (!isObject(records)) {
+    return `records must be a mapping of "<topic>-<partition>" to lists of records (got ${describe(records)})`;
+  }
+  for (const [key, list] of Object.entries(records)) {
+    const at = `records[${JSON.stringify(key)}]`;
+    if (!Array.isArray(list)) return `${at} must be a list of records (got ${describe(list)})`;
+    for (const [i, record] of list.entries()) {
+      const where = `${at}[${i}]`;
+      if (!isObject(record)) return `${where} must be a record object (got ${describe(record)})`;
+      const { topic, partition, offset } = record as { topic?: unknown; partition?: unknown; offset?: unknown };
+      if (typeof topic !== 'string' || topic === '')
+        return `${where}.topic must be a topic name (got ${describe(topic)})`;
+      if (!Number.isSafeInteger(partition) || (partition as number) < 0) {
+        return `${where}.partition must be a whole number of at least 0 (got ${describe(partition)})`;
+      }
+      if (!Number.isSafeInteger(offset) || (offset as number) < 0) {
+        return `${where}.offset must be a whole number of at least 0 (got ${describe(offset)})`;
+      }
+      const expected = kafkaPartitionKey({ topic, partition: partition as number });
+      if (expected !== key) return `${where} is of ${expected}, not of the partition it is listed under (${key})`;
+    }
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}

@@ -19,6 +19,7 @@
  * any filter matches (filters are OR-ed).
  */
 
+import { isPlainObject, show } from '../spec/fields.ts';
 export type FilterPattern = { readonly [key: string]: readonly Matcher[] | FilterPattern | readonly FilterPattern[] };
 
 type Matcher =
@@ -42,10 +43,10 @@ export type ParsedFilterPattern =
 
 /** Checks a pattern; returns it typed, or a description of the first problem (path within the pattern included). */
 export function parseFilterPattern(pattern: unknown): ParsedFilterPattern {
-  if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) {
+  if (!isPlainObject(pattern)) {
     return {
       ok: false,
-      problem: `must be a mapping such as { data: { status: ["paid"] } } (got ${JSON.stringify(pattern)})`,
+      problem: `must be a mapping such as { data: { status: ["paid"] } } (got ${show(pattern)})`,
     };
   }
   const problem = checkObject(pattern as Record<string, unknown>, '');
@@ -59,11 +60,7 @@ function checkObject(object: Record<string, unknown>, at: string): string | unde
     const value = object[key];
     const path = at ? `${at}.${key}` : key;
     if (key === '$or') {
-      if (
-        !Array.isArray(value) ||
-        value.length < 2 ||
-        value.some((v) => typeof v !== 'object' || v === null || Array.isArray(v))
-      ) {
+      if (!Array.isArray(value) || value.length < 2 || value.some((v) => !isPlainObject(v))) {
         return `${path} must be a list of at least two mappings`;
       }
       for (const [i, branch] of value.entries()) {
@@ -76,11 +73,11 @@ function checkObject(object: Record<string, unknown>, at: string): string | unde
         const problem = checkMatcher(matcher, path);
         if (problem) return problem;
       }
-    } else if (typeof value === 'object' && value !== null) {
-      const problem = checkObject(value as Record<string, unknown>, path);
+    } else if (isPlainObject(value)) {
+      const problem = checkObject(value, path);
       if (problem) return problem;
     } else {
-      return `${path} must be a list of values to match, such as ["${String(value)}"] (got ${JSON.stringify(value)})`;
+      return `${path} must be a list of values to match, such as ["${String(value)}"] (got ${show(value)})`;
     }
   }
   return undefined;

@@ -11,8 +11,22 @@ export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'an invalid date' : `a date (${value.toISOString()})`;
+  if (typeof value === 'object' && !isPlainObject(value)) return `a ${value.constructor?.name ?? 'value'}`;
   if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'bigint') return `${value}n`;
   return String(value);
+}
+
+/**
+ * A mapping as YAML and JSON write one. YAML's explicit tags (`!!omap`, `!!set`, `!!binary`, `!!timestamp`) give
+ * Maps, Sets, Buffers and Dates, which are objects too: a section must refuse them rather than read them as empty.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 interface RangedOptions {
@@ -149,10 +163,15 @@ export function section<Shape extends z.ZodRawShape>(shape: Shape, what = 'a map
   // Every known key is made present: zod 4 reports absent keys before field transforms could apply their defaults.
   const present = (value: unknown) => {
     const input = value ?? {};
-    if (typeof input !== 'object' || Array.isArray(input)) return input;
+    if (!isPlainObject(input)) return input;
     return { ...Object.fromEntries(known.map((key) => [key, undefined])), ...input };
   };
-  return z.preprocess(present, object);
+  const plain = z.unknown().superRefine((value, ctx) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isPlainObject(value)) {
+      ctx.addIssue({ code: 'custom', message: `must be ${what} (got ${show(value)})`, input: value });
+    }
+  });
+  return z.preprocess(present, plain.pipe(object));
 }
 
 /** The known word closest to `word` (case-insensitive edit distance ≤ 2), if any. */

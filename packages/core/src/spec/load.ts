@@ -15,7 +15,7 @@ import {
   type PresetName,
   type SpecOf,
 } from '../presets/registry.ts';
-import { closest, show } from './fields.ts';
+import { closest, isPlainObject, show } from './fields.ts';
 
 export interface ParseOptions {
   /** Names the spec in error messages: a file path, or `--preset apigw-kinesis-lambda`. */
@@ -33,12 +33,12 @@ export const SPEC_FILE_NAMES = ['streamkit.yaml', 'streamkit.yml', 'streamkit.js
 export function parseSpec(raw: unknown, options: ParseOptions = {}): PipelineSpec {
   const source = options.source ?? 'spec';
   const baseDir = options.baseDir ?? process.cwd();
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isPlainObject(raw)) {
     throw new SpecValidationError(source, [
       { path: '(root)', message: `the spec must be a mapping of settings (got ${show(raw)})` },
     ]);
   }
-  const presetName = (raw as Record<string, unknown>).preset;
+  const presetName = raw.preset;
   if (typeof presetName !== 'string' || !isPresetName(presetName)) {
     const guess = typeof presetName === 'string' ? closest(presetName, PRESET_NAMES) : undefined;
     const hint = guess ? ` — did you mean "${guess}"?` : '';
@@ -58,15 +58,28 @@ export function parseSpec(raw: unknown, options: ParseOptions = {}): PipelineSpe
 /** Parses spec text; `format` defaults to YAML, which also reads JSON. */
 export function parseSpecText(text: string, options: ParseOptions = {}): PipelineSpec {
   const source = options.source ?? 'spec';
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // logLevel 'error': yaml's warnings (a collection used as a key) would go to the console; such keys are reported
+  // as unknown settings anyway.
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+  const invalid = (message: string) => ({
+    path: '(root)',
+    message: `not valid YAML or JSON: ${message.split('\n')[0]}`,
+  });
   if (document.errors.length > 0) {
-    const problems = document.errors.map((e) => ({
-      path: '(root)',
-      message: `not valid YAML or JSON: ${e.message.split('\n')[0]}`,
-    }));
-    throw new SpecValidationError(source, problems);
+    throw new SpecValidationError(
+      source,
+      document.errors.map((e) => invalid(e.message)),
+    );
   }
-  return parseSpec(document.toJS(), options);
+  let raw: unknown;
+  try {
+    raw = document.toJS();
+  } catch (error) {
+    // Turning the document into values can still fail: an alias of an anchor never set (`*a`), or aliases that
+    // expand past yaml's budget (a "billion laughs" document).
+    throw new SpecValidationError(source, [invalid((error as Error).message)]);
+  }
+  return parseSpec(raw, options);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { kafkaConsumer } from '@aws-lambda-powertools/kafka';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { KafkaBatchResponse, KafkaEvent } from '@streamkit/core';
+import { type KafkaBatchResponse, type KafkaEvent, kafkaEventProblem } from '@streamkit/core';
 import type { Context } from 'aws-lambda';
 import { processKafkaRecords } from '../kafka/partial-batch.ts';
 import { type KafkaTextRecord, processKafkaRecord } from './process-record.ts';
@@ -22,6 +22,13 @@ const consume = kafkaConsumer<string | undefined, string>(async (event) =>
   ),
 );
 
-/** Takes a Kafka event of MSK or of self-managed Kafka (Powertools' types name only MSK's). */
-export const handler = (event: KafkaEvent, context: Context): Promise<KafkaBatchResponse> =>
-  consume(event as unknown as Parameters<typeof consume>[0], context) as Promise<KafkaBatchResponse>;
+/**
+ * Takes a Kafka event of MSK or of self-managed Kafka (Powertools' types name only MSK's). An event whose records
+ * cannot be named in a partial batch response fails as a whole, with a message that says where it is malformed
+ * (rather than a TypeError from deep inside the decoder): Lambda then retries the batch, and nothing is dropped.
+ */
+export const handler = async (event: KafkaEvent, context: Context): Promise<KafkaBatchResponse> => {
+  const problem = kafkaEventProblem(event);
+  if (problem) throw new TypeError(`malformed Kafka event: ${problem}`);
+  return (await consume(event as unknown as Parameters<typeof consume>[0], context)) as KafkaBatchResponse;
+};

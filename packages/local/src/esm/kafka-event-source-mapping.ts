@@ -22,6 +22,7 @@ import {
   type KafkaEventSourceSettings,
   type KafkaFailureDestination,
 } from './kafka-batch-processor.ts';
+import { checkKafkaEventSourceMapping } from './kafka-esm-settings.ts';
 import { type KafkaEventSource, type KafkaRecord, mskRecordEventBytes, topicPartition } from './kafka-event.ts';
 import type { EventSourceMappingState } from './kinesis-event-source-mapping.ts';
 import { type InvokeTarget, realTimer, type Timer } from './types.ts';
@@ -89,19 +90,7 @@ export class KafkaEventSourceMapping {
   private batchTask: Promise<void> | undefined;
 
   constructor(options: KafkaEventSourceMappingOptions) {
-    const { batchSize, maxBatchingWindow } = options.settings;
-    if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= LIMITS.esm.batchSize.max)) {
-      throw new StreamkitError(
-        'SK_VALIDATION',
-        `batchSize must be between 1 and ${LIMITS.esm.batchSize.max} (got ${batchSize})`,
-      );
-    }
-    if (maxBatchingWindow !== undefined && !(maxBatchingWindow >= 0 && maxBatchingWindow <= 300)) {
-      throw new StreamkitError(
-        'SK_VALIDATION',
-        `maxBatchingWindow must be between 0 and 300 seconds (got ${maxBatchingWindow})`,
-      );
-    }
+    checkKafkaEventSourceMapping(options);
     this.options = options;
     this.uuid = options.uuid ?? randomUUID();
     this.consumerGroupId = options.consumerGroupId ?? this.uuid;

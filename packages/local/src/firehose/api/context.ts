@@ -14,7 +14,10 @@ export function deliveryStreamOf(context: FirehoseApiContext, input: Record<stri
   const name = input.DeliveryStreamName;
   const limit = LIMITS.firehose.deliveryStreamNameLength;
   if (typeof name !== 'string') throw validationError('deliveryStreamName', 'Member must not be null');
-  if (name.length < limit.min || name.length > limit.max) {
+  if (name.length < limit.min) {
+    throw validationError('deliveryStreamName', `Member must have length greater than or equal to ${limit.min}`, name);
+  }
+  if (name.length > limit.max) {
     throw validationError('deliveryStreamName', `Member must have length less than or equal to ${limit.max}`, name);
   }
   if (!NAME.test(name)) {

@@ -8,7 +8,11 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** The bytes of a `Record` ({ Data: base64 }), checked as AWS checks them. */
 export function recordData(record: unknown, field: string): Uint8Array {
   const data = (record as { Data?: unknown } | null)?.Data;
-  if (typeof data !== 'string') throw validationError(`${field}.data`, 'Member must not be null');
+  if (data === undefined || data === null) throw validationError(`${field}.data`, 'Member must not be null');
+  if (typeof data !== 'string') {
+    const got = Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'an object' : `a ${typeof data}`;
+    throw new FirehoseServiceError('SerializationException', `${field}.Data must be a base64 string (got ${got})`);
+  }
   if (data.length % 4 !== 0 || !BASE64.test(data)) {
     throw new FirehoseServiceError('SerializationException', `${field}.Data is not valid base64`);
   }

@@ -66,9 +66,10 @@ export async function startFirehoseApi(options: FirehoseApiOptions): Promise<Fir
           throw new FirehoseServiceError('SerializationException', 'The request is too large.', 413);
         const target = String(req.headers['x-amz-target'] ?? '');
         const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-        const handler = (
-          FIREHOSE_ACTIONS as Record<string, (c: FirehoseApiContext, i: Record<string, unknown>) => Promise<object>>
-        )[action];
+        // Own properties only: `constructor` or `toString` must not reach Object.prototype's functions.
+        const handler = Object.hasOwn(FIREHOSE_ACTIONS, action)
+          ? FIREHOSE_ACTIONS[action as keyof typeof FIREHOSE_ACTIONS]
+          : undefined;
         if (!handler)
           throw new FirehoseServiceError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}.`);
         let input: unknown;
