@@ -64,7 +64,7 @@ const failed = (code: string, message: RegExp, field?: string) =>
 
 const rows: BadInput<readonly string[]>[] = [
   // Commands and flags commander knows.
-  { name: 'an unknown command', input: ['deploy'], expect: usage('unknownCommand', /unknown command 'deploy'/) },
+  { name: 'an unknown command', input: ['launch'], expect: usage('unknownCommand', /unknown command 'launch'/) },
   {
     name: 'a misspelt command, with a suggestion',
     input: ['valdate'],

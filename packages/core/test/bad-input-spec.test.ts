@@ -977,19 +977,24 @@ const yamlRows: BadInput<string>[] = [
     expect: at('delivery.compression', /must be one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY \(got "LZ4"\)/),
   },
   {
-    name: 'msk-flink-s3: application.parallelism of 0',
-    input: `${MFS}application: {parallelism: 0}\n`,
-    expect: at('application.parallelism', /application.parallelism must be between 1 and \d+ .*\(got 0\)/),
+    name: 'msk-flink-s3: flink.parallelism of 0',
+    input: `${MFS}flink: {parallelism: 0}\n`,
+    expect: at('flink.parallelism', /flink.parallelism must be between 1 and \d+ .*\(got 0\)/),
   },
   {
-    name: 'msk-flink-s3: application.topic malformed',
-    input: `${MFS}application: {topic: "a b"}\n`,
-    expect: at('application.topic', /must be a Kafka topic name \(got "a b"\)/),
+    name: 'msk-flink-s3: flink.topic malformed',
+    input: `${MFS}flink: {topic: "a b"}\n`,
+    expect: at('flink.topic', /must be a Kafka topic name \(got "a b"\)/),
   },
   {
-    name: 'msk-flink-s3: application.runtime unknown',
-    input: `${MFS}application: {runtime: FLINK-1_13}\n`,
-    expect: at('application.runtime', /must be one of .*FLINK.* \(got "FLINK-1_13"\)/),
+    name: 'msk-flink-s3: flink.runtime unknown',
+    input: `${MFS}flink: {runtime: FLINK-1_13}\n`,
+    expect: at('flink.runtime', /must be one of .*FLINK.* \(got "FLINK-1_13"\)/),
+  },
+  {
+    name: 'msk-flink-s3: the old application section, with where its settings went',
+    input: `${MFS}application: {sql: job.sql}\n`,
+    expect: at('application', /application was renamed flink, the section the Flink presets use: move its settings/),
   },
   {
     name: 'msk-connect-s3: connector.topics empty',
@@ -1090,8 +1095,8 @@ describe('bad input: spec files', () => {
     },
     {
       name: 'a Flink SQL file that does not exist',
-      input: () => file('f.yaml', `${MFS}application: {sql: missing.sql}\n`),
-      expect: at('application.sql', /application.sql must name an existing file \(got .*missing.sql/),
+      input: () => file('f.yaml', `${MFS}flink: {sql: missing.sql}\n`),
+      expect: at('flink.sql', /flink.sql must name an existing file \(got .*missing.sql/),
     },
   ];
   catalogue(rows, (path) => thrown(() => loadSpec(path())));

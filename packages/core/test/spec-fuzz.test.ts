@@ -61,7 +61,7 @@ const VALID: readonly Record<string, unknown>[] = [
   { preset: 'msk-cluster', cluster: { kind: 'express' }, topics: [{ name: 'a', partitions: 6 }] },
   { preset: 'msk-lambda', topics: [{ name: 'orders' }], consumers: [{ topic: 'orders', batchSize: 50 }] },
   { preset: 'msk-lambda-firehose-s3', delivery: { compression: 'ZIP' } },
-  { preset: 'msk-flink-s3', application: { sql: 'job.sql', parallelism: 2 } },
+  { preset: 'msk-flink-s3', flink: { sql: 'job.sql', parallelism: 2 } },
   { preset: 'msk-connect-s3', connector: { plugin: 's3://plugins/s3-sink.zip', tasksMax: 2 } },
   { preset: 'msk-labs' },
 ];
