@@ -4,7 +4,7 @@
  * (`synth.bench.ts`) runs it in a fresh process and times it from spawn to exit, module loading included — as `cdk
  * synth` of the original's app was timed.
  *
- * Presets with a required setting get the least spec that has it; the Flink presets upload the test fixture jar as
+ * A preset with a setting required to deploy (msk-connect-s3's plugin) gets the least spec that has it; the Flink presets upload the test fixture jar as
  * their job jars (no Maven build here).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,9 +15,7 @@ import { synthesize } from '@streamkit/cdk';
 import { type PipelineSpec, PRESET_NAMES, parseSpecText, presetSpec } from '@streamkit/core';
 
 const JAR = fileURLToPath(new URL('../packages/cdk/test/fixtures/flink-job.jar', import.meta.url));
-const SQL = fileURLToPath(new URL('../packages/core/src/presets/sql/stock-ticks-to-s3.sql', import.meta.url));
 const REQUIRED: Partial<Record<string, string>> = {
-  'msk-flink-s3': `application:\n  sql: ${SQL}`,
   'msk-connect-s3': 'connector:\n  plugin: s3://my-plugins/kafka-connect-s3.zip',
 };
 
