@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { HANDLER_BUNDLING, StreamkitError } from '@streamkit/core';
+import { HANDLER_BUNDLING, handlerBuildOptions, StreamkitError } from '@streamkit/core';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildSync, version as esbuildVersion } from 'esbuild';
 import { findLockFile } from './lambda-bundling.ts';
@@ -78,14 +78,7 @@ export function handlerBundleDirectory(entry: string): string {
       // Output paths are relative to the project, so the bundle and its source map do not depend on the cache's place.
       outfile: join(projectRoot, 'index.js'),
       write: false,
-      metafile: true,
-      bundle: true,
-      platform: 'node',
-      format: HANDLER_BUNDLING.format,
-      target: HANDLER_BUNDLING.target,
-      minify: HANDLER_BUNDLING.minify,
-      sourcemap: HANDLER_BUNDLING.sourceMap,
-      external: [...HANDLER_BUNDLING.externalModules],
+      ...handlerBuildOptions(),
       // esbuild's own warnings still show, as they did from NodejsFunction.
       logLevel: 'warning',
     });

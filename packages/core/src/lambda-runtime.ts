@@ -1,6 +1,6 @@
 /**
- * How Lambda handlers are built and run — shared by the cloud stack (NodejsFunction bundling) and the local
- * runtime (which builds the very same bundle with esbuild and runs it in a worker thread).
+ * How Lambda handlers are built and run — shared by the cloud stack (which bundles with esbuild in process, cached)
+ * and the local runtime (which builds the very same bundle with esbuild and runs it in a worker thread).
  */
 
 /** The Lambda runtime the cloud stack deploys. */
@@ -22,3 +22,17 @@ export const HANDLER_BUNDLING = {
    */
   externalModules: ['@aws-sdk/*', 'avro-js', 'protobufjs'],
 } as const;
+
+/** `HANDLER_BUNDLING` as esbuild's build options: what both targets pass to esbuild, besides where the bundle goes. */
+export function handlerBuildOptions() {
+  return {
+    bundle: true as const,
+    platform: 'node' as const,
+    format: HANDLER_BUNDLING.format,
+    target: HANDLER_BUNDLING.target,
+    minify: HANDLER_BUNDLING.minify,
+    sourcemap: HANDLER_BUNDLING.sourceMap,
+    external: [...HANDLER_BUNDLING.externalModules] as string[],
+    metafile: true as const,
+  };
+}

@@ -14,6 +14,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LIMITS, StreamkitError } from '@streamkit/core';
+import { rollingFileLog4j } from '../kafka/broker-properties.ts';
 import { startWatchdog } from '../process/watchdog.ts';
 import { type ConnectWorkerState, connectWorkerChannel } from './channels.ts';
 import type { ConnectSinkBuild } from './sink-build.ts';
@@ -249,21 +250,8 @@ function firstLines(trace: string): string {
 
 /** The worker logs to `connect.log` (rolled at 20 MB), nothing on the console. */
 function connectLog4j(logFile: string): string {
-  const file = logFile.replaceAll('\\', '/');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="WARN">
-  <Appenders>
-    <RollingFile name="connect" fileName="${file}" filePattern="${file}.%i">
-      <PatternLayout pattern="[%d] %p %m (%c)%n"/>
-      <Policies><SizeBasedTriggeringPolicy size="20 MB"/></Policies>
-      <DefaultRolloverStrategy max="3"/>
-    </RollingFile>
-  </Appenders>
-  <Loggers>
-    <Root level="INFO"><AppenderRef ref="connect"/></Root>
-    <Logger name="org.apache.kafka.clients" level="WARN"/>
-    <Logger name="org.apache.kafka.common" level="WARN"/>
-  </Loggers>
-</Configuration>
-`;
+  return rollingFileLog4j('connect', logFile.replaceAll('\\', '/'), {
+    'org.apache.kafka.clients': 'WARN',
+    'org.apache.kafka.common': 'WARN',
+  });
 }

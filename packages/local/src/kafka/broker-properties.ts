@@ -61,22 +61,35 @@ export function brokerProperties(input: BrokerPropertiesInput): string {
   return `${entries.map(([key, value]) => `${key}=${value}`).join('\n')}\n`;
 }
 
-/** The log4j2 configuration: the broker logs to `<logs dir>/server.log`, nothing on the console. */
-export function brokerLog4j(): string {
+/**
+ * A log4j2 configuration for a Kafka JVM (broker or Connect worker): INFO to one file rolled at 20 MB (three kept),
+ * nothing on the console, with `loggers` set to their own levels.
+ */
+export function rollingFileLog4j(appender: string, file: string, loggers: Readonly<Record<string, string>>): string {
+  const levels = Object.entries(loggers)
+    .map(([name, level]) => `    <Logger name="${name}" level="${level}"/>\n`)
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <Configuration status="WARN">
   <Appenders>
-    <RollingFile name="server" fileName="\${sys:kafka.logs.dir}/server.log" filePattern="\${sys:kafka.logs.dir}/server.log.%i">
+    <RollingFile name="${appender}" fileName="${file}" filePattern="${file}.%i">
       <PatternLayout pattern="[%d] %p %m (%c)%n"/>
       <Policies><SizeBasedTriggeringPolicy size="20 MB"/></Policies>
       <DefaultRolloverStrategy max="3"/>
     </RollingFile>
   </Appenders>
   <Loggers>
-    <Root level="INFO"><AppenderRef ref="server"/></Root>
-    <Logger name="kafka.request.logger" level="WARN"/>
-    <Logger name="org.apache.kafka.controller" level="INFO"/>
-  </Loggers>
+    <Root level="INFO"><AppenderRef ref="${appender}"/></Root>
+${levels}  </Loggers>
 </Configuration>
 `;
+}
+
+/** The log4j2 configuration: the broker logs to `<logs dir>/server.log`, nothing on the console. */
+export function brokerLog4j(): string {
+  // `${sys:…}` is log4j's lookup of a system property (the broker's launcher sets kafka.logs.dir), not JavaScript.
+  return rollingFileLog4j('server', ['$', '{sys:kafka.logs.dir}/server.log'].join(''), {
+    'kafka.request.logger': 'WARN',
+    'org.apache.kafka.controller': 'INFO',
+  });
 }

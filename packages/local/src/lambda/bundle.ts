@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HANDLER_BUNDLING, StreamkitError } from '@streamkit/core';
+import { handlerBuildOptions, StreamkitError } from '@streamkit/core';
 import { build } from 'esbuild';
 
 export interface HandlerBundle {
@@ -42,14 +42,7 @@ export async function bundleHandler(options: { entry: string; outdir: string }):
     const result = await build({
       entryPoints: [options.entry],
       outfile: file,
-      bundle: true,
-      platform: 'node',
-      format: HANDLER_BUNDLING.format,
-      target: HANDLER_BUNDLING.target,
-      minify: HANDLER_BUNDLING.minify,
-      sourcemap: HANDLER_BUNDLING.sourceMap,
-      external: [...HANDLER_BUNDLING.externalModules],
-      metafile: true,
+      ...handlerBuildOptions(),
       logLevel: 'silent',
     });
     const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
