@@ -87,8 +87,8 @@ ${levels}  </Loggers>
 
 /** The log4j2 configuration: the broker logs to `<logs dir>/server.log`, nothing on the console. */
 export function brokerLog4j(): string {
-  // `${sys:…}` is log4j's lookup of a system property (the broker's launcher sets kafka.logs.dir), not JavaScript.
-  return rollingFileLog4j('server', ['$', '{sys:kafka.logs.dir}/server.log'].join(''), {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: log4j's lookup of a system property the launcher sets.
+  return rollingFileLog4j('server', '${sys:kafka.logs.dir}/server.log', {
     'kafka.request.logger': 'WARN',
     'org.apache.kafka.controller': 'INFO',
   });
