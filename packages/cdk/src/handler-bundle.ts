@@ -86,6 +86,9 @@ export function handlerBundleDirectory(entry: string): string {
       minify: HANDLER_BUNDLING.minify,
       sourcemap: HANDLER_BUNDLING.sourceMap,
       external: [...HANDLER_BUNDLING.externalModules],
+      alias: { ...HANDLER_BUNDLING.alias },
+      define: { ...HANDLER_BUNDLING.define },
+      banner: { js: HANDLER_BUNDLING.banner },
       // esbuild's own warnings still show, as they did from NodejsFunction.
       logLevel: 'warning',
     });

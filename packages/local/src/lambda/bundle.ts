@@ -49,6 +49,9 @@ export async function bundleHandler(options: { entry: string; outdir: string }):
       minify: HANDLER_BUNDLING.minify,
       sourcemap: HANDLER_BUNDLING.sourceMap,
       external: [...HANDLER_BUNDLING.externalModules],
+      alias: { ...HANDLER_BUNDLING.alias },
+      define: { ...HANDLER_BUNDLING.define },
+      banner: { js: HANDLER_BUNDLING.banner },
       metafile: true,
       logLevel: 'silent',
     });
