@@ -78,6 +78,31 @@ describe('the plan brings the cluster to the declared topics', () => {
     assert.equal(connection.sasl?.mechanism, 'OAUTHBEARER');
     assert.equal(typeof connection.sasl?.token, 'function');
   });
+
+  test('the OAUTHBEARER token is MSK’s signed kafka-cluster:Connect URL for the region, from the role’s credentials', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_SESSION_TOKEN: 'session',
+    });
+    try {
+      const provider = iamConnection('b-1.x:9098', 'eu-west-1').sasl?.token as () => Promise<string>;
+      const url = new URL(Buffer.from(await provider(), 'base64url').toString('utf8'));
+      assert.equal(url.host, 'kafka.eu-west-1.amazonaws.com');
+      assert.equal(url.searchParams.get('Action'), 'kafka-cluster:Connect');
+      assert.match(
+        url.searchParams.get('X-Amz-Credential') ?? '',
+        /^AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/kafka-cluster\//,
+      );
+      assert.ok(url.searchParams.get('X-Amz-Signature'));
+    } finally {
+      for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
 });
 
 describe('against a real local Kafka broker', () => {
