@@ -5,6 +5,7 @@
  */
 import { HANDLER_BUNDLING, LIMITS } from '@streamkit/core';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -31,6 +32,15 @@ export interface BundledFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** What the role is for, in its description. */
   readonly purpose: string;
+  /**
+   * Places the function in a VPC (its role gets the network interface calls Lambda makes with it).
+   * @default - not in a VPC
+   */
+  readonly vpc?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: ec2.SubnetSelection;
+    readonly securityGroups: readonly ec2.ISecurityGroup[];
+  };
 }
 
 export interface BundledFunction {
@@ -67,6 +77,32 @@ export function bundledFunction(scope: Construct, props: BundledFunctionProps): 
     role,
     logGroup,
     tracing: lambda.Tracing.ACTIVE,
+    ...(props.vpc && {
+      vpc: props.vpc.vpc,
+      vpcSubnets: props.vpc.subnets,
+      securityGroups: [...props.vpc.securityGroups],
+    }),
   });
+  // With a role of its own, CDK adds no AWSLambdaVPCAccessExecutionRole: the calls it would allow, on the role.
+  if (props.vpc) role.addToPolicy(vpcNetworkInterfaceStatement('PlaceTheFunctionInTheVpc'));
   return { function: fn, role, logGroup };
+}
+
+/**
+ * The EC2 calls Lambda makes with a function's role to place it — or an MSK event source mapping's pollers — in a
+ * VPC. None supports resource-level permissions (Lambda names the interfaces at run time), hence Resource `*`.
+ */
+export function vpcNetworkInterfaceStatement(sid: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcs',
+    ],
+    resources: ['*'],
+  });
 }

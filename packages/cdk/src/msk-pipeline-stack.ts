@@ -24,7 +24,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import type { Construct, IDependable } from 'constructs';
 import { firehoseToS3 } from './firehose/firehose-to-s3.ts';
 import type { RecordTransformationFunction } from './firehose/record-transformation-function.ts';
 import type { S3DeliveryStream } from './firehose/s3-delivery-stream.ts';
@@ -42,6 +42,7 @@ import { MskCluster } from './msk/msk-cluster.ts';
 import { MskClusterLookup } from './msk/msk-cluster-lookup.ts';
 import { S3SinkConnector } from './msk/s3-sink-connector.ts';
 import { ServerlessCluster } from './msk/serverless-cluster.ts';
+import { ServerlessTopics } from './msk/serverless-topics.ts';
 import { EncryptedBucket } from './s3/encrypted-bucket.ts';
 import { tagAndRegister } from './stack-tags.ts';
 
@@ -65,7 +66,10 @@ export class MskPipelineStack extends Stack {
   /** The value of MSK's `Cluster Name` dimension. */
   readonly clusterName: string;
   readonly auth: KafkaAuth;
+  /** The topics the stack creates with MSK's topic API (provisioned clusters). */
   readonly topics: readonly KafkaTopic[];
+  /** The topics the stack creates on an MSK Serverless cluster (by a function, at deploy time). */
+  readonly serverlessTopics: ServerlessTopics | undefined;
   readonly client: KafkaClientInstance | undefined;
   /** One per consumer of the spec (msk-lambda), or the forwarder (msk-lambda-firehose-s3). */
   readonly consumers: readonly KafkaConsumer[];
@@ -170,27 +174,46 @@ export class MskPipelineStack extends Stack {
       };
     }
 
-    // Topics: MSK's topic API (AWS::MSK::Topic) on provisioned clusters. MSK Serverless has none: say so at synth.
-    if (this.cluster instanceof ServerlessCluster && spec.topics.length > 0) {
+    // Topics: MSK's topic API (AWS::MSK::Topic) on provisioned clusters. MSK Serverless has none: streamkit's own
+    // function creates them there with Kafka's admin API, from the cluster's VPC, given the brokers the lookup reads.
+    const serverless = this.cluster instanceof ServerlessCluster ? this.cluster : undefined;
+    this.topics = serverless
+      ? []
+      : spec.topics.map(
+          (t) =>
+            new KafkaTopic(this, `Topic-${t.name}`, {
+              clusterArn: this.clusterArn,
+              topicName: t.name,
+              partitions: t.partitions,
+              replicationFactor: t.replicationFactor,
+              config: t.config,
+            }),
+        );
+    // What CloudFormation cannot read of the cluster, for the clients that need it at deploy time.
+    this.clusterLookup =
+      spec.preset === 'msk-connect-s3' ||
+      spec.preset === 'msk-flink-s3' ||
+      (serverless !== undefined && spec.topics.length > 0)
+        ? new MskClusterLookup(this, 'ClusterLookup', { clusterArn: this.clusterArn, auth: this.auth })
+        : undefined;
+    if (this.clusterLookup && this.cluster) this.clusterLookup.node.addDependency(this.cluster);
+    this.serverlessTopics =
+      serverless && this.network && this.clusterLookup && spec.topics.length > 0
+        ? new ServerlessTopics(this, 'Topics', {
+            cluster: serverless,
+            vpc: this.network,
+            bootstrapServers: this.clusterLookup.bootstrapServers,
+            topics: spec.topics.map((t) => ({ name: t.name, partitions: t.partitions })),
+          })
+        : undefined;
+    const withConfig = serverless ? spec.topics.filter((t) => Object.keys(t.config ?? {}).length > 0) : [];
+    if (withConfig.length > 0) {
       Annotations.of(this).addWarningV2(
-        '@streamkit/msk:serverless-topics',
-        `MSK Serverless has no topic API, so this stack does not create ${spec.topics.map((t) => t.name).join(', ')}: ` +
-          'create them before consumers start, e.g. kafka-topics.sh --create on the client instance (docs/presets/msk-cluster.md)',
+        '@streamkit/msk:serverless-topic-config',
+        `On MSK Serverless the stack creates ${withConfig.map((t) => t.name).join(', ')} with the cluster's topic settings: ` +
+          'their config is not applied (docs/parity.md, Topics on MSK Serverless)',
       );
     }
-    this.topics =
-      this.cluster instanceof ServerlessCluster
-        ? []
-        : spec.topics.map(
-            (t) =>
-              new KafkaTopic(this, `Topic-${t.name}`, {
-                clusterArn: this.clusterArn,
-                topicName: t.name,
-                partitions: t.partitions,
-                replicationFactor: t.replicationFactor,
-                config: t.config,
-              }),
-          );
 
     // Lambda consumers (msk-lambda) or the forwarder (msk-lambda-firehose-s3).
     const consumerSpecs: KafkaConsumerSettings[] =
@@ -246,7 +269,7 @@ export class MskPipelineStack extends Stack {
         maximumPollers: k.provisionedPollers.maximum,
         onFailure: k.onFailure,
         ...(this.failureBucket && { failureBucket: this.failureBucket.bucket }),
-        dependsOn: this.topics.filter((t) => t.topicName === k.topic),
+        dependsOn: this.topicDependencies([k.topic]),
       });
       if (firehose) {
         consumer.role.addToPolicy(
@@ -272,12 +295,6 @@ export class MskPipelineStack extends Stack {
 
     // msk-connect-s3: the S3 sink connector, in the cluster's subnets and security group.
     this.connector = undefined;
-    // What CloudFormation cannot read of the cluster, for the clients that need it at deploy time.
-    this.clusterLookup =
-      spec.preset === 'msk-connect-s3' || spec.preset === 'msk-flink-s3'
-        ? new MskClusterLookup(this, 'ClusterLookup', { clusterArn: this.clusterArn, auth: this.auth })
-        : undefined;
-    if (this.clusterLookup && this.cluster) this.clusterLookup.node.addDependency(this.cluster);
     let connectOutput: EncryptedBucket | undefined;
     if (spec.preset === 'msk-connect-s3') {
       const auth = this.auth;
@@ -327,7 +344,7 @@ export class MskPipelineStack extends Stack {
         workerConfiguration: k.workerConfiguration,
         connectorConfiguration: k.connectorConfiguration,
       });
-      for (const topic of this.topics) this.connector.connector.node.addDependency(topic);
+      this.connector.connector.node.addDependency(...this.topicDependencies());
       new CfnOutput(this, 'ConnectorName', {
         description: 'MSK Connect connector',
         value: this.connector.connectorName,
@@ -360,7 +377,7 @@ export class MskPipelineStack extends Stack {
         securityGroupIds: this.cluster ? [this.cluster.securityGroup.securityGroupId] : lookup.securityGroupIds,
         bucket: flinkOutput.bucket,
       });
-      for (const topic of this.topics) this.flinkApplication.application.node.addDependency(topic);
+      this.flinkApplication.application.node.addDependency(...this.topicDependencies());
       new CfnOutput(this, 'ApplicationName', {
         description: 'Managed Service for Apache Flink application running the SQL (started with the stack)',
         value: this.flinkApplication.applicationName,
@@ -486,5 +503,15 @@ export class MskPipelineStack extends Stack {
       description: 'SNS topic every alarm notifies',
       value: this.monitoring.topic.topicArn,
     });
+  }
+
+  /**
+   * What a client of `names` (default: every declared topic) waits for: their AWS::MSK::Topic resources, or the
+   * custom resource that creates them on MSK Serverless.
+   */
+  private topicDependencies(names?: readonly string[]): IDependable[] {
+    const wanted = (name: string) => names === undefined || names.includes(name);
+    const serverless = this.serverlessTopics?.topicNames.some(wanted) ? [this.serverlessTopics.resource] : [];
+    return [...this.topics.filter((t) => wanted(t.topicName)), ...serverless];
   }
 }

@@ -159,6 +159,8 @@ export function acknowledgeMskFindings(stack: MskPipelineStack): AppliedAcknowle
     acknowledge(stack.recordTransformation.role, A.actionsWithoutResourceLevelPermissions);
   }
   if (stack.clusterLookup) acknowledge(stack.clusterLookup.role, A.actionsWithoutResourceLevelPermissions);
+  // X-Ray, and the network interface calls Lambda makes to place the function in the cluster's VPC.
+  if (stack.serverlessTopics) acknowledge(stack.serverlessTopics.role, A.actionsWithoutResourceLevelPermissions);
   if (stack.flinkApplication && stack.output) {
     acknowledge(stack.flinkApplication.role, A.actionsWithoutResourceLevelPermissions);
     acknowledge(stack.flinkApplication.role, { ...A.namedAtRunTime, id: objectsOf(stack.output.bucket) });

@@ -25,6 +25,13 @@ function specOf(preset: string): PipelineSpec {
     : parseSpecText(`preset: ${preset}\n${yaml}`, { source: `--preset ${preset}`, skipFileChecks: true });
 }
 
+/** Variants whose resources no preset's defaults make. */
+const VARIANTS: Record<string, () => PipelineSpec> = {
+  // The topics function in the cluster's VPC (Custom::MskServerlessTopics) and its consumer's dependency on it.
+  'msk-lambda on MSK Serverless': () =>
+    parseSpecText('preset: msk-lambda\ncluster: { kind: serverless }', { source: 'test', skipFileChecks: true }),
+};
+
 /** Rules whose findings we accept, each with the reason. */
 const ACCEPTED: Record<string, string> = {
   W3005:
@@ -45,9 +52,13 @@ describe('cfn-lint over every preset’s template', () => {
     const hint = 'python3 -m pip install -r requirements-dev.txt (.ci/run does this)';
     assert.equal(version.error, undefined, `cfn-lint is required: ${hint}`);
   });
-  for (const preset of PRESET_NAMES) {
-    test(`${preset}: no errors, no unaccepted warnings`, () => {
-      const { templatePath } = synthesize(specOf(preset), {
+  const cases: [string, () => PipelineSpec][] = [
+    ...PRESET_NAMES.map((preset): [string, () => PipelineSpec] => [preset, () => specOf(preset)]),
+    ...Object.entries(VARIANTS),
+  ];
+  for (const [name, spec] of cases) {
+    test(`${name}: no errors, no unaccepted warnings`, () => {
+      const { templatePath } = synthesize(spec(), {
         outdir: tempDir(),
         flinkJobJars: FIXTURE_JARS,
       });

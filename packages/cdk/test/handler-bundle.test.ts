@@ -1,9 +1,12 @@
 /** Handler bundles: built once, reused while every source is unchanged, rebuilt when one changes. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { StreamkitError } from '@streamkit/core';
+import { CUSTOM_RESOURCE_HANDLERS } from '@streamkit/functions';
 import { handlerBundleDirectory } from '../src/handler-bundle.ts';
 import { tempDir } from './support/stacks.ts';
 
@@ -62,5 +65,24 @@ describe('handlerBundleDirectory', () => {
           error.message,
         ),
     );
+  });
+});
+
+describe('bundles of handlers built on ES-module-only packages', () => {
+  test('the MSK Serverless topics function (@platformatic/kafka: createRequire(import.meta.url), WebAssembly) loads as CommonJS', () => {
+    const dir = handlerBundleDirectory(CUSTOM_RESOURCE_HANDLERS.mskServerlessTopics);
+    const copy = tempDir('streamkit-bundle-load-');
+    writeFileSync(join(copy, 'package.json'), '{ "type": "commonjs" }\n');
+    writeFileSync(join(copy, 'index.js'), readFileSync(join(dir, 'index.js')));
+    // @aws-sdk/* is left out of bundles (the Lambda runtime provides it): this repository's node_modules stand in.
+    const sdk = fileURLToPath(import.meta.resolve('@aws-sdk/client-kafka'));
+    const nodeModules = sdk.slice(0, sdk.lastIndexOf('/node_modules/') + '/node_modules'.length);
+    const run = spawnSync(
+      process.execPath,
+      ['-e', "const m = require('./index.js'); process.stdout.write(typeof m.handler)"],
+      { cwd: copy, encoding: 'utf8', env: { ...process.env, NODE_PATH: nodeModules } },
+    );
+    assert.equal(run.stderr.split('\n')[0] ?? '', '');
+    assert.equal(run.stdout, 'function');
   });
 });

@@ -317,13 +317,107 @@ client:
       VpcConfigs: [{ SubnetIds: Match.anyValue(), SecurityGroups: Match.anyValue() }],
     });
     p.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
-    assert.deepEqual(
-      p.findings.map((f) => [f.rule, f.severity]),
-      [['Annotation::@streamkit/msk:serverless-topics', 'warning']],
-    );
-    // No topic API on MSK Serverless: the stack creates none, and says so instead of leaving consumers to find out.
+    assert.deepEqual(p.findings, []);
+  });
+});
+
+describe('msk-cluster on MSK Serverless: the declared topics, created by a function at deploy time', () => {
+  const p = synthMskPipeline(
+    msk(
+      'cluster: { kind: serverless }\ntopics:\n  - { name: orders, partitions: 6 }\n  - { name: payments }',
+      'msk-cluster',
+    ),
+    { bundle: false },
+  );
+  const cluster = () => p.stack.cluster!;
+  const clusterArn = () => ({ 'Fn::GetAtt': [logicalId(p, cluster()), 'Arn'] });
+  const topics = () => p.stack.serverlessTopics!;
+
+  test('a Custom::MskServerlessTopics with the topics and partitions, the cluster and its IAM brokers', () => {
     p.template.resourceCountIs('AWS::MSK::Topic', 0);
-    Annotations.fromStack(p.stack).hasWarning('*', Match.stringLikeRegexp('MSK Serverless has no topic API.*events'));
+    p.template.hasResourceProperties('Custom::MskServerlessTopics', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TopicsFunction'), 'Arn'] },
+      ClusterArn: clusterArn(),
+      BootstrapServers: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterLookup'), 'BootstrapServers'] },
+      Topics: [
+        { Name: 'orders', Partitions: '6' },
+        { Name: 'payments', Partitions: '3' },
+      ],
+    });
+    p.template.hasResourceProperties('Custom::MskClusterLookup', { ClusterArn: clusterArn(), Auth: 'iam' });
+    // The function connects with its role's policy, through the cluster's ingress rule for it.
+    const [resource] = Object.values(p.template.findResources('Custom::MskServerlessTopics'));
+    const roleLogicalId = p.stack.getLogicalId(topics().role.node.defaultChild as never);
+    assert.ok((resource!.DependsOn as string[]).includes(roleLogicalId));
+  });
+
+  test('the function runs in the cluster’s private subnets with a group the cluster admits on 9098', () => {
+    const fn = p.stack.getLogicalId(topics().function.node.defaultChild as never);
+    const group = p.stack.getLogicalId(topics().securityGroup.node.defaultChild as never);
+    p.template.hasResource('AWS::Lambda::Function', {
+      Properties: Match.objectLike({
+        VpcConfig: {
+          SubnetIds: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('private') })]),
+          SecurityGroupIds: [{ 'Fn::GetAtt': [group, 'GroupId'] }],
+        },
+      }),
+    });
+    assert.ok(fn.startsWith('TopicsFunction'));
+    p.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [group, 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [logicalId(p, cluster().securityGroup), 'GroupId'] },
+    });
+  });
+
+  test('its role may connect to this cluster and create, describe and alter the declared topics only', () => {
+    p.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: p.stack.getLogicalId(topics().role.node.defaultChild as never) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'PlaceTheFunctionInTheVpc', Resource: '*' }),
+          {
+            Sid: 'ConnectToTheCluster',
+            Effect: 'Allow',
+            Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+            Resource: clusterArn(),
+          },
+          {
+            Sid: 'CreateTheDeclaredTopics',
+            Effect: 'Allow',
+            Action: ['kafka-cluster:AlterTopic', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+            Resource: [topicArn(clusterArn(), 'orders'), topicArn(clusterArn(), 'payments')],
+          },
+        ]),
+      },
+    });
+  });
+
+  test('no warning left, and cdk-nag has nothing unacknowledged', () => {
+    assert.deepEqual(p.findings, []);
+  });
+
+  test('consumers of msk-lambda on MSK Serverless wait for their topic', () => {
+    const q = synthMskPipeline(msk('cluster: { kind: serverless }', 'msk-lambda'), { bundle: false });
+    const [mapping] = Object.values(q.template.findResources('AWS::Lambda::EventSourceMapping'));
+    const resource = q.stack.getLogicalId(q.stack.serverlessTopics!.resource.node.defaultChild as never);
+    assert.ok((mapping!.DependsOn as string[]).includes(resource), `${JSON.stringify(mapping!.DependsOn)}`);
+  });
+
+  test('topic config is not applied on MSK Serverless, and the synth says so', () => {
+    const q = synthMskPipeline(
+      msk(
+        'cluster: { kind: serverless }\ntopics:\n  - { name: orders, config: { retention.ms: "3600000" } }',
+        'msk-cluster',
+      ),
+      { bundle: false },
+    );
+    Annotations.fromStack(q.stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp('creates orders with the cluster.s topic settings'),
+    );
   });
 });
 

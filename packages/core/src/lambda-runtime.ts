@@ -21,6 +21,19 @@ export const HANDLER_BUNDLING = {
    * built-in handlers read JSON and text); a handler that uses those schemas must bring them in a Lambda layer.
    */
   externalModules: ['@aws-sdk/*', 'avro-js', 'protobufjs'],
+  /**
+   * Packages swapped for the build of themselves meant for bundles: @platformatic/kafka's compression and CRC use
+   * @platformatic/wasm-utils, which reads `native.wasm` beside its own file at load time — a file a bundle does not
+   * have — while its `bundled` build carries the WebAssembly inline.
+   */
+  alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
+  /**
+   * CommonJS output has no `import.meta`, which esbuild leaves empty: ES modules that call
+   * `createRequire(import.meta.url)` at load time (@platformatic/kafka does) would throw. They get the bundle's own
+   * file URL instead, from the banner.
+   */
+  define: { 'import.meta.url': '__streamkitImportMetaUrl' },
+  banner: "const __streamkitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
 } as const;
 
 /** `HANDLER_BUNDLING` as esbuild's build options: what both targets pass to esbuild, besides where the bundle goes. */
@@ -33,6 +46,9 @@ export function handlerBuildOptions() {
     minify: HANDLER_BUNDLING.minify,
     sourcemap: HANDLER_BUNDLING.sourceMap,
     external: [...HANDLER_BUNDLING.externalModules] as string[],
+    alias: { ...HANDLER_BUNDLING.alias } as Record<string, string>,
+    define: { ...HANDLER_BUNDLING.define } as Record<string, string>,
+    banner: { js: HANDLER_BUNDLING.banner },
     metafile: true as const,
   };
 }

@@ -64,6 +64,8 @@ export const BUILTIN_HANDLERS = {
 /** Entry files of streamkit's own custom resource functions (cloud only). */
 export const CUSTOM_RESOURCE_HANDLERS = {
   mskClusterLookup: fileURLToPath(new URL('./custom-resources/msk-cluster-lookup.ts', import.meta.url)),
+  /** `Custom::MskServerlessTopics`: creates (or grows) the declared topics on MSK Serverless; Delete keeps them. */
+  mskServerlessTopics: fileURLToPath(new URL('./custom-resources/msk-serverless-topics.ts', import.meta.url)),
 } as const;
 
 /** The handler entry of a consumer: its own file, or the built-in handler (the Kinesis consumer unless told). */

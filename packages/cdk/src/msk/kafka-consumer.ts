@@ -17,7 +17,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IDependable } from 'constructs';
-import { bundledFunction } from '../lambda-function.ts';
+import { bundledFunction, vpcNetworkInterfaceStatement } from '../lambda-function.ts';
 import { checkRange, invalid } from '../validate.ts';
 import { kafkaClientStatements } from './kafka-permissions.ts';
 
@@ -135,20 +135,7 @@ export class KafkaConsumer extends Construct {
         resources: [cluster.clusterArn],
       }),
     );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PlacePollersInTheClusterVpc',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DeleteNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeVpcs',
-        ],
-        resources: ['*'],
-      }),
-    );
+    this.role.addToPolicy(vpcNetworkInterfaceStatement('PlacePollersInTheClusterVpc'));
     const sourceAccessConfigurations: lambda.SourceAccessConfiguration[] = [];
     switch (cluster.auth) {
       case 'iam':
