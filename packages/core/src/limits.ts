@@ -815,6 +815,21 @@ export const LIMITS = {
     }),
   },
   msk: {
+    clusterLookupTimeout: value({
+      value: 60,
+      source: 'streamkit',
+      unit: 'seconds',
+      description:
+        'Timeout of the custom resource function that looks up an existing cluster (subnets, security groups, bootstrap brokers)',
+      note: 'Three MSK and EC2 describe calls; a minute leaves room for API retries.',
+    }),
+    serverlessTopicsTimeout: value({
+      value: 120,
+      source: 'streamkit',
+      unit: 'seconds',
+      description: 'Timeout of the custom resource function that creates the declared topics on MSK Serverless',
+      note: 'It connects from the VPC over IAM (OAUTHBEARER) and creates or grows each topic; two minutes leave room for a cold ENI and broker retries.',
+    }),
     clusterKind: choice({
       values: ['provisioned', 'express', 'serverless'],
       default: 'provisioned',

@@ -5,7 +5,7 @@
  * its own role — `kafka:GetBootstrapBrokers` and `kafka:DescribeClusterV2` on this cluster only — rather than the
  * provider framework, whose functions carry AWS managed policies.
  */
-import type { KafkaAuth } from '@streamkit/core';
+import { type KafkaAuth, LIMITS } from '@streamkit/core';
 import { CUSTOM_RESOURCE_HANDLERS } from '@streamkit/functions';
 import { CustomResource, Duration, Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -32,7 +32,7 @@ export class MskClusterLookup extends Construct {
     super(scope, id);
     const fn = bundledFunction(this, {
       entry: CUSTOM_RESOURCE_HANDLERS.mskClusterLookup,
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(LIMITS.msk.clusterLookupTimeout.value),
       purpose: 'MSK cluster lookup',
     });
     this.function = fn.function;

@@ -58,7 +58,7 @@ export class ServerlessTopics extends Construct {
     cluster.allowFrom(this.securityGroup, 'The function that creates the declared topics (IAM)');
     const fn = bundledFunction(this, {
       entry: CUSTOM_RESOURCE_HANDLERS.mskServerlessTopics,
-      timeout: Duration.seconds(120),
+      timeout: Duration.seconds(LIMITS.msk.serverlessTopicsTimeout.value),
       purpose: 'MSK Serverless topics',
       vpc: { vpc: props.vpc.vpc, subnets: props.vpc.subnets, securityGroups: [this.securityGroup] },
     });
