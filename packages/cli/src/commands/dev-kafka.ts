@@ -1,6 +1,6 @@
 import { type PipelineSpec, StreamkitError } from '@streamkit/core';
 import { isLocalKafkaSpec, type LocalKafkaPipeline, startLocalKafkaPipeline } from '@streamkit/local';
-import { KafkaProducer, type ProduceResult, produce, stockTicker } from '@streamkit/producer';
+import { KafkaProducer, stockTicker } from '@streamkit/producer';
 import { functionEvents, printEvent, subscribeAll } from '../function-events.ts';
 import {
   alarmChanges,
@@ -10,7 +10,7 @@ import {
   printDashboardLine,
 } from '../monitoring-output.ts';
 import { output } from '../output.ts';
-import { printRunSummary } from '../run-summary.ts';
+import { printRunSummary, runStatus, startDemoProducing } from '../run-summary.ts';
 import { stopOnSignal } from '../stop-signal.ts';
 import { type DevArgs, StatusLine } from './dev.ts';
 
@@ -58,38 +58,26 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
   const stopping = stopOnSignal();
 
   const started = Date.now();
-  let produced: ProduceResult | undefined;
-  let sent = 0;
   const producer =
     args.produce === undefined
       ? undefined
       : new KafkaProducer({ bootstrapServers: pipeline.bootstrapServers, topic: pipeline.topic });
-  const producing = producer
-    ? produce({
-        client: producer,
-        generator: stockTicker(),
-        rate: args.produce!,
-        signal: stopping.signal,
-        ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
-        onProgress: (p) => {
-          sent = p.sent;
-        },
-      }).then((result) => {
-        produced = result;
-        sent = result.sent;
-        return result;
-      })
-    : undefined;
-  const status = new StatusLine(() => {
-    const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
-    return `[${elapsed}] ${producer ? `produced ${sent}  ` : ''}${countsText(pipeline)}${alarmsText(pipeline.monitoring)}`;
+  const producing = startDemoProducing({
+    client: producer,
+    generator: stockTicker(),
+    rate: args.produce,
+    signal: stopping.signal,
+    ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
   });
+  const status = new StatusLine(
+    () => `${runStatus(started, producing, countsText(pipeline))}${alarmsText(pipeline.monitoring)}`,
+  );
 
   let exitCode = 0;
   try {
     if (args.durationMs !== undefined) {
       const timer = setTimeout(stopping.stop, args.durationMs);
-      if (producing) await producing;
+      if (producing.done) await producing.done;
       else await stopping.stopped();
       clearTimeout(timer);
       const drainMs = settleTimeoutMs(spec);
@@ -100,7 +88,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
       await pipeline.flush();
     } else {
       await stopping.stopped();
-      await producing?.catch(() => undefined);
+      await producing.done?.catch(() => undefined);
     }
   } finally {
     status.stop();
@@ -110,7 +98,7 @@ export async function devKafka(spec: PipelineSpec, args: DevArgs): Promise<numbe
     await pipeline.stop();
     stopping.dispose();
   }
-  printRunSummary(produced, countsText(pipeline), started);
+  printRunSummary(producing.result(), countsText(pipeline), started);
   return exitCode;
 }
 

@@ -1,15 +1,7 @@
 import { relative } from 'node:path';
 import { isMskSpec, LOCAL_CREDENTIALS, LOCAL_REGION } from '@streamkit/core';
 import { type LocalPipeline, startLocalPipeline } from '@streamkit/local';
-import {
-  IngestClient,
-  KinesisStreamWriter,
-  type ProduceResult,
-  produce,
-  type RecordBatchWriter,
-  stockTicker,
-  taxiRides,
-} from '@streamkit/producer';
+import { IngestClient, KinesisStreamWriter, type RecordBatchWriter, stockTicker, taxiRides } from '@streamkit/producer';
 import { functionEvents, printEvent, subscribeAll } from '../function-events.ts';
 import { curlExample, localIngestAuth } from '../local-auth.ts';
 import {
@@ -21,7 +13,7 @@ import {
 } from '../monitoring-output.ts';
 import { output } from '../output.ts';
 import { type PipelineArgs, resolvePipeline } from '../resolve-spec.ts';
-import { printRunSummary } from '../run-summary.ts';
+import { printRunSummary, runStatus, startDemoProducing } from '../run-summary.ts';
 import { stopOnSignal } from '../stop-signal.ts';
 import { devKafka } from './dev-kafka.ts';
 
@@ -68,38 +60,23 @@ export async function dev(args: DevArgs): Promise<number> {
   const stopping = stopOnSignal();
 
   const started = Date.now();
-  let produced: ProduceResult | undefined;
-  let sent = 0;
-  const producing =
-    args.produce === undefined
-      ? undefined
-      : produce({
-          client: demoWriter(pipeline),
-          // The enrichment job asks the fare API about taxi rides; every other preset gets stock ticks.
-          generator: pipeline.spec.preset === 'kinesis-flink-apigw' ? taxiRides() : stockTicker(),
-          rate: args.produce,
-          signal: stopping.signal,
-          ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
-          onProgress: (p) => {
-            sent = p.sent;
-          },
-        }).then((result) => {
-          produced = result;
-          sent = result.sent;
-          return result;
-        });
-
-  const status = new StatusLine(() => {
-    const elapsed = new Date(Date.now() - started).toISOString().slice(14, 19);
-    const producedText = args.produce === undefined ? '' : `produced ${sent}  `;
-    return `[${elapsed}] ${producedText}${countsText(pipeline)}${alarmsText(pipeline.monitoring)}`;
+  const producing = startDemoProducing({
+    client: demoWriter(pipeline),
+    // The enrichment job asks the fare API about taxi rides; every other preset gets stock ticks.
+    generator: pipeline.spec.preset === 'kinesis-flink-apigw' ? taxiRides() : stockTicker(),
+    rate: args.produce,
+    signal: stopping.signal,
+    ...(args.durationMs !== undefined && { durationMs: args.durationMs }),
   });
+  const status = new StatusLine(
+    () => `${runStatus(started, producing, countsText(pipeline))}${alarmsText(pipeline.monitoring)}`,
+  );
 
   let exitCode = 0;
   try {
     if (args.durationMs !== undefined) {
       const timer = setTimeout(stopping.stop, args.durationMs);
-      if (producing) await producing;
+      if (producing.done) await producing.done;
       else await stopping.stopped();
       clearTimeout(timer);
       // Buffered records are written now rather than when their interval ends.
@@ -110,7 +87,7 @@ export async function dev(args: DevArgs): Promise<number> {
       }
     } else {
       await stopping.stopped();
-      await producing?.catch(() => undefined);
+      await producing.done?.catch(() => undefined);
     }
   } finally {
     status.stop();
@@ -119,7 +96,7 @@ export async function dev(args: DevArgs): Promise<number> {
     await pipeline.stop();
     stopping.dispose();
   }
-  printRunSummary(produced, countsText(pipeline), started);
+  printRunSummary(producing.result(), countsText(pipeline), started);
   return exitCode;
 }
 
