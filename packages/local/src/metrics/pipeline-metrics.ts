@@ -17,7 +17,7 @@ import type { KinesisGetMessage, KinesisPutMessage, KinesisThrottleMessage } fro
 import type { DeadLetterQueue } from '../sqs/dead-letter-queue.ts';
 import type { MetricMessage } from './metric-channel.ts';
 import type { Dimensions, MetricId, MetricStore } from './metric-store.ts';
-import type { PipelineResources } from './pipeline-resources.ts';
+import { dimensionsOf, type PipelineResources } from './pipeline-resources.ts';
 
 /** What a gauge is sampled from, once the pipeline has started. */
 export interface GaugeSources {
@@ -104,11 +104,7 @@ export class PipelineMetrics {
     const ours = (m: unknown) => (m as { streamName: string }).streamName === r.streamName;
     const kinesis = (metricName: string, value: number, count = 1) =>
       this.put('AWS/Kinesis', metricName, stream, value, count);
-    const flinkSource = r.flinkApplication && {
-      Application: r.flinkApplication,
-      Id: (r.streamName ?? '').replaceAll('-', '_'),
-      Flow: 'Input',
-    };
+    const flinkSource = r.flinkApplication ? dimensionsOf(r, { kind: 'flinkSource' }) : undefined;
     const listeners: [string, (message: unknown) => void][] = [
       [
         'streamkit:kinesis:put',
